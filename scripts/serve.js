@@ -1,0 +1,59 @@
+#!/usr/bin/env node
+// Serves the built app as a plain static host would: files only, no rewrites, optional sub-path.
+import { createServer } from 'node:http';
+import { readFile, stat } from 'node:fs/promises';
+import { extname, join, normalize, resolve } from 'node:path';
+
+const args = process.argv.slice(2);
+const opt = (name, fallback) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : fallback;
+};
+const port = Number(opt('port', process.env.PORT ?? 4173));
+let base = opt('base', '/');
+if (!base.endsWith('/')) base += '/';
+const root = resolve(opt('dir', 'build'));
+
+const types = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.csv': 'text/csv; charset=utf-8',
+  '.txt': 'text/plain; charset=utf-8',
+  '.woff2': 'font/woff2'
+};
+
+const server = createServer(async (req, res) => {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  if (!url.pathname.startsWith(base)) {
+    res.writeHead(404).end('Not found');
+    return;
+  }
+  let rel = decodeURIComponent(url.pathname.slice(base.length));
+  if (rel === '' || rel.endsWith('/')) rel += 'index.html';
+  const file = normalize(join(root, rel));
+  if (!file.startsWith(root)) {
+    res.writeHead(403).end('Forbidden');
+    return;
+  }
+  try {
+    const s = await stat(file);
+    if (!s.isFile()) throw new Error('not a file');
+    const body = await readFile(file);
+    res.writeHead(200, {
+      'content-type': types[extname(file)] ?? 'application/octet-stream',
+      'cache-control': rel.startsWith('_app/immutable/') ? 'max-age=31536000' : 'no-cache'
+    });
+    res.end(body);
+  } catch {
+    res.writeHead(404).end('Not found');
+  }
+});
+
+server.listen(port, 'localhost', () => {
+  console.log(`Slice is served at http://localhost:${port}${base}`);
+});

@@ -1,0 +1,288 @@
+/**
+ * EngineApi: the one typed contract between the page and the worker.
+ * The page never parses files or scans contacts; it asks the engine, which runs in a Web Worker
+ * (and, for tests, in Node with fake-indexeddb). Every user-caused error comes back as data.
+ */
+import type { FieldSpec, FieldType } from '$lib/core/columns/types';
+import type { Definition } from '$lib/core/segment/definition';
+import type { ValidationError } from '$lib/core/segment/validate';
+
+export type CsvEncoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252';
+export type Delimiter = ',' | ';' | '\t' | '|';
+export type MergePolicy = 'update' | 'skip' | 'keep_first';
+
+export interface CampaignSummary {
+  id: string;
+  name: string;
+  createdAt: string;
+  updatedAt: string;
+  contactCount: number;
+  eventCount: number;
+  fields: FieldSpec[];
+  /** Identity field name; null before the first contacts import. */
+  identity: string | null;
+  eventTypes: string[];
+  isDemo: boolean;
+}
+
+/** A problem that stops a whole file (empty file, bad header, binary data, unclosed quote). */
+export interface FileProblem {
+  message: string;
+  line?: number;
+  column?: string;
+}
+
+export interface RejectedRow {
+  /** 1-based line of the file where the record starts (the header is line 1). */
+  line: number;
+  column?: string;
+  reason: string;
+}
+
+export interface FieldProposal extends FieldSpec {
+  /** Whether this column is imported. */
+  include: boolean;
+  /** A few distinct sample values, as read. */
+  samples: string[];
+  /** How many sample values the inferred type could not read (0 for a sure inference). */
+  unreadable: number;
+}
+
+export interface FilePreview {
+  fileName: string;
+  size: number;
+  encoding: CsvEncoding;
+  hasBom: boolean;
+  delimiter: Delimiter;
+  headers: string[];
+  sampleRows: string[][];
+  fields: FieldProposal[];
+  /** Suggested identity column (an email column, else an id-like column), by field name. */
+  suggestedIdentity: string | null;
+  /** Present when the file cannot be imported at all; nothing else is meaningful then. */
+  problem?: FileProblem;
+}
+
+export interface ContactImportOptions {
+  fields: FieldProposal[];
+  identity: string;
+  policy: MergePolicy;
+  encoding: CsvEncoding;
+  delimiter: Delimiter;
+}
+
+export interface EventMapping {
+  /** Column holding the contact's identity value. */
+  contact: string;
+  /** Column holding the event type. */
+  type: string;
+  /** Column holding the target (page, product, reward, emailing), or null. */
+  target: string | null;
+  /** Column holding the timestamp. */
+  at: string;
+  /** Other columns kept as event properties. */
+  properties: string[];
+}
+
+export interface EventImportOptions {
+  mapping: EventMapping;
+  encoding: CsvEncoding;
+  delimiter: Delimiter;
+}
+
+export interface ImportProgress {
+  importId: string;
+  phase: 'reading' | 'writing' | 'done';
+  rows: number;
+  bytesRead: number;
+  totalBytes: number;
+  rowsPerSecond: number;
+  /** Seconds left, or null while unknown. */
+  etaSeconds: number | null;
+}
+
+export type ImportOutcome =
+  | {
+      ok: true;
+      importId: string;
+      kind: 'contacts' | 'events';
+      rowsRead: number;
+      added: number;
+      updated: number;
+      skipped: number;
+      rejected: number;
+      newFields: string[];
+      durationMs: number;
+    }
+  | {
+      ok: false;
+      importId: string;
+      kind: 'contacts' | 'events';
+      cancelled: boolean;
+      message: string;
+      rejected: number;
+    };
+
+export interface ImportRecord {
+  id: string;
+  campaignId: string;
+  kind: 'contacts' | 'events';
+  fileName: string;
+  status: 'running' | 'done' | 'failed' | 'cancelled';
+  startedAt: string;
+  finishedAt: string | null;
+  message: string | null;
+  rowsRead: number;
+  added: number;
+  updated: number;
+  skipped: number;
+  rejected: number;
+}
+
+export interface ContactQuery {
+  search?: string;
+  /** Field name to sort by; omitted = file order. */
+  sort?: string;
+  direction?: 'asc' | 'desc';
+  offset: number;
+  limit: number;
+  /** Restrict to the members of a segment. */
+  segmentId?: string;
+}
+
+export type CellValue = string | number | boolean | null;
+
+export interface ContactPage {
+  total: number;
+  offset: number;
+  /** Row ids (stable contact ids within the campaign). */
+  ids: number[];
+  /** rows[i][j] = value of fields[j] for ids[i]; dates as ISO strings. */
+  rows: CellValue[][];
+}
+
+export interface ContactEvent {
+  type: string;
+  target: string;
+  at: string;
+  properties: Record<string, string> | null;
+}
+
+export interface ContactDetail {
+  id: number;
+  attributes: { field: string; type: FieldType; value: CellValue }[];
+  events: ContactEvent[];
+  segments: { id: string; name: string }[];
+}
+
+export interface StorageInfo {
+  usage: number | null;
+  quota: number | null;
+  persisted: boolean | null;
+}
+
+export interface EvalOptions {
+  /** ISO instant used for relative dates; default: the page's clock at call time. */
+  now: string;
+  /** IANA time zone, e.g. Europe/Brussels. */
+  timeZone: string;
+}
+
+export type CountOutcome =
+  | { ok: true; count: number; total: number; ms: number }
+  | { ok: false; errors: ValidationError[] }
+  | { ok: false; cancelled: true };
+
+export type SegmentKind = 'dynamic' | 'manual' | 'list';
+
+export interface SegmentRecord {
+  id: string;
+  campaignId: string;
+  name: string;
+  description: string;
+  kind: SegmentKind;
+  definition: Definition | null;
+  autoUpdate: boolean;
+  count: number | null;
+  generatedAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+  isDefault: boolean;
+}
+
+export interface WorkProgress {
+  done: number;
+  total: number;
+  label: string;
+}
+
+export interface EngineApi {
+  // Campaigns
+  listCampaigns(): Promise<CampaignSummary[]>;
+  getCampaign(id: string): Promise<CampaignSummary | null>;
+  createCampaign(name: string): Promise<CampaignSummary>;
+  renameCampaign(id: string, name: string): Promise<CampaignSummary>;
+  deleteCampaign(id: string): Promise<void>;
+  /** Creates the demo campaign (a few thousand participants with events) and returns it. */
+  loadDemoCampaign(): Promise<CampaignSummary>;
+
+  // Import
+  previewFile(file: Blob & { name?: string }, kind: 'contacts' | 'events'): Promise<FilePreview>;
+  importContacts(
+    campaignId: string,
+    file: Blob & { name?: string },
+    options: ContactImportOptions,
+    onProgress?: (p: ImportProgress) => void
+  ): Promise<ImportOutcome>;
+  importEvents(
+    campaignId: string,
+    file: Blob & { name?: string },
+    options: EventImportOptions,
+    onProgress?: (p: ImportProgress) => void
+  ): Promise<ImportOutcome>;
+  cancelImport(importId: string): Promise<void>;
+  listImports(campaignId: string): Promise<ImportRecord[]>;
+  /** CSV (line, column, reason, raw line) of every rejected row of an import. */
+  rejectedReport(importId: string): Promise<string>;
+
+  // Contacts
+  queryContacts(campaignId: string, query: ContactQuery): Promise<ContactPage>;
+  getContact(campaignId: string, id: number): Promise<ContactDetail | null>;
+
+  // Backup
+  exportBackup(campaignId: string): Promise<Blob>;
+  importBackup(file: Blob): Promise<CampaignSummary>;
+
+  // Storage
+  storageInfo(): Promise<StorageInfo>;
+
+  // Segments (engine)
+  listSegments(campaignId: string): Promise<SegmentRecord[]>;
+  saveSegment(
+    segment: Partial<SegmentRecord> & { campaignId: string; name: string }
+  ): Promise<SegmentRecord>;
+  deleteSegment(id: string): Promise<void>;
+  validate(campaignId: string, definition: unknown): Promise<ValidationError[]>;
+  /** Counts the members of a definition; a newer call with the same channel cancels this one. */
+  count(
+    campaignId: string,
+    definition: unknown,
+    options: EvalOptions,
+    channel?: string
+  ): Promise<CountOutcome>;
+  /** Computes and stores a segment's membership, count and time. */
+  generate(
+    segmentId: string,
+    options: EvalOptions,
+    onProgress?: (p: WorkProgress) => void
+  ): Promise<CountOutcome>;
+  /** Stored members of a segment, in file order. */
+  members(segmentId: string, page: { offset: number; limit: number }): Promise<ContactPage>;
+  /** SQL for a definition, over the documented contacts/events schema. */
+  exportSql(
+    campaignId: string,
+    definition: unknown,
+    dialect: 'duckdb' | 'postgres',
+    options: EvalOptions
+  ): Promise<{ ok: true; sql: string } | { ok: false; errors: ValidationError[] }>;
+}
