@@ -12,7 +12,19 @@ const coreRestrictions = {
     { group: ['dexie', 'dexie/*'], message: 'src/lib/core does not touch storage.' },
     { group: ['comlink'], message: 'src/lib/core does not know about workers.' },
     { group: ['chart.js', 'chart.js/*'], message: 'src/lib/core does not draw.' },
-    { group: ['$lib/db/*', '$lib/engine/*', '$lib/ui/*', '$lib/state/*', '../../db/*', '../../engine/*', '../../ui/*', '../../state/*'], message: 'src/lib/core depends on nothing outside the core.' }
+    {
+      group: [
+        '$lib/db/*',
+        '$lib/engine/*',
+        '$lib/ui/*',
+        '$lib/state/*',
+        '../../db/*',
+        '../../engine/*',
+        '../../ui/*',
+        '../../state/*'
+      ],
+      message: 'src/lib/core depends on nothing outside the core.'
+    }
   ]
 };
 
@@ -36,7 +48,10 @@ export default ts.config(
   },
   {
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }
+      ],
       'svelte/no-at-html-tags': 'error'
     }
   },
@@ -46,10 +61,26 @@ export default ts.config(
     rules: {
       'no-restricted-imports': ['error', coreRestrictions],
       // DOM globals are not available to the core: it runs in Node too.
-      'no-restricted-globals': ['error', 'document', 'window', 'navigator', 'localStorage', 'indexedDB', 'HTMLElement']
+      'no-restricted-globals': [
+        'error',
+        'document',
+        'window',
+        'navigator',
+        'localStorage',
+        'indexedDB',
+        'HTMLElement'
+      ]
     }
   },
   {
-    ignores: ['build/', '.svelte-kit/', 'node_modules/', 'test-results/', 'playwright-report/', 'tests/bench/data/', '.relay-data/']
+    ignores: [
+      'build/',
+      '.svelte-kit/',
+      'node_modules/',
+      'test-results/',
+      'playwright-report/',
+      'tests/bench/data/',
+      '.relay-data/'
+    ]
   }
 );

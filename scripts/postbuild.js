@@ -17,7 +17,12 @@ const hashes = scripts.map((s) => `'sha256-${createHash('sha256').update(s).dige
 html = html.replace(
   /(<meta http-equiv="content-security-policy" content="[^"]*script-src )([^;"]*)/,
   (_all, head, list) =>
-    head + list.split(' ').filter((t) => !t.startsWith("'sha256-")).concat(hashes).join(' ')
+    head +
+    list
+      .split(' ')
+      .filter((t) => !t.startsWith("'sha256-"))
+      .concat(hashes)
+      .join(' ')
 );
 writeFileSync(path, html);
 console.log(`postbuild: relative asset URLs, ${hashes.length} inline script hash(es) in the CSP`);

@@ -6,10 +6,25 @@
 import type { FieldSpec, FieldType } from '$lib/core/columns/types';
 import type { Definition } from '$lib/core/segment/definition';
 import type { ValidationError } from '$lib/core/segment/validate';
+import type {
+  CsvEncoding,
+  Delimiter,
+  EventMapping,
+  FieldProposal,
+  FilePreview,
+  MergePolicy
+} from '$lib/core/csv/types';
 
-export type CsvEncoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252';
-export type Delimiter = ',' | ';' | '\t' | '|';
-export type MergePolicy = 'update' | 'skip' | 'keep_first';
+export type {
+  CsvEncoding,
+  Delimiter,
+  EventMapping,
+  FieldProposal,
+  FilePreview,
+  FileProblem,
+  MergePolicy,
+  RejectedRow
+} from '$lib/core/csv/types';
 
 export interface CampaignSummary {
   id: string;
@@ -25,63 +40,12 @@ export interface CampaignSummary {
   isDemo: boolean;
 }
 
-/** A problem that stops a whole file (empty file, bad header, binary data, unclosed quote). */
-export interface FileProblem {
-  message: string;
-  line?: number;
-  column?: string;
-}
-
-export interface RejectedRow {
-  /** 1-based line of the file where the record starts (the header is line 1). */
-  line: number;
-  column?: string;
-  reason: string;
-}
-
-export interface FieldProposal extends FieldSpec {
-  /** Whether this column is imported. */
-  include: boolean;
-  /** A few distinct sample values, as read. */
-  samples: string[];
-  /** How many sample values the inferred type could not read (0 for a sure inference). */
-  unreadable: number;
-}
-
-export interface FilePreview {
-  fileName: string;
-  size: number;
-  encoding: CsvEncoding;
-  hasBom: boolean;
-  delimiter: Delimiter;
-  headers: string[];
-  sampleRows: string[][];
-  fields: FieldProposal[];
-  /** Suggested identity column (an email column, else an id-like column), by field name. */
-  suggestedIdentity: string | null;
-  /** Present when the file cannot be imported at all; nothing else is meaningful then. */
-  problem?: FileProblem;
-}
-
 export interface ContactImportOptions {
   fields: FieldProposal[];
   identity: string;
   policy: MergePolicy;
   encoding: CsvEncoding;
   delimiter: Delimiter;
-}
-
-export interface EventMapping {
-  /** Column holding the contact's identity value. */
-  contact: string;
-  /** Column holding the event type. */
-  type: string;
-  /** Column holding the target (page, product, reward, emailing), or null. */
-  target: string | null;
-  /** Column holding the timestamp. */
-  at: string;
-  /** Other columns kept as event properties. */
-  properties: string[];
 }
 
 export interface EventImportOptions {
@@ -227,7 +191,12 @@ export interface EngineApi {
   loadDemoCampaign(): Promise<CampaignSummary>;
 
   // Import
-  previewFile(file: Blob & { name?: string }, kind: 'contacts' | 'events'): Promise<FilePreview>;
+  /** `options` re-reads the file with an encoding or delimiter the user chose over the detected one. */
+  previewFile(
+    file: Blob & { name?: string },
+    kind: 'contacts' | 'events',
+    options?: { encoding?: CsvEncoding; delimiter?: Delimiter }
+  ): Promise<FilePreview>;
   importContacts(
     campaignId: string,
     file: Blob & { name?: string },

@@ -5,14 +5,7 @@
  */
 
 export type FieldType =
-  | 'text'
-  | 'number'
-  | 'date'
-  | 'datetime'
-  | 'boolean'
-  | 'email'
-  | 'phone'
-  | 'category';
+  'text' | 'number' | 'date' | 'datetime' | 'boolean' | 'email' | 'phone' | 'category';
 
 export const FIELD_TYPES: readonly FieldType[] = [
   'text',

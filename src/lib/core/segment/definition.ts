@@ -22,15 +22,7 @@ export type TextRule =
   | 'is_not_empty';
 
 export type NumberRule =
-  | 'equals'
-  | 'not_equals'
-  | 'gt'
-  | 'gte'
-  | 'lt'
-  | 'lte'
-  | 'between'
-  | 'is_empty'
-  | 'is_not_empty';
+  'equals' | 'not_equals' | 'gt' | 'gte' | 'lt' | 'lte' | 'between' | 'is_empty' | 'is_not_empty';
 
 export type DateRule =
   | 'on'
@@ -56,13 +48,7 @@ export type Rule = TextRule | NumberRule | DateRule | BooleanRule;
 export type Period = { n: number; unit: 'days' | 'weeks' | 'months' };
 
 export type Value =
-  | string
-  | number
-  | boolean
-  | string[]
-  | [string, string]
-  | [number, number]
-  | Period;
+  string | number | boolean | string[] | [string, string] | [number, number] | Period;
 
 export type TextTest = { rule: TextRule; value?: Value; caseSensitive?: boolean };
 
@@ -91,13 +77,7 @@ export type EventCondition = {
 };
 
 export type EmailActivityName =
-  | 'received'
-  | 'delivered'
-  | 'opened'
-  | 'clicked'
-  | 'bounced'
-  | 'unsubscribed'
-  | 'complained';
+  'received' | 'delivered' | 'opened' | 'clicked' | 'bounced' | 'unsubscribed' | 'complained';
 
 export type EmailCondition = {
   kind: 'email';
@@ -112,8 +92,4 @@ export type SegmentCondition = { kind: 'segment'; segment: string; member: boole
 export type SampleCondition = { kind: 'sample'; buckets: number; bucket: number; seed: string };
 
 export type Condition =
-  | AttributeCondition
-  | EventCondition
-  | EmailCondition
-  | SegmentCondition
-  | SampleCondition;
+  AttributeCondition | EventCondition | EmailCondition | SegmentCondition | SampleCondition;

@@ -1,0 +1,43 @@
+/**
+ * CSV import core: encoding and delimiter detection, streaming parsing with line numbers,
+ * type inference, value parsing, and the contact and event importers. Pure TypeScript, used by
+ * the engine (in the worker) and by the CLI (in Node).
+ */
+export type {
+  CsvEncoding,
+  Delimiter,
+  EventMapping,
+  FieldProposal,
+  FilePreview,
+  FileProblem,
+  MergePolicy,
+  RejectedRow
+} from './types';
+export { detectEncoding, isValidUtf8, looksBinary } from './detect-encoding';
+export { CsvReadError, decodeWindows1252, readBlobText } from './read-blob-text';
+export { sniffDelimiter } from './sniff-delimiter';
+export { CsvChunkParser, detectNewline, parseCsvChunks } from './parse-csv-chunks';
+export { headerProblem, previewCsv } from './preview-csv';
+export { inferFields, suggestEventMapping, suggestIdentity } from './infer-fields';
+export { parseNumber } from './parse-number';
+export { daysFromCivil, parseDate, parseDateTime } from './parse-date';
+export { parseBoolean } from './parse-boolean';
+export { isValidEmail, normaliseEmail } from './email';
+export { normaliseIdentity } from './normalise-identity';
+export {
+  columnKindOf,
+  createContactImporter,
+  type ContactImporter,
+  type ContactImporterOptions,
+  type ContactImportResult,
+  type RejectedRowDetail
+} from './contact-importer';
+export {
+  contactIndex,
+  createEventImporter,
+  normaliseEventType,
+  type EventImporter,
+  type EventImporterOptions,
+  type EventImportResult
+} from './event-importer';
+export { joinCells, quoteCell, rejectedRowsToCsv, toCsv } from './write-csv';

@@ -1,0 +1,103 @@
+/**
+ * Reads the head of a chosen file (up to 1 MiB, 1,000 records) and tells the import dialog
+ * what it is: encoding, delimiter, headers, samples, inferred fields and suggested identity or
+ * event mapping, or the problem that stops the file (empty, binary, bad header, bad quotes).
+ */
+import { detectEncoding, looksBinary } from './detect-encoding';
+import { inferFields, suggestEventMapping, suggestIdentity } from './infer-fields';
+import { CsvChunkParser } from './parse-csv-chunks';
+import { decodeWindows1252 } from './read-blob-text';
+import { sniffDelimiter } from './sniff-delimiter';
+import type { CsvEncoding, FilePreview, FileProblem } from './types';
+
+const HEAD_BYTES = 1 << 20;
+const MAX_ROWS = 1000;
+const SAMPLE_ROWS = 20;
+
+function decodeHead(bytes: Uint8Array, encoding: CsvEncoding): string {
+  if (encoding === 'windows-1252') return decodeWindows1252(bytes);
+  // stream: true drops a character cut by the end of the head instead of inventing one.
+  return new TextDecoder(encoding, { ignoreBOM: true }).decode(bytes, { stream: true });
+}
+
+/** The first header problem: an empty or duplicate column name. */
+export function headerProblem(headers: string[]): FileProblem | undefined {
+  const seen = new Map<string, number>();
+  for (let i = 0; i < headers.length; i++) {
+    const name = headers[i].trim();
+    if (name === '') {
+      return {
+        message: `column ${i + 1} has no name in the header line (every column needs a name)`,
+        line: 1,
+        column: `#${i + 1}`
+      };
+    }
+    const first = seen.get(name.toLowerCase());
+    if (first !== undefined) {
+      return {
+        message: `duplicate column name '${name}' in the header: columns ${first + 1} and ${i + 1}`,
+        line: 1,
+        column: name
+      };
+    }
+    seen.set(name.toLowerCase(), i);
+  }
+  return undefined;
+}
+
+export async function previewCsv(
+  blob: Blob,
+  kind: 'contacts' | 'events',
+  fileName = ''
+): Promise<FilePreview> {
+  const size = blob.size;
+  const head = new Uint8Array(await blob.slice(0, Math.min(size, HEAD_BYTES)).arrayBuffer());
+  const { encoding, bomLength } = detectEncoding(head);
+  const preview: FilePreview = {
+    fileName,
+    size,
+    encoding,
+    hasBom: bomLength > 0,
+    delimiter: ',',
+    headers: [],
+    sampleRows: [],
+    fields: [],
+    suggestedIdentity: null
+  };
+  const fail = (problem: FileProblem): FilePreview => ({ ...preview, problem });
+  const name = fileName ? `'${fileName}' ` : '';
+  if (size === 0) return fail({ message: `the file ${name}is empty` });
+  if (looksBinary(head)) {
+    return fail({
+      message: `the file ${name}is not a CSV text file: it contains binary data (is it a spreadsheet, an image or an archive? Export it as CSV first)`
+    });
+  }
+  const text = decodeHead(head.subarray(bomLength), encoding);
+  const truncated = size > head.length;
+  if (!truncated && text.trim() === '') return fail({ message: `the file ${name}is empty` });
+  preview.delimiter = sniffDelimiter(text.slice(0, 64 * 1024));
+  const parser = new CsvChunkParser(preview.delimiter);
+  // A truncated head ends in the middle of a record: push() keeps only complete ones.
+  const { rows } = truncated ? parser.push(text) : (parser.push(text), parser.end());
+  if (parser.problem) return fail(parser.problem);
+  if (truncated && rows.length === 0) {
+    return fail({
+      message: 'the first record of the file is longer than 1 MiB: is it really a CSV file?'
+    });
+  }
+  if (rows.length === 0) return fail({ message: `the file ${name}is empty` });
+  const headers = rows[0];
+  preview.headers = headers;
+  const problem = headerProblem(headers);
+  if (problem) return fail(problem);
+  const body = rows.slice(1, MAX_ROWS + 1);
+  if (body.length === 0) return fail({ message: 'the file has a header but no rows', line: 1 });
+  preview.sampleRows = body.slice(0, SAMPLE_ROWS);
+  preview.fields = inferFields(headers, body);
+  if (kind === 'contacts') {
+    preview.suggestedIdentity = suggestIdentity(preview.fields, body);
+  } else {
+    preview.suggestedMapping = suggestEventMapping(preview.fields);
+  }
+  return preview;
+}

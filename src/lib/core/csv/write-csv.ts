@@ -1,0 +1,47 @@
+/**
+ * Writes CSV for people to open in a spreadsheet: RFC 4180 quoting, CRLF line ends, and cells
+ * that a spreadsheet would run as a formula (= + - @ tab CR first) neutralised with a `'`.
+ */
+import type { RejectedRowDetail } from './contact-importer';
+
+const NEEDS_QUOTES = /[",\r\n;\t|]/;
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/** Quotes a cell when it holds the delimiter, a quote or a line end (no neutralisation). */
+export function quoteCell(value: string, delimiter = ','): string {
+  if (value.indexOf('"') !== -1 || value.indexOf(delimiter) !== -1 || /[\r\n]/.test(value)) {
+    return `"${value.replace(/"/g, '""')}"`;
+  }
+  return value;
+}
+
+/** A record written back as a line of the file it came from (for rejected-row reports). */
+export function joinCells(cells: string[], delimiter = ','): string {
+  let out = '';
+  for (let i = 0; i < cells.length; i++) {
+    if (i > 0) out += delimiter;
+    out += quoteCell(cells[i], delimiter);
+  }
+  return out;
+}
+
+function cellText(value: string | number | boolean | null): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  const neutral = FORMULA_START.test(value) ? `'${value}` : value;
+  return NEEDS_QUOTES.test(neutral) ? `"${neutral.replace(/"/g, '""')}"` : neutral;
+}
+
+export function toCsv(headers: string[], rows: (string | number | boolean | null)[][]): string {
+  const lines = [headers.map(cellText).join(',')];
+  for (const row of rows) lines.push(row.map(cellText).join(','));
+  return lines.join('\r\n') + '\r\n';
+}
+
+export function rejectedRowsToCsv(rows: RejectedRowDetail[]): string {
+  return toCsv(
+    ['line', 'column', 'reason', 'raw'],
+    rows.map((r) => [r.line, r.column ?? '', r.reason, r.raw])
+  );
+}

@@ -1,0 +1,553 @@
+/**
+ * evaluateDefinition: the segment engine. Turns a validated definition into the bitset of
+ * matching contact rows, over the columnar tables, with an explicit now and time zone.
+ *
+ * How it stays fast (ARCHITECTURE.md, "Engine design notes"):
+ * - text rules run once per dictionary entry (lazily, memoised per code) and map to rows
+ *   through the codes; number/date rules are one tight loop over the Float64Array;
+ * - groups combine word-wise; children run cheapest first, and each later child only looks at
+ *   the words still undecided (the "mask"); `all` stops at an empty accumulator, `any`/`none`
+ *   at a full one;
+ * - an event condition is one pass over the CSR arrays, per contact, windows found by binary
+ *   search in the time-sorted events;
+ * - with an EvalCache, unchanged conditions are reused between live counts.
+ *
+ * Invariant of a masked evaluation: the returned bitset is correct on the rows of the mask and
+ * arbitrary elsewhere; results are cached only when computed without a mask.
+ */
+import {
+  clearTail,
+  createBitset,
+  fullBitset,
+  notInPlace,
+  resizeBitset,
+  type Bitset
+} from '../columns/bitset';
+import type { Column, ContactTable, EventTable, FieldSpec, StringColumn } from '../columns/types';
+import type { Condition, Definition, Group, SegmentNode } from './definition';
+import { DAY_MS, civilFromDays, zoneClock } from './dates';
+import { EvalCache, canonicalJson } from './eval-cache';
+import {
+  countMatches,
+  lowerCondition,
+  type AttributePlan,
+  type ConditionPlan,
+  type EventPlan,
+  type RangePlan,
+  type TextPlan
+} from './lower';
+import { RELATIVE_DATE_RULES } from './rules';
+import { hasSampleHashes, sampleHashes } from './sample';
+import { matchParsed, textKey, trimText } from './text';
+import { validateDefinition, type ValidationError } from './validate';
+
+export interface EvalContext {
+  /** Epoch milliseconds used for every relative date. */
+  now: number;
+  /** IANA time zone of calendar days (e.g. "Europe/Brussels"). */
+  timeZone: string;
+  /** Stored membership of another segment, or undefined when unknown (= no members). */
+  segmentMembers?: (id: string) => Bitset | undefined;
+  cache?: EvalCache;
+  /** Set `cancelled` to stop the evaluation between conditions (EvaluationCancelled is thrown). */
+  signal?: { cancelled: boolean };
+  /** Any value that changes when the data change in place; clears the cache when it does. */
+  dataVersion?: unknown;
+}
+
+export interface EvalData {
+  contacts: ContactTable;
+  events: EventTable;
+}
+
+export class EvaluationCancelled extends Error {
+  constructor() {
+    super('Segment evaluation cancelled');
+    this.name = 'EvaluationCancelled';
+  }
+}
+
+/** Thrown when evaluateDefinition is given a definition that does not validate. */
+export class InvalidDefinitionError extends Error {
+  readonly errors: ValidationError[];
+  constructor(errors: ValidationError[]) {
+    super(`Invalid segment definition: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`);
+    this.name = 'InvalidDefinitionError';
+    this.errors = errors;
+  }
+}
+
+const f64 = new Float64Array(1);
+const u64 = new BigUint64Array(f64.buffer);
+
+/** Smallest double greater than x (x finite or -Infinity). */
+function nextUp(x: number): number {
+  if (Number.isNaN(x) || x === Infinity) return x;
+  if (x === 0) return Number.MIN_VALUE;
+  f64[0] = x;
+  u64[0] += x > 0 ? 1n : -1n;
+  return f64[0];
+}
+
+function nextDown(x: number): number {
+  return -nextUp(-x);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Text: per-dictionary-entry results, memoised lazily (a 1M-entry email dictionary is only
+// folded where the mask still needs it), with the folded keys cached per dictionary array.
+
+const keyCache = new WeakMap<
+  string[],
+  { folded: (string | undefined)[]; exact: (string | undefined)[] }
+>();
+
+function dictKey(dict: string[], code: number, caseSensitive: boolean): string {
+  let c = keyCache.get(dict);
+  if (!c) {
+    c = { folded: [], exact: [] };
+    keyCache.set(dict, c);
+  }
+  const arr = caseSensitive ? c.exact : c.folded;
+  let k = arr[code];
+  if (k === undefined) {
+    k = textKey(dict[code], caseSensitive);
+    arr[code] = k;
+  }
+  return k;
+}
+
+/** Whether a non-blank text matches the plan before negation. */
+function textMatch(plan: TextPlan, key: string): boolean {
+  switch (plan.op) {
+    case 'equals':
+      return key === plan.keys[0];
+    case 'in':
+      return plan.keys.includes(key);
+    case 'starts_with':
+      return key.startsWith(plan.keys[0]);
+    case 'ends_with':
+      return key.endsWith(plan.keys[0]);
+    case 'contains':
+      return matchParsed(key, plan.pattern);
+    case 'empty':
+      return false;
+  }
+}
+
+/** A memo over dictionary codes: -1 unknown, 0 no, 1 yes. */
+function textCodeTester(plan: TextPlan, dict: string[]): (code: number) => number {
+  const memo = new Int8Array(dict.length).fill(-1);
+  const inSet = plan.op === 'in' && plan.keys.length > 8 ? new Set(plan.keys) : null;
+  const caseSensitive = plan.op === 'empty' ? true : plan.caseSensitive;
+  return (code) => {
+    const m = memo[code];
+    if (m >= 0) return m;
+    const raw = dict[code];
+    const blank = code === 0 || raw === undefined || trimText(raw).length === 0;
+    let r: boolean;
+    if (plan.op === 'empty') r = plan.negate ? !blank : blank;
+    else if (blank) r = plan.negate;
+    else {
+      const key = dictKey(dict, code, caseSensitive);
+      const hit = inSet ? inSet.has(key) : textMatch(plan, key);
+      r = plan.negate ? !hit : hit;
+    }
+    memo[code] = r ? 1 : 0;
+    return memo[code];
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Row loops. Each fills `out` word by word, skipping words whose mask is zero.
+
+function textRows(
+  col: StringColumn,
+  plan: TextPlan,
+  rowCount: number,
+  mask: Bitset | null
+): Bitset {
+  const out = createBitset(rowCount);
+  const test = textCodeTester(plan, col.dict);
+  const codes = col.codes;
+  for (let w = 0; w < out.length; w++) {
+    if (mask !== null && mask[w] === 0) continue;
+    const base = w << 5;
+    const end = Math.min(32, rowCount - base);
+    let bits = 0;
+    for (let j = 0; j < end; j++) if (test(codes[base + j]) === 1) bits |= 1 << j;
+    out[w] = bits;
+  }
+  return out;
+}
+
+function rangeRows(
+  values: Float64Array,
+  plan: RangePlan,
+  rowCount: number,
+  mask: Bitset | null
+): Bitset {
+  const out = createBitset(rowCount);
+  const lo = plan.loInclusive ? plan.lo : nextUp(plan.lo);
+  const hi = plan.hiInclusive ? plan.hi : nextDown(plan.hi);
+  const negate = plan.negate;
+  for (let w = 0; w < out.length; w++) {
+    if (mask !== null && mask[w] === 0) continue;
+    const base = w << 5;
+    const end = Math.min(32, rowCount - base);
+    let bits = 0;
+    for (let j = 0; j < end; j++) {
+      const v = values[base + j];
+      // NaN (empty) fails both comparisons: not in range, so negated plans match it.
+      if (v >= lo && v <= hi) bits |= 1 << j;
+    }
+    out[w] = negate ? ~bits : bits;
+  }
+  return clearTail(out, rowCount);
+}
+
+function predicateRows(
+  rowCount: number,
+  mask: Bitset | null,
+  test: (row: number) => boolean
+): Bitset {
+  const out = createBitset(rowCount);
+  for (let w = 0; w < out.length; w++) {
+    if (mask !== null && mask[w] === 0) continue;
+    const base = w << 5;
+    const end = Math.min(32, rowCount - base);
+    let bits = 0;
+    for (let j = 0; j < end; j++) if (test(base + j)) bits |= 1 << j;
+    out[w] = bits;
+  }
+  return out;
+}
+
+function isEmptyRow(col: Column | undefined): (row: number) => boolean {
+  if (!col) return () => true;
+  if (col.kind === 'number') {
+    const v = col.values;
+    return (r) => Number.isNaN(v[r]);
+  }
+  if (col.kind === 'boolean') {
+    const v = col.values;
+    return (r) => v[r] === 0;
+  }
+  const test = textCodeTester({ op: 'empty', negate: false }, col.dict);
+  const codes = col.codes;
+  return (r) => test(codes[r]) === 1;
+}
+
+function attributeRows(
+  plan: AttributePlan,
+  contacts: ContactTable,
+  mask: Bitset | null,
+  timeZone: string
+): Bitset {
+  const n = contacts.rowCount;
+  const col = contacts.columns[plan.field];
+  switch (plan.kind) {
+    case 'empty': {
+      const empty = isEmptyRow(col);
+      return predicateRows(n, mask, plan.negate ? (r) => !empty(r) : empty);
+    }
+    case 'text':
+      if (!col || col.kind !== 'string') {
+        // No such column: every value is empty, which only negated rules match.
+        return plan.test.negate ? fullBitset(n) : createBitset(n);
+      }
+      return textRows(col, plan.test, n, mask);
+    case 'range':
+      if (!col || col.kind !== 'number') return plan.range.negate ? fullBitset(n) : createBitset(n);
+      return rangeRows(col.values, plan.range, n, mask);
+    case 'boolean': {
+      if (!col || col.kind !== 'boolean') return createBitset(n);
+      const v = col.values;
+      const want = plan.value ? 2 : 1;
+      return predicateRows(n, mask, (r) => v[r] === want);
+    }
+    case 'anniversary': {
+      if (!col || col.kind !== 'number') return createBitset(n);
+      const v = col.values;
+      const keys = plan.keys ? new Set(plan.keys) : null;
+      const clock = plan.type === 'datetime' ? zoneClock(timeZone) : null;
+      return predicateRows(n, mask, (r) => {
+        const x = v[r];
+        if (Number.isNaN(x)) return false;
+        const day = clock ? clock.localDay(x) : Math.floor(x / DAY_MS);
+        const c = civilFromDays(day);
+        return keys ? keys.has(c.month * 100 + c.day) : c.month === plan.month;
+      });
+    }
+  }
+}
+
+/** First index in [lo, hi) whose time is >= t (events of one contact are sorted by time). */
+function lowerBound(at: Float64Array, t: number, lo: number, hi: number): number {
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (at[mid] < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function eventRows(plan: EventPlan, data: EvalData, mask: Bitset | null): Bitset {
+  const n = data.contacts.rowCount;
+  const ev = data.events;
+  const typeCode = ev.types.indexOf(plan.type);
+  if (typeCode < 0 || ev.count === 0) {
+    // Nobody did it: only "at most"/"exactly 0" style counts can hold, never first or lapsed.
+    const ok = countMatches(plan.count, 0) && !plan.first && plan.lapsed === null;
+    return ok ? fullBitset(n) : createBitset(n);
+  }
+
+  let targetTest: ((code: number) => number) | null = null;
+  if (plan.emailing !== null) {
+    const code = ev.targets.indexOf(plan.emailing);
+    targetTest = (c) => (c === code ? 1 : 0);
+  } else if (plan.target) {
+    targetTest = textCodeTester(plan.target, ev.targets);
+  }
+
+  const offsets = ev.offsets;
+  const types = ev.type;
+  const targets = ev.target;
+  const at = ev.at;
+  const w = plan.window;
+  const lo = w ? w.lo : -Infinity;
+  const hi = w ? (w.hiInclusive ? w.hi : nextDown(w.hi)) : Infinity;
+  const { op, n: countN } = plan.count;
+  // Counting can stop once the answer is known: at n for "at least", past n otherwise.
+  const stopAt = op === 'at_least' ? countN : countN + 1;
+  const first = plan.first;
+  const lapsed = plan.lapsed;
+
+  const matches = (k: number): boolean =>
+    types[k] === typeCode && (targetTest === null || targetTest(targets[k]) === 1);
+
+  const contactMatches = (r: number): boolean => {
+    const start = offsets[r];
+    const end = offsets[r + 1];
+    let c = 0;
+    if (stopAt > 0 && start < end) {
+      let k = w && end - start > 8 ? lowerBound(at, lo, start, end) : start;
+      for (; k < end; k++) {
+        const t = at[k];
+        if (t > hi) break;
+        if (t < lo || !matches(k)) continue;
+        if (++c >= stopAt) break;
+      }
+    }
+    if (!countMatches(plan.count, c)) return false;
+    if (!first && lapsed === null) return true;
+    let firstAt = NaN;
+    for (let k = start; k < end; k++) {
+      if (matches(k)) {
+        firstAt = at[k];
+        break;
+      }
+    }
+    if (first && !(firstAt >= lo && firstAt <= hi)) return false;
+    if (lapsed !== null) {
+      if (!(firstAt < lapsed.cut)) return false;
+      for (let k = lowerBound(at, lapsed.cut, start, end); k < end; k++) {
+        if (at[k] > lapsed.now) break;
+        if (matches(k)) return false;
+      }
+    }
+    return true;
+  };
+  return predicateRows(n, mask, contactMatches);
+}
+
+function segmentRows(
+  id: string,
+  member: boolean,
+  rowCount: number,
+  lookup: EvalContext['segmentMembers']
+): Bitset {
+  const stored = lookup?.(id);
+  const bits = stored ? resizeBitset(stored, rowCount) : createBitset(rowCount);
+  return member ? bits : notInPlace(bits, rowCount);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The tree.
+
+interface Evaluator {
+  data: EvalData;
+  ctx: EvalContext;
+  fields: Map<string, FieldSpec>;
+  cache: EvalCache | null;
+  rowCount: number;
+}
+
+/** Cache key of a condition: its canonical JSON plus the time inputs it depends on. */
+function conditionKey(cond: Condition, ev: Evaluator): string | null {
+  const { now, timeZone } = ev.ctx;
+  switch (cond.kind) {
+    case 'segment':
+      // Depends on stored memberships the cache cannot see change.
+      return null;
+    case 'sample':
+      return canonicalJson(cond);
+    case 'attribute': {
+      const type = ev.fields.get(cond.field)?.type;
+      if (type !== 'date' && type !== 'datetime') return canonicalJson(cond);
+      const relative = RELATIVE_DATE_RULES.includes(cond.rule as never);
+      return `${canonicalJson(cond)}@${timeZone}${relative ? '@' + now : ''}`;
+    }
+    case 'event':
+    case 'email': {
+      const relative =
+        (cond.window && 'last' in cond.window) || (cond.kind === 'event' && cond.lapsed);
+      return `${canonicalJson(cond)}@${timeZone}${relative ? '@' + now : ''}`;
+    }
+  }
+}
+
+/** Relative cost used to order a group's children (cheap and likely selective first). */
+function cost(node: SegmentNode, ev: Evaluator): number {
+  if (node.kind === 'group') return node.children.reduce((s, c) => s + cost(c, ev), 0.5);
+  if (ev.cache) {
+    const key = conditionKey(node, ev);
+    if (key !== null && ev.cache.has(key)) return 0;
+  }
+  switch (node.kind) {
+    case 'segment':
+      return 1;
+    case 'attribute': {
+      const col = ev.data.contacts.columns[node.field];
+      if (col?.kind === 'string') return col.dict.length > ev.rowCount / 8 ? 5 : 2;
+      if (node.rule === 'anniversary_in') return 4;
+      return 2;
+    }
+    case 'sample':
+      return hasSampleHashes(ev.data.contacts, node.seed) ? 3 : 9;
+    case 'event':
+    case 'email':
+      return 10 + ev.data.events.count / Math.max(1, ev.rowCount);
+  }
+}
+
+function checkCancelled(ctx: EvalContext): void {
+  if (ctx.signal?.cancelled) throw new EvaluationCancelled();
+}
+
+function evalPlan(plan: ConditionPlan, ev: Evaluator, mask: Bitset | null): Bitset {
+  const { data, ctx, rowCount } = ev;
+  switch (plan.kind) {
+    case 'segment':
+      return segmentRows(plan.segment, plan.member, rowCount, ctx.segmentMembers);
+    case 'sample': {
+      const hashes = sampleHashes(data.contacts, plan.seed);
+      const { buckets, bucket } = plan;
+      return predicateRows(rowCount, mask, (r) => hashes[r] % buckets === bucket);
+    }
+    case 'event':
+      return eventRows(plan, data, mask);
+    default:
+      return attributeRows(plan, data.contacts, mask, ctx.timeZone);
+  }
+}
+
+/** A condition's bitset; the result may be shared with the cache and must not be mutated. */
+function evalCondition(cond: Condition, ev: Evaluator, mask: Bitset | null): Bitset {
+  checkCancelled(ev.ctx);
+  const key = ev.cache ? conditionKey(cond, ev) : null;
+  if (key !== null && ev.cache) {
+    const hit = ev.cache.get(key);
+    if (hit) return hit;
+  }
+  const plan = lowerCondition(cond, ev.fields, ev.ctx);
+  // With a cache, compute whole results so that the next live count can reuse them.
+  const bits = evalPlan(plan, ev, key !== null ? null : mask);
+  if (key !== null && ev.cache) ev.cache.set(key, bits);
+  return bits;
+}
+
+/** Whether every row of the mask (or every row) is set in bits. */
+function coversMask(bits: Bitset, mask: Bitset | null, rowCount: number): boolean {
+  if (mask === null) {
+    const full = rowCount >>> 5;
+    for (let w = 0; w < full; w++) if (bits[w] !== 0xffffffff) return false;
+    const rest = rowCount & 31;
+    return rest === 0 || (bits[full] & ((1 << rest) - 1)) === (1 << rest) - 1;
+  }
+  for (let w = 0; w < mask.length; w++) if ((mask[w] & ~bits[w]) !== 0) return false;
+  return true;
+}
+
+/** Whether no row of the mask (or no row) is set in bits. */
+function missesMask(bits: Bitset, mask: Bitset | null): boolean {
+  if (mask === null) {
+    for (let w = 0; w < bits.length; w++) if (bits[w] !== 0) return false;
+    return true;
+  }
+  for (let w = 0; w < mask.length; w++) if ((mask[w] & bits[w]) !== 0) return false;
+  return true;
+}
+
+function evalNode(node: SegmentNode, ev: Evaluator, mask: Bitset | null): Bitset {
+  return node.kind === 'group' ? evalGroup(node, ev, mask) : evalCondition(node, ev, mask);
+}
+
+/** Returns a bitset owned by the caller (never a cached one). */
+function evalGroup(group: Group, ev: Evaluator, mask: Bitset | null): Bitset {
+  const n = ev.rowCount;
+  const children = group.children
+    .map((c, i) => ({ c, i, cost: cost(c, ev) }))
+    .sort((a, b) => a.cost - b.cost || a.i - b.i)
+    .map((x) => x.c);
+
+  if (group.match === 'all') {
+    const acc = fullBitset(n);
+    let childMask: Bitset | null = mask;
+    for (const child of children) {
+      const r = evalNode(child, ev, childMask);
+      for (let w = 0; w < acc.length; w++) acc[w] &= r[w];
+      if (missesMask(acc, mask)) break;
+      // Later children only need the rows still in: mask ∧ acc.
+      childMask = mask ? acc.map((v, w) => v & mask[w]) : acc.slice();
+    }
+    return acc;
+  }
+
+  // any / none: accumulate OR; later children only need rows not yet in.
+  const acc = createBitset(n);
+  for (const child of children) {
+    const undecided = mask
+      ? mask.map((v, w) => v & ~acc[w])
+      : clearTail(
+          acc.map((v) => ~v),
+          n
+        );
+    const r = evalNode(child, ev, undecided);
+    for (let w = 0; w < acc.length; w++) acc[w] |= r[w] & undecided[w];
+    if (coversMask(acc, mask, n)) break;
+  }
+  return group.match === 'none' ? notInPlace(acc, n) : acc;
+}
+
+/**
+ * The rows of `data.contacts` that match a definition, as a bitset of rowCount bits.
+ * Throws InvalidDefinitionError for a definition that does not validate against the contact
+ * fields, and EvaluationCancelled when ctx.signal.cancelled is seen between conditions.
+ */
+export function evaluateDefinition(def: Definition, data: EvalData, ctx: EvalContext): Bitset {
+  const errors = validateDefinition(def, { fields: data.contacts.fields });
+  if (errors.length > 0) throw new InvalidDefinitionError(errors);
+  zoneClock(ctx.timeZone);
+  const cache = ctx.cache ?? null;
+  cache?.bind(data.contacts, data.events, ctx.dataVersion);
+  const ev: Evaluator = {
+    data,
+    ctx,
+    fields: new Map(data.contacts.fields.map((f) => [f.name, f])),
+    cache,
+    rowCount: data.contacts.rowCount
+  };
+  const bits = evalGroup(def.root, ev, null);
+  return clearTail(bits, ev.rowCount);
+}

@@ -1,0 +1,45 @@
+/**
+ * The segment engine's public API: validation, evaluation to bitsets, SQL export, and the
+ * text/date/sample helpers the UI and the command line share with it.
+ */
+export type * from './definition';
+export { validateDefinition, segmentReferences, isValidDefinition } from './validate';
+export type { ValidationError, SegmentSchema } from './validate';
+export {
+  evaluateDefinition,
+  EvaluationCancelled,
+  InvalidDefinitionError,
+  type EvalContext,
+  type EvalData
+} from './evaluate';
+export { EvalCache, canonicalJson, type EvalCacheOptions } from './eval-cache';
+export { toSql, quoteIdent, quoteLiteral, type SqlDialect, type SqlOptions } from './to-sql';
+export {
+  foldText,
+  trimText,
+  isBlank,
+  compilePattern,
+  parsePattern,
+  TRIM_CHARS,
+  type ParsedPattern
+} from './text';
+export { md5Hex, md5Prefix32 } from './md5';
+export { sampleBucket, sampleHash, identityText } from './sample';
+export {
+  ZoneClock,
+  zoneClock,
+  isValidTimeZone,
+  parseIsoDay,
+  formatIsoDay,
+  ageOn,
+  DAY_MS
+} from './dates';
+export {
+  TEXT_RULES,
+  NUMBER_RULES,
+  DATE_RULES,
+  BOOLEAN_RULES,
+  rulesForType,
+  typeFamily,
+  type TypeFamily
+} from './rules';

@@ -1,0 +1,79 @@
+/**
+ * Events as chunks of their CSR arrays (offsets, type, target, at, propCodes) plus the packed
+ * target and property dictionaries. Events keep their own generation: a contacts import that
+ * only appends rows does not rewrite them (offsets are padded on read instead).
+ */
+import type { EventTable } from '$lib/core/columns/types';
+import {
+  assembleArray,
+  assembleStrings,
+  chunkArray,
+  chunkStrings,
+  readGeneration,
+  type ChunkPiece,
+  type ChunkRow
+} from './chunk-store';
+import type { SliceDb } from './slice-db';
+
+/** Elements per event array chunk. */
+export const EVENT_CHUNK_LENGTH = 1 << 20;
+
+interface EventMeta {
+  count: number;
+  /** Contacts the offsets cover (offsets has rowCount + 1 entries). */
+  rowCount: number;
+  types: string[];
+}
+
+export function encodeEventTable(events: EventTable): ChunkPiece[] {
+  const rowCount = events.offsets.length - 1;
+  const meta: EventMeta = { count: events.count, rowCount, types: [...events.types] };
+  const n = events.count;
+  return [
+    { column: 'meta', chunk: 0, meta },
+    ...chunkArray('offsets', events.offsets, EVENT_CHUNK_LENGTH),
+    ...chunkArray('type', events.type.subarray(0, n), EVENT_CHUNK_LENGTH),
+    ...chunkArray('target', events.target.subarray(0, n), EVENT_CHUNK_LENGTH),
+    ...chunkArray('at', events.at.subarray(0, n), EVENT_CHUNK_LENGTH),
+    ...chunkArray('propCodes', events.propCodes.subarray(0, n), EVENT_CHUNK_LENGTH),
+    ...chunkStrings('targets', events.targets),
+    ...chunkStrings('props', events.props)
+  ];
+}
+
+/**
+ * Rebuilds the table; `rowCount` (the current contact count) may exceed the stored one when
+ * contacts were appended since: the new contacts have no events.
+ */
+export function decodeEventTable(byColumn: Map<string, ChunkRow[]>, rowCount: number): EventTable {
+  const meta = byColumn.get('meta')?.[0]?.meta as EventMeta | undefined;
+  if (!meta) throw new Error('The stored events are incomplete (no meta row).');
+  const offsets = assembleArray(
+    byColumn.get('offsets'),
+    Uint32Array,
+    Math.max(rowCount, meta.rowCount) + 1
+  );
+  offsets.fill(offsets[meta.rowCount], meta.rowCount + 1);
+  const targets = assembleStrings(byColumn.get('targets'));
+  const props = assembleStrings(byColumn.get('props'));
+  return {
+    count: meta.count,
+    types: meta.types,
+    targets: targets.length > 0 ? targets : [''],
+    offsets: offsets.length === rowCount + 1 ? offsets : offsets.slice(0, rowCount + 1),
+    type: assembleArray(byColumn.get('type'), Uint16Array, meta.count),
+    target: assembleArray(byColumn.get('target'), Uint32Array, meta.count),
+    at: assembleArray(byColumn.get('at'), Float64Array, meta.count),
+    propCodes: assembleArray(byColumn.get('propCodes'), Uint32Array, meta.count),
+    props: props.length > 0 ? props : ['']
+  };
+}
+
+export async function readEventTable(
+  db: SliceDb,
+  campaignId: string,
+  generation: number,
+  rowCount: number
+): Promise<EventTable> {
+  return decodeEventTable(await readGeneration(db.eventChunks, campaignId, generation), rowCount);
+}

@@ -1,0 +1,65 @@
+/**
+ * Start-up repair after a tab closed mid-write: imports still `running` are marked failed, and
+ * chunks of generations that are not current (a write that never got flipped in, or an old
+ * generation not yet deleted) are removed. Imports still running in another tab hold a Web
+ * Lock named importLockName(id); those and their campaigns are left alone.
+ */
+import { deleteOtherGenerations } from './chunk-store';
+import { INTERRUPTED_MESSAGE } from './imports';
+import type { SliceDb } from './slice-db';
+
+export function importLockName(importId: string): string {
+  return `slice:import:${importId}`;
+}
+
+export interface RecoveryReport {
+  interruptedImports: string[];
+  deletedChunks: number;
+}
+
+export async function recoverAtStart(
+  db: SliceDb,
+  nowIso: string,
+  heldLocks: ReadonlySet<string> = new Set()
+): Promise<RecoveryReport> {
+  const running = await db.imports.where('status').equals('running').toArray();
+  const live = running.filter((r) => heldLocks.has(importLockName(r.id)));
+  const dead = running.filter((r) => !heldLocks.has(importLockName(r.id)));
+  const busyCampaigns = new Set(live.map((r) => r.campaignId));
+  if (dead.length > 0) {
+    await db.imports.bulkUpdate(
+      dead.map((r) => ({
+        key: r.id,
+        changes: { status: 'failed' as const, finishedAt: nowIso, message: INTERRUPTED_MESSAGE }
+      }))
+    );
+  }
+
+  let deletedChunks = 0;
+  const campaigns = new Map((await db.campaigns.toArray()).map((c) => [c.id, c]));
+  for (const [table, generationOf] of [
+    [db.columnChunks, (c: { contactGeneration: number }) => c.contactGeneration],
+    [db.eventChunks, (c: { eventGeneration: number }) => c.eventGeneration]
+  ] as const) {
+    const campaignIds = (await table.orderBy('campaignId').uniqueKeys()) as string[];
+    for (const campaignId of campaignIds) {
+      if (busyCampaigns.has(campaignId)) continue;
+      const campaign = campaigns.get(campaignId);
+      deletedChunks += await deleteOtherGenerations(
+        table,
+        campaignId,
+        campaign ? [generationOf(campaign)] : []
+      );
+    }
+  }
+  return { interruptedImports: dead.map((r) => r.id), deletedChunks };
+}
+
+/** Names of the Web Locks currently held or requested (empty where Web Locks do not exist). */
+export async function heldLockNames(): Promise<Set<string>> {
+  const locks = (globalThis.navigator as Navigator | undefined)?.locks;
+  if (!locks?.query) return new Set();
+  const snapshot = await locks.query();
+  const names = [...(snapshot.held ?? []), ...(snapshot.pending ?? [])].map((l) => l.name ?? '');
+  return new Set(names);
+}

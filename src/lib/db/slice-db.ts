@@ -1,0 +1,75 @@
+/**
+ * The Slice IndexedDB database: one Dexie class holding every schema version ever shipped.
+ * Versions are never edited once released; a new version adds stores/indexes and moves data
+ * in its `.upgrade()`. Row types live in the per-table-group modules next to this file.
+ */
+import Dexie, { type DexieOptions, type EntityTable, type Table } from 'dexie';
+import type { CampaignRow } from './campaigns';
+import type { ChunkRow } from './chunk-store';
+import type { ImportRow, RejectedReportRow } from './imports';
+import type { MembershipRow, SegmentRow } from './segments';
+
+/** Chunk tables are keyed by [campaignId, generation, column, chunk]. */
+export type ChunkKey = [string, number, string, number];
+
+/** v1 kept the rejected-rows report inside the import row; v2 moved it to its own table. */
+interface ImportRowV1 extends ImportRow {
+  rejectedCsv?: string;
+}
+
+export class SliceDb extends Dexie {
+  campaigns!: EntityTable<CampaignRow, 'id'>;
+  columnChunks!: Table<ChunkRow, ChunkKey>;
+  eventChunks!: Table<ChunkRow, ChunkKey>;
+  imports!: EntityTable<ImportRow, 'id'>;
+  rejectedReports!: EntityTable<RejectedReportRow, 'importId'>;
+  segments!: EntityTable<SegmentRow, 'id'>;
+  memberships!: EntityTable<MembershipRow, 'segmentId'>;
+
+  constructor(name: string, options?: DexieOptions) {
+    super(name, options);
+    this.version(1).stores({
+      campaigns: 'id, name',
+      columnChunks: '[campaignId+generation+column+chunk], campaignId',
+      eventChunks: '[campaignId+generation+column+chunk], campaignId',
+      imports: 'id, campaignId, status',
+      segments: 'id, campaignId',
+      memberships: 'segmentId, campaignId'
+    });
+    // v2: rejected-row reports can be large; listing imports must not load them.
+    this.version(2)
+      .stores({
+        imports: 'id, campaignId, status, startedAt',
+        rejectedReports: 'importId, campaignId'
+      })
+      .upgrade(async (tx) => {
+        const reports: RejectedReportRow[] = [];
+        await tx
+          .table<ImportRowV1, string>('imports')
+          .toCollection()
+          .modify((row) => {
+            if (row.rejectedCsv !== undefined) {
+              reports.push({ importId: row.id, campaignId: row.campaignId, csv: row.rejectedCsv });
+              delete row.rejectedCsv;
+            }
+          });
+        await tx.table<RejectedReportRow, string>('rejectedReports').bulkPut(reports);
+      });
+  }
+}
+
+export const SCHEMA_VERSION = 2;
+
+/**
+ * Opens (creating or upgrading) a Slice database. Tests pass fake-indexeddb's `indexedDB` and
+ * `IDBKeyRange` through `options`.
+ */
+export function openSliceDb(name = 'slice', options?: DexieOptions): SliceDb {
+  // The query cache clones results for liveQuery, which Slice does not use: with chunk rows of
+  // megabytes each it would only cost time and memory.
+  return new SliceDb(name, {
+    cache: 'disabled',
+    chromeTransactionDurability: 'relaxed',
+    ...options
+  });
+}

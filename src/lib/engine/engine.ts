@@ -1,0 +1,446 @@
+/**
+ * createEngine: the worker side of Slice, composing the pure core (CSV, segments, columns) with
+ * storage (Dexie). Everything the page asks goes through the EngineApi returned here; it runs
+ * in the Web Worker (engine.worker.ts) and, for tests, in Node over fake-indexeddb.
+ */
+import { previewCsv } from '$lib/core/csv';
+import {
+  getCampaignRow,
+  listCampaignRows,
+  newCampaignRow,
+  toSummary,
+  uniqueCampaignName
+} from '$lib/db/campaigns';
+import { piecesBytes, writeGeneration } from '$lib/db/chunk-store';
+import { encodeContactTable } from '$lib/db/column-chunks';
+import { encodeEventTable } from '$lib/db/event-chunks';
+import { isQuotaError, quotaMessage } from '$lib/db/quota';
+import { heldLockNames, recoverAtStart, type RecoveryReport } from '$lib/db/recovery';
+import type { SliceDb } from '$lib/db/slice-db';
+import type {
+  CampaignSummary,
+  ContactDetail,
+  ContactEvent,
+  ContactPage,
+  ContactQuery,
+  EngineApi,
+  StorageInfo
+} from './api';
+import { BackupError, decodeBackup, encodeBackup, remapSegmentIds } from './backup';
+import { CampaignCache } from './campaign-cache';
+import { cellValue } from './cell-values';
+import { queryContactTable } from './contact-query';
+import { isoAt, type EngineContext } from './engine-context';
+import { ImportService } from './import-service';
+import { SegmentService } from './segment-service';
+
+export interface EngineOptions {
+  db: SliceDb;
+  /** Wall clock in epoch milliseconds; default Date.now. */
+  now?: () => number;
+  /** Used by loadDemoCampaign; default the global fetch. */
+  fetch?: typeof fetch;
+  /** URL the demo files are resolved against (the page's base); see configure(). */
+  baseUrl?: string;
+}
+
+/** What the engine offers beyond EngineApi (the page client and tests use these). */
+export interface EngineExtras {
+  /** Tells the engine the page's URL, against which static files (the demo) resolve. */
+  configure(options: { baseUrl?: string }): Promise<void>;
+  /** What start-up recovery did. */
+  recovery(): Promise<RecoveryReport>;
+  /** Closes the database (tests). */
+  close(): Promise<void>;
+}
+
+export type Engine = EngineApi & EngineExtras;
+
+function defaultTimeZone(): string {
+  try {
+    return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+  } catch {
+    return 'UTC';
+  }
+}
+
+/** Where the app's static files live when only the worker's own URL is known. */
+function guessBaseUrl(): string | undefined {
+  const href = (globalThis as { location?: { href: string } }).location?.href;
+  if (!href) return undefined;
+  const at = href.indexOf('/_app/');
+  return at >= 0 ? href.slice(0, at + 1) : href;
+}
+
+export function createEngine(options: EngineOptions): Engine {
+  const { db } = options;
+  const now = options.now ?? (() => Date.now());
+  const fetchFn =
+    options.fetch ?? ((...args: Parameters<typeof fetch>) => globalThis.fetch(...args));
+  let baseUrl = options.baseUrl;
+  const perf = (globalThis as { performance?: { now(): number } }).performance;
+  const cache = new CampaignCache(db);
+
+  let segments: SegmentService;
+  const ctx: EngineContext = {
+    db,
+    cache,
+    now,
+    tick: perf ? () => perf.now() : () => Date.now(),
+    ready: Promise.resolve(),
+    newId: () => crypto.randomUUID(),
+    afterDataChange: (campaignId) =>
+      segments.regenerateAutomatic(campaignId, {
+        now: new Date(now()).toISOString(),
+        timeZone: defaultTimeZone()
+      })
+  };
+  const recoveryPromise = db
+    .open()
+    .then(async () => recoverAtStart(db, new Date(now()).toISOString(), await heldLockNames()));
+  ctx.ready = recoveryPromise;
+  const imports = new ImportService(ctx);
+  segments = new SegmentService(ctx);
+
+  const requireCampaign = async (id: string) => {
+    await ctx.ready;
+    const row = await getCampaignRow(db, id);
+    if (!row) throw new Error('This campaign does not exist (it may have been deleted).');
+    return row;
+  };
+
+  const createCampaign = async (name: string, isDemo = false): Promise<CampaignSummary> => {
+    await ctx.ready;
+    const clean = name.trim() || 'Untitled campaign';
+    const row = newCampaignRow(
+      ctx.newId(),
+      await uniqueCampaignName(db, clean),
+      isoAt(ctx),
+      isDemo
+    );
+    await db.campaigns.add(row);
+    await segments.ensureDefault(row.id);
+    return toSummary(row);
+  };
+
+  const deleteCampaign = async (id: string): Promise<void> => {
+    await ctx.ready;
+    cache.drop(id);
+    await db.transaction(
+      'rw',
+      [
+        db.campaigns,
+        db.columnChunks,
+        db.eventChunks,
+        db.imports,
+        db.rejectedReports,
+        db.segments,
+        db.memberships
+      ],
+      async () => {
+        await db.campaigns.delete(id);
+        await db.columnChunks.where('campaignId').equals(id).delete();
+        await db.eventChunks.where('campaignId').equals(id).delete();
+        await db.imports.where('campaignId').equals(id).delete();
+        await db.rejectedReports.where('campaignId').equals(id).delete();
+        await db.segments.where('campaignId').equals(id).delete();
+        await db.memberships.where('campaignId').equals(id).delete();
+      }
+    );
+  };
+
+  const fetchBlob = async (path: string): Promise<Blob & { name: string }> => {
+    const base = baseUrl ?? guessBaseUrl();
+    if (!base) throw new Error('The demo files cannot be located (no page address is known).');
+    const url = new URL(path, base).href;
+    const response = await fetchFn(url);
+    if (!response.ok)
+      throw new Error(`The demo file ${path} could not be loaded (HTTP ${response.status}).`);
+    const blob = await response.blob();
+    return Object.assign(blob, { name: path.split('/').pop() ?? path });
+  };
+
+  const engine: Engine = {
+    async configure(opts) {
+      if (opts.baseUrl) baseUrl = opts.baseUrl;
+    },
+    recovery: () => recoveryPromise,
+    async close() {
+      await ctx.ready.catch(() => undefined);
+      cache.drop();
+      db.close();
+    },
+
+    // Campaigns
+    async listCampaigns() {
+      await ctx.ready;
+      return (await listCampaignRows(db)).map(toSummary);
+    },
+    async getCampaign(id) {
+      await ctx.ready;
+      const row = await getCampaignRow(db, id);
+      return row ? toSummary(row) : null;
+    },
+    createCampaign: (name) => createCampaign(name),
+    async renameCampaign(id, name) {
+      await requireCampaign(id);
+      const clean = name.trim();
+      if (!clean) throw new Error('A campaign needs a name.');
+      await db.campaigns.update(id, { name: clean, updatedAt: isoAt(ctx) });
+      return toSummary(await requireCampaign(id));
+    },
+    deleteCampaign,
+    async loadDemoCampaign() {
+      const contactsFile = await fetchBlob('demo/contacts.csv');
+      const eventsFile = await fetchBlob('demo/events.csv');
+      const campaign = await createCampaign('Demo campaign', true);
+      try {
+        const preview = await previewCsv(contactsFile, 'contacts', contactsFile.name);
+        if (preview.problem)
+          throw new Error(`The demo contacts cannot be read: ${preview.problem.message}.`);
+        const contacts = await imports.importContacts(campaign.id, contactsFile, {
+          fields: preview.fields.map((f) => ({ ...f, include: true })),
+          identity: preview.suggestedIdentity ?? preview.fields[0].name,
+          policy: 'update',
+          encoding: preview.encoding,
+          delimiter: preview.delimiter
+        });
+        if (!contacts.ok)
+          throw new Error(`The demo contacts could not be imported: ${contacts.message}`);
+        const eventsPreview = await previewCsv(eventsFile, 'events', eventsFile.name);
+        if (eventsPreview.problem)
+          throw new Error(`The demo events cannot be read: ${eventsPreview.problem.message}.`);
+        const headers = eventsPreview.headers;
+        const mapping = eventsPreview.suggestedMapping ?? {
+          contact: 'contact',
+          type: 'type',
+          target: headers.includes('target') ? 'target' : null,
+          at: 'at',
+          properties: headers.filter((h) => !['contact', 'type', 'target', 'at'].includes(h))
+        };
+        const events = await imports.importEvents(campaign.id, eventsFile, {
+          mapping,
+          encoding: eventsPreview.encoding,
+          delimiter: eventsPreview.delimiter
+        });
+        if (!events.ok) throw new Error(`The demo events could not be imported: ${events.message}`);
+      } catch (err) {
+        await deleteCampaign(campaign.id).catch(() => undefined);
+        throw err;
+      }
+      return toSummary(await requireCampaign(campaign.id));
+    },
+
+    // Import
+    async previewFile(file, kind) {
+      return previewCsv(file, kind, file.name ?? '');
+    },
+    importContacts: (campaignId, file, opts, onProgress) =>
+      imports.importContacts(campaignId, file, opts, onProgress),
+    importEvents: (campaignId, file, opts, onProgress) =>
+      imports.importEvents(campaignId, file, opts, onProgress),
+    cancelImport: (importId) => imports.cancelImport(importId),
+    listImports: (campaignId) => imports.listImports(campaignId),
+    rejectedReport: (importId) => imports.rejectedReport(importId),
+
+    // Contacts
+    async queryContacts(campaignId: string, query: ContactQuery): Promise<ContactPage> {
+      await ctx.ready;
+      const loaded = await cache.get(campaignId);
+      if (!loaded) return { total: 0, offset: query.offset, ids: [], rows: [] };
+      let membership = null;
+      if (query.segmentId) {
+        membership = await segments.membership(loaded, query.segmentId);
+        if (!membership) return { total: 0, offset: query.offset, ids: [], rows: [] };
+      }
+      return queryContactTable(loaded.contacts, loaded.derived, query, membership);
+    },
+    async getContact(campaignId: string, id: number): Promise<ContactDetail | null> {
+      await ctx.ready;
+      const loaded = await cache.get(campaignId);
+      const table = loaded?.contacts;
+      if (!loaded || !table || !Number.isInteger(id) || id < 0 || id >= table.rowCount) return null;
+      const attributes = table.fields.map((f) => ({
+        field: f.name,
+        type: f.type,
+        value: cellValue(table.columns[f.name], f.type, id)
+      }));
+      const ev = loaded.events;
+      const events: ContactEvent[] = [];
+      for (let i = ev.offsets[id + 1] - 1; i >= ev.offsets[id]; i--) {
+        const prop = ev.propCodes[i];
+        let properties: Record<string, string> | null = null;
+        if (prop !== 0) {
+          try {
+            properties = JSON.parse(ev.props[prop]) as Record<string, string>;
+          } catch {
+            properties = { value: ev.props[prop] };
+          }
+        }
+        events.push({
+          type: ev.types[ev.type[i]],
+          target: ev.targets[ev.target[i]],
+          at: new Date(ev.at[i]).toISOString(),
+          properties
+        });
+      }
+      return { id, attributes, events, segments: await segments.segmentsContaining(loaded, id) };
+    },
+
+    // Backup
+    async exportBackup(campaignId) {
+      const row = await requireCampaign(campaignId);
+      const loaded = await cache.get(campaignId);
+      const segmentRows = await segments.listSegments(campaignId);
+      const memberships = await db.memberships.where('campaignId').equals(campaignId).toArray();
+      const importRows = await db.imports.where('campaignId').equals(campaignId).toArray();
+      const reports = await db.rejectedReports.where('campaignId').equals(campaignId).toArray();
+      return encodeBackup(
+        {
+          campaign: {
+            name: row.name,
+            createdAt: row.createdAt,
+            updatedAt: row.updatedAt,
+            isDemo: row.isDemo,
+            eventTypes: row.eventTypes
+          },
+          contacts: loaded?.contacts ?? null,
+          events: row.eventGeneration > 0 ? (loaded?.events ?? null) : null,
+          segments: segmentRows.map((s) =>
+            s.isDefault ? { ...s, count: null, generatedAt: null } : s
+          ),
+          memberships: memberships.map((m) => ({
+            segmentId: m.segmentId,
+            rowCount: m.rowCount,
+            count: m.count,
+            generatedAt: m.generatedAt,
+            bits: m.bits
+          })),
+          imports: importRows,
+          reports: reports.map((r) => ({ importId: r.importId, csv: r.csv }))
+        },
+        isoAt(ctx)
+      );
+    },
+    async importBackup(file) {
+      await ctx.ready;
+      let content;
+      try {
+        content = await decodeBackup(file);
+      } catch (err) {
+        if (err instanceof BackupError) throw new Error(err.message);
+        throw new Error('This file is not a readable Slice backup.');
+      }
+      const id = ctx.newId();
+      const name = await uniqueCampaignName(db, content.campaign.name);
+      const row = {
+        ...newCampaignRow(id, name, content.campaign.createdAt, content.campaign.isDemo),
+        updatedAt: content.campaign.updatedAt
+      };
+      let bytes = 0;
+      try {
+        if (content.contacts) {
+          const pieces = encodeContactTable(content.contacts);
+          row.lastGeneration += 1;
+          row.contactGeneration = row.lastGeneration;
+          row.contactCount = content.contacts.rowCount;
+          row.fields = content.contacts.fields;
+          row.identity = content.contacts.identity;
+          bytes += piecesBytes(pieces);
+          await writeGeneration(db.columnChunks, id, row.contactGeneration, pieces);
+        }
+        if (content.events) {
+          const pieces = encodeEventTable(content.events);
+          row.lastGeneration += 1;
+          row.eventGeneration = row.lastGeneration;
+          row.eventCount = content.events.count;
+          row.eventTypes = [...content.events.types];
+          bytes += piecesBytes(pieces);
+          await writeGeneration(db.eventChunks, id, row.eventGeneration, pieces);
+        }
+        const segmentIds = new Map(content.segments.map((s) => [s.id, ctx.newId()]));
+        const importIds = new Map(content.imports.map((r) => [r.id, ctx.newId()]));
+        // The campaign row comes last: until it exists, the chunks above are orphans that
+        // start-up recovery removes.
+        await db.transaction(
+          'rw',
+          [db.campaigns, db.segments, db.memberships, db.imports, db.rejectedReports],
+          async () => {
+            await db.segments.bulkPut(
+              content.segments.map((s) => ({
+                ...s,
+                id: segmentIds.get(s.id) as string,
+                campaignId: id,
+                definition: remapSegmentIds(s.definition, segmentIds)
+              }))
+            );
+            await db.memberships.bulkPut(
+              content.memberships
+                .filter((m) => segmentIds.has(m.segmentId))
+                .map((m) => ({
+                  ...m,
+                  segmentId: segmentIds.get(m.segmentId) as string,
+                  campaignId: id
+                }))
+            );
+            await db.imports.bulkPut(
+              content.imports.map((r) => ({
+                ...r,
+                id: importIds.get(r.id) as string,
+                campaignId: id
+              }))
+            );
+            await db.rejectedReports.bulkPut(
+              content.reports
+                .filter((r) => importIds.has(r.importId))
+                .map((r) => ({
+                  importId: importIds.get(r.importId) as string,
+                  campaignId: id,
+                  csv: r.csv
+                }))
+            );
+            await db.campaigns.add(row);
+          }
+        );
+      } catch (err) {
+        await deleteCampaign(id).catch(() => undefined);
+        if (isQuotaError(err)) throw new Error(quotaMessage(bytes || file.size));
+        throw err;
+      }
+      await segments.ensureDefault(id);
+      return toSummary(row);
+    },
+
+    // Storage
+    async storageInfo(): Promise<StorageInfo> {
+      const storage = (globalThis.navigator as Navigator | undefined)?.storage;
+      let usage: number | null = null;
+      let quota: number | null = null;
+      let persisted: boolean | null = null;
+      try {
+        if (storage?.estimate) {
+          const estimate = await storage.estimate();
+          usage = estimate.usage ?? null;
+          quota = estimate.quota ?? null;
+        }
+        if (storage?.persisted) persisted = await storage.persisted();
+      } catch {
+        // Some browsers refuse in private windows; unknown is the honest answer.
+      }
+      return { usage, quota, persisted };
+    },
+
+    // Segments
+    listSegments: (campaignId) => segments.listSegments(campaignId),
+    saveSegment: (segment) => segments.saveSegment(segment),
+    deleteSegment: (id) => segments.deleteSegment(id),
+    validate: (campaignId, definition) => segments.validate(campaignId, definition),
+    count: (campaignId, definition, opts, channel) =>
+      segments.count(campaignId, definition, opts, channel),
+    generate: (segmentId, opts, onProgress) => segments.generate(segmentId, opts, onProgress),
+    members: (segmentId, page) => segments.members(segmentId, page),
+    exportSql: (campaignId, definition, dialect, opts) =>
+      segments.exportSql(campaignId, definition, dialect, opts)
+  };
+  return engine;
+}

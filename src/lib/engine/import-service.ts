@@ -1,0 +1,394 @@
+/**
+ * Contact and event imports: stream the file (1 MiB slices, papaparse, no per-row objects)
+ * into the core importers, then write the result as a new chunk generation and flip the
+ * campaign to it in one small transaction. Until the flip nothing the user sees has changed, so
+ * a cancel, a failure, a full disk or a closed tab leaves the campaign exactly as before.
+ */
+import { emptyEventTable, type EventTable } from '$lib/core/columns/types';
+import {
+  createContactImporter,
+  createEventImporter,
+  parseCsvChunks,
+  readBlobText,
+  rejectedRowsToCsv
+} from '$lib/core/csv';
+import { allocateGeneration, getCampaignRow, type CampaignRow } from '$lib/db/campaigns';
+import {
+  deleteGeneration,
+  piecesBytes,
+  writeGeneration,
+  type ChunkPiece
+} from '$lib/db/chunk-store';
+import { encodeContactTable } from '$lib/db/column-chunks';
+import { encodeEventTable } from '$lib/db/event-chunks';
+import { listImportRows, getRejectedCsv, type ImportRow } from '$lib/db/imports';
+import { isQuotaError, quotaMessage } from '$lib/db/quota';
+import { importLockName } from '$lib/db/recovery';
+import type {
+  ContactImportOptions,
+  CsvEncoding,
+  EventImportOptions,
+  ImportOutcome,
+  ImportProgress,
+  ImportRecord
+} from './api';
+import { fitEvents } from './campaign-cache';
+import { errorMessage, isoAt, withLock, type EngineContext } from './engine-context';
+import { ImportProgressReporter } from './import-progress';
+
+const SLICE_BYTES = 1 << 20;
+
+type Kind = 'contacts' | 'events';
+type Signal = { cancelled: boolean };
+type NamedBlob = Blob & { name?: string };
+
+/** Bytes of the byte-order mark at the start of `file` for `encoding` (0 if none). */
+async function bomLengthOf(file: Blob, encoding: CsvEncoding): Promise<number> {
+  const head = new Uint8Array(await file.slice(0, 3).arrayBuffer());
+  if (encoding === 'utf-8' && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) return 3;
+  if (encoding === 'utf-16le' && head[0] === 0xff && head[1] === 0xfe) return 2;
+  if (encoding === 'utf-16be' && head[0] === 0xfe && head[1] === 0xff) return 2;
+  return 0;
+}
+
+interface RowSink {
+  addRows(rows: string[][], lines: number[]): void;
+}
+
+class ImportFailure extends Error {}
+
+/**
+ * Reads the whole file into the sink made from its header. Returns 'cancelled' or throws an
+ * ImportFailure naming the file problem.
+ */
+async function streamFile(
+  file: Blob,
+  encoding: CsvEncoding,
+  delimiter: ContactImportOptions['delimiter'],
+  signal: Signal,
+  progress: ImportProgressReporter,
+  makeSink: (headers: string[]) => RowSink
+): Promise<'done' | 'cancelled'> {
+  const bomLength = await bomLengthOf(file, encoding);
+  let sink: RowSink | null = null;
+  const chunks = readBlobText(file, encoding, bomLength, SLICE_BYTES, (bytes) => {
+    progress.bytesRead = bytes;
+  });
+  const result = await parseCsvChunks(chunks, { delimiter, signal }, (rows, lines) => {
+    let from = 0;
+    if (!sink) {
+      sink = makeSink(rows[0]);
+      from = 1;
+    }
+    if (rows.length > from) {
+      sink.addRows(from ? rows.slice(from) : rows, from ? lines.slice(from) : lines);
+      progress.rows += rows.length - from;
+    }
+    progress.report('reading');
+  });
+  if (result.cancelled || signal.cancelled) return 'cancelled';
+  if (result.problem) {
+    const where = result.problem.line ? ` (line ${result.problem.line})` : '';
+    const message = result.problem.message;
+    throw new ImportFailure(
+      `The file cannot be imported: ${message}${message.includes(`line ${result.problem.line}`) ? '' : where}.`
+    );
+  }
+  if (!sink) throw new ImportFailure('The file cannot be imported: it is empty (no header row).');
+  return 'done';
+}
+
+export class ImportService {
+  private readonly signals = new Map<string, Signal>();
+
+  constructor(private readonly ctx: EngineContext) {}
+
+  async cancelImport(importId: string): Promise<void> {
+    const signal = this.signals.get(importId);
+    if (signal) signal.cancelled = true;
+  }
+
+  async listImports(campaignId: string): Promise<ImportRecord[]> {
+    await this.ctx.ready;
+    return listImportRows(this.ctx.db, campaignId);
+  }
+
+  async rejectedReport(importId: string): Promise<string> {
+    await this.ctx.ready;
+    return (await getRejectedCsv(this.ctx.db, importId)) ?? rejectedRowsToCsv([]);
+  }
+
+  importContacts(
+    campaignId: string,
+    file: NamedBlob,
+    options: ContactImportOptions,
+    onProgress?: (p: ImportProgress) => void
+  ): Promise<ImportOutcome> {
+    return this.run(campaignId, 'contacts', file, onProgress, async (job) => {
+      const loaded = await this.ctx.cache.get(campaignId);
+      const existing = loaded?.contacts ?? null;
+      let importer: ReturnType<typeof createContactImporter> | null = null;
+      const state = await streamFile(
+        file,
+        options.encoding,
+        options.delimiter,
+        job.signal,
+        job.progress,
+        (headers) => {
+          importer = createContactImporter({
+            fields: options.fields,
+            headers,
+            identity: options.identity,
+            policy: options.policy,
+            existing: existing ?? undefined,
+            delimiter: options.delimiter
+          });
+          return importer;
+        }
+      );
+      if (state === 'cancelled' || !importer) return 'cancelled';
+      const out = (importer as ReturnType<typeof createContactImporter>).finish();
+      const events = fitEvents(
+        loaded?.events ?? emptyEventTable(out.table.rowCount),
+        out.table.rowCount
+      );
+      return {
+        pieces: encodeContactTable(out.table),
+        table: 'contacts' as const,
+        rejectedCsv: out.rejected.length > 0 ? rejectedRowsToCsv(out.rejected) : null,
+        counts: {
+          added: out.added,
+          updated: out.updated,
+          skipped: out.skipped,
+          rejected: out.rejected.length,
+          newFields: out.newFields
+        },
+        apply: (row: CampaignRow, generation: number) => ({
+          ...row,
+          contactGeneration: generation,
+          contactCount: out.table.rowCount,
+          fields: out.table.fields.map((f) => ({ ...f })),
+          identity: out.table.identity
+        }),
+        install: (row: CampaignRow) => this.ctx.cache.replace(row, out.table, events)
+      };
+    });
+  }
+
+  importEvents(
+    campaignId: string,
+    file: NamedBlob,
+    options: EventImportOptions,
+    onProgress?: (p: ImportProgress) => void
+  ): Promise<ImportOutcome> {
+    return this.run(campaignId, 'events', file, onProgress, async (job) => {
+      const loaded = await this.ctx.cache.get(campaignId);
+      const contacts = loaded?.contacts;
+      if (!loaded || !contacts || contacts.rowCount === 0) {
+        throw new ImportFailure(
+          'Import contacts first: events are matched to contacts by their identity, and this campaign has none.'
+        );
+      }
+      let importer: ReturnType<typeof createEventImporter> | null = null;
+      const state = await streamFile(
+        file,
+        options.encoding,
+        options.delimiter,
+        job.signal,
+        job.progress,
+        (headers) => {
+          importer = createEventImporter({
+            mapping: options.mapping,
+            headers,
+            contacts,
+            existing: loaded.events
+          });
+          return importer;
+        }
+      );
+      if (state === 'cancelled' || !importer) return 'cancelled';
+      const out = (importer as ReturnType<typeof createEventImporter>).finish();
+      const events: EventTable = out.events;
+      return {
+        pieces: encodeEventTable(events),
+        table: 'events' as const,
+        rejectedCsv: out.rejected.length > 0 ? rejectedRowsToCsv(out.rejected) : null,
+        counts: {
+          added: out.added,
+          updated: 0,
+          skipped: 0,
+          rejected: out.rejected.length,
+          newFields: []
+        },
+        apply: (row: CampaignRow, generation: number) => ({
+          ...row,
+          eventGeneration: generation,
+          eventCount: events.count,
+          eventTypes: [...events.types]
+        }),
+        install: (row: CampaignRow) => this.ctx.cache.replace(row, contacts, events)
+      };
+    });
+  }
+
+  /** The shared life of an import: record, lock, stream, write, flip, clean up. */
+  private async run(
+    campaignId: string,
+    kind: Kind,
+    file: NamedBlob,
+    onProgress: ((p: ImportProgress) => void) | undefined,
+    build: (job: { signal: Signal; progress: ImportProgressReporter }) => Promise<
+      | 'cancelled'
+      | {
+          pieces: ChunkPiece[];
+          table: Kind;
+          rejectedCsv: string | null;
+          counts: {
+            added: number;
+            updated: number;
+            skipped: number;
+            rejected: number;
+            newFields: string[];
+          };
+          apply: (row: CampaignRow, generation: number) => CampaignRow;
+          install: (row: CampaignRow) => unknown;
+        }
+    >
+  ): Promise<ImportOutcome> {
+    const { ctx } = this;
+    await ctx.ready;
+    const importId = ctx.newId();
+    const t0 = ctx.tick();
+    const signal: Signal = { cancelled: false };
+    const progress = new ImportProgressReporter(importId, file.size, ctx.tick, onProgress);
+    const record: ImportRow = {
+      id: importId,
+      campaignId,
+      kind,
+      fileName: file.name ?? (kind === 'contacts' ? 'contacts.csv' : 'events.csv'),
+      status: 'running',
+      startedAt: isoAt(ctx),
+      finishedAt: null,
+      message: null,
+      rowsRead: 0,
+      added: 0,
+      updated: 0,
+      skipped: 0,
+      rejected: 0
+    };
+    const fail = async (
+      message: string,
+      cancelled: boolean,
+      rejected = 0
+    ): Promise<ImportOutcome> => {
+      await ctx.db.imports.put({
+        ...record,
+        status: cancelled ? 'cancelled' : 'failed',
+        finishedAt: isoAt(ctx),
+        message,
+        rowsRead: progress.rows
+      });
+      return { ok: false, importId, kind, cancelled, message, rejected };
+    };
+
+    if (!(await getCampaignRow(ctx.db, campaignId))) {
+      return {
+        ok: false,
+        importId,
+        kind,
+        cancelled: false,
+        message: 'This campaign does not exist (it may have been deleted).',
+        rejected: 0
+      };
+    }
+    this.signals.set(importId, signal);
+    await ctx.db.imports.put(record);
+    // The page learns the import id (to cancel) from this first report.
+    progress.report('reading', true);
+    return withLock(importLockName(importId), async () => {
+      let generation = 0;
+      let bytes = 0;
+      try {
+        const built = await build({ signal, progress });
+        if (built === 'cancelled' || signal.cancelled) {
+          return await fail('Import cancelled; the campaign is unchanged.', true);
+        }
+        progress.bytesRead = file.size;
+        progress.report('writing', true);
+        const table = built.table === 'contacts' ? ctx.db.columnChunks : ctx.db.eventChunks;
+        bytes = piecesBytes(built.pieces);
+        generation = await allocateGeneration(ctx.db, campaignId);
+        await writeGeneration(table, campaignId, generation, built.pieces);
+        if (signal.cancelled) {
+          await deleteGeneration(table, campaignId, generation);
+          return await fail('Import cancelled; the campaign is unchanged.', true);
+        }
+        const finishedAt = isoAt(ctx);
+        const done: ImportRow = {
+          ...record,
+          status: 'done',
+          finishedAt,
+          rowsRead: progress.rows,
+          added: built.counts.added,
+          updated: built.counts.updated,
+          skipped: built.counts.skipped,
+          rejected: built.counts.rejected
+        };
+        let previous = 0;
+        let flipped: CampaignRow | null = null;
+        await ctx.db.transaction(
+          'rw',
+          [ctx.db.campaigns, ctx.db.imports, ctx.db.rejectedReports],
+          async () => {
+            const row = await ctx.db.campaigns.get(campaignId);
+            if (!row) return;
+            previous = built.table === 'contacts' ? row.contactGeneration : row.eventGeneration;
+            flipped = { ...built.apply(row, generation), updatedAt: finishedAt };
+            await ctx.db.campaigns.put(flipped);
+            await ctx.db.imports.put(done);
+            if (built.rejectedCsv !== null) {
+              await ctx.db.rejectedReports.put({ importId, campaignId, csv: built.rejectedCsv });
+            }
+          }
+        );
+        if (!flipped) {
+          await deleteGeneration(table, campaignId, generation);
+          return await fail('The campaign was deleted during the import.', false);
+        }
+        // Committed: from here on nothing may undo the new generation.
+        generation = 0;
+        built.install(flipped);
+        // An old generation left behind by a failure here is removed at the next start.
+        if (previous > 0)
+          await deleteGeneration(table, campaignId, previous).catch(() => undefined);
+        progress.report('done', true);
+        await ctx.afterDataChange(campaignId).catch(() => undefined);
+        return {
+          ok: true,
+          importId,
+          kind,
+          rowsRead: progress.rows,
+          added: built.counts.added,
+          updated: built.counts.updated,
+          skipped: built.counts.skipped,
+          rejected: built.counts.rejected,
+          newFields: built.counts.newFields,
+          durationMs: Math.round(ctx.tick() - t0)
+        };
+      } catch (err) {
+        if (generation > 0) {
+          const table = kind === 'contacts' ? ctx.db.columnChunks : ctx.db.eventChunks;
+          await deleteGeneration(table, campaignId, generation).catch(() => undefined);
+        }
+        if (isQuotaError(err)) return await fail(quotaMessage(bytes), false);
+        if (err instanceof ImportFailure) return await fail(err.message, false);
+        return await fail(
+          `The import failed: ${errorMessage(err)}. The campaign is unchanged.`,
+          false
+        );
+      } finally {
+        this.signals.delete(importId);
+      }
+    });
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * Serves the built app (build/) with scripts/serve.js for the Chromium benchmarks, the way a
+ * plain static host would, and stops it when the run ends.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+export const APP_PORT = 4399;
+
+export interface AppServer {
+  url: string;
+  stop(): Promise<void>;
+}
+
+export class AppNotBuilt extends Error {}
+
+export async function startAppServer(port = APP_PORT): Promise<AppServer> {
+  if (!existsSync(`${ROOT}build/index.html`)) {
+    throw new AppNotBuilt('build/index.html is missing: run `npm run build` first');
+  }
+  const child: ChildProcess = spawn(
+    process.execPath,
+    ['scripts/serve.js', '--port', String(port), '--dir', 'build'],
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] }
+  );
+  const url = `http://localhost:${port}/`;
+  let output = '';
+  child.stdout?.on('data', (d) => (output += d));
+  child.stderr?.on('data', (d) => (output += d));
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`serve.js exited: ${output.trim()}`);
+    try {
+      const res = await fetch(url);
+      if (res.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill();
+      throw new Error(`serve.js did not answer on ${url}: ${output.trim()}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill();
+      })
+  };
+}

@@ -1,0 +1,81 @@
+import 'fake-indexeddb/auto';
+import Dexie from 'dexie';
+import { describe, expect, it } from 'vitest';
+import { openSliceDb, SCHEMA_VERSION } from '$lib/db/slice-db';
+
+let n = 0;
+const freshName = () => `schema-test-${Date.now()}-${n++}`;
+
+describe('Slice database schema', () => {
+  it('creates every table at the current version', async () => {
+    const db = openSliceDb(freshName());
+    await db.open();
+    expect(db.verno).toBe(SCHEMA_VERSION);
+    expect(db.tables.map((t) => t.name).sort()).toEqual([
+      'campaigns',
+      'columnChunks',
+      'eventChunks',
+      'imports',
+      'memberships',
+      'rejectedReports',
+      'segments'
+    ]);
+    expect(db.columnChunks.schema.primKey.keyPath).toEqual([
+      'campaignId',
+      'generation',
+      'column',
+      'chunk'
+    ]);
+    db.close();
+  });
+
+  it('upgrades a v1 database: rejected reports move out of import rows', async () => {
+    const name = freshName();
+    const v1 = new Dexie(name);
+    v1.version(1).stores({
+      campaigns: 'id, name',
+      columnChunks: '[campaignId+generation+column+chunk], campaignId',
+      eventChunks: '[campaignId+generation+column+chunk], campaignId',
+      imports: 'id, campaignId, status',
+      segments: 'id, campaignId',
+      memberships: 'segmentId, campaignId'
+    });
+    await v1.open();
+    const base = {
+      campaignId: 'c1',
+      kind: 'contacts',
+      fileName: 'a.csv',
+      status: 'done',
+      startedAt: '2026-01-01T00:00:00.000Z',
+      finishedAt: '2026-01-01T00:00:01.000Z',
+      message: null,
+      rowsRead: 3,
+      added: 2,
+      updated: 0,
+      skipped: 0,
+      rejected: 1
+    };
+    await v1.table('imports').bulkPut([
+      { ...base, id: 'i1', rejectedCsv: 'line,column,reason,raw\n3,email,bad email,x\n' },
+      { ...base, id: 'i2', rejected: 0 }
+    ]);
+    v1.close();
+
+    const db = openSliceDb(name);
+    await db.open();
+    expect(db.verno).toBe(2);
+    const i1 = await db.imports.get('i1');
+    expect(i1).toBeDefined();
+    expect('rejectedCsv' in (i1 as object)).toBe(false);
+    expect(i1?.rejected).toBe(1);
+    expect(await db.rejectedReports.get('i1')).toEqual({
+      importId: 'i1',
+      campaignId: 'c1',
+      csv: 'line,column,reason,raw\n3,email,bad email,x\n'
+    });
+    expect(await db.rejectedReports.get('i2')).toBeUndefined();
+    // The index added in v2 works on upgraded rows.
+    expect(await db.imports.orderBy('startedAt').primaryKeys()).toHaveLength(2);
+    db.close();
+  });
+});

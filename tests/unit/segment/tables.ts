@@ -1,0 +1,171 @@
+/**
+ * Test helpers: build ContactTable / EventTable from plain rows, and load the same data into
+ * DuckDB in the schema documented in docs/segments.md, so the engine and the exported SQL
+ * run over identical data.
+ */
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { Column, ContactTable, EventTable, FieldSpec } from '../../../src/lib/core/columns/types';
+import { EMAIL_ACTIVITY_TYPES } from '../../../src/lib/core/columns/types';
+import { DAY_MS, formatIsoDay } from '../../../src/lib/core/segment/dates';
+import { isBlank } from '../../../src/lib/core/segment/text';
+import { quoteIdent, quoteLiteral } from '../../../src/lib/core/segment/to-sql';
+
+/** A cell: string for string types, number (NaN = empty) for numbers/dates, 0/1/2 for booleans. */
+export type Cell = string | number | null;
+
+export function buildContacts(
+  fields: FieldSpec[],
+  rows: Record<string, Cell>[],
+  identity: string
+): ContactTable {
+  const columns: Record<string, Column> = {};
+  for (const f of fields) {
+    if (f.type === 'number' || f.type === 'date' || f.type === 'datetime') {
+      columns[f.name] = {
+        kind: 'number',
+        values: Float64Array.from(rows, (r) => (typeof r[f.name] === 'number' ? (r[f.name] as number) : NaN))
+      };
+    } else if (f.type === 'boolean') {
+      columns[f.name] = {
+        kind: 'boolean',
+        values: Uint8Array.from(rows, (r) => (typeof r[f.name] === 'number' ? (r[f.name] as number) : 0))
+      };
+    } else {
+      const dict = [''];
+      const index = new Map<string, number>([['', 0]]);
+      const codes = Uint32Array.from(rows, (r) => {
+        const v = r[f.name];
+        if (typeof v !== 'string' || v === '') return 0;
+        let c = index.get(v);
+        if (c === undefined) {
+          c = dict.length;
+          dict.push(v);
+          index.set(v, c);
+        }
+        return c;
+      });
+      columns[f.name] = { kind: 'string', codes, dict };
+    }
+  }
+  return { rowCount: rows.length, fields, identity, columns };
+}
+
+export interface PlainEvent {
+  row: number;
+  type: string;
+  target: string;
+  at: number;
+}
+
+/** CSR events: sorted by contact row, then time (stable for equal times). */
+export function buildEvents(rowCount: number, events: PlainEvent[]): EventTable {
+  const sorted = events
+    .map((e, i) => ({ e, i }))
+    .sort((a, b) => a.e.row - b.e.row || a.e.at - b.e.at || a.i - b.i)
+    .map((x) => x.e);
+  const types: string[] = [];
+  const targets = [''];
+  const typeIndex = new Map<string, number>();
+  const targetIndex = new Map<string, number>([['', 0]]);
+  const offsets = new Uint32Array(rowCount + 1);
+  const type = new Uint16Array(sorted.length);
+  const target = new Uint32Array(sorted.length);
+  const at = new Float64Array(sorted.length);
+  sorted.forEach((e, k) => {
+    offsets[e.row + 1]++;
+    let t = typeIndex.get(e.type);
+    if (t === undefined) {
+      t = types.length;
+      types.push(e.type);
+      typeIndex.set(e.type, t);
+    }
+    let g = targetIndex.get(e.target);
+    if (g === undefined) {
+      g = targets.length;
+      targets.push(e.target);
+      targetIndex.set(e.target, g);
+    }
+    type[k] = t;
+    target[k] = g;
+    at[k] = e.at;
+  });
+  for (let r = 0; r < rowCount; r++) offsets[r + 1] += offsets[r];
+  return {
+    count: sorted.length,
+    types,
+    targets,
+    offsets,
+    type,
+    target,
+    at,
+    propCodes: new Uint32Array(sorted.length),
+    props: ['']
+  };
+}
+
+const SQL_TYPES: Record<string, string> = {
+  text: 'VARCHAR',
+  email: 'VARCHAR',
+  phone: 'VARCHAR',
+  category: 'VARCHAR',
+  number: 'DOUBLE',
+  date: 'DATE',
+  datetime: 'TIMESTAMP',
+  boolean: 'BOOLEAN'
+};
+
+function cellSql(f: FieldSpec, col: Column, r: number): string {
+  if (col.kind === 'string') {
+    const v = col.dict[col.codes[r]];
+    return isBlank(v) ? 'NULL' : quoteLiteral(v);
+  }
+  if (col.kind === 'boolean') return col.values[r] === 0 ? 'NULL' : col.values[r] === 2 ? 'TRUE' : 'FALSE';
+  const v = col.values[r];
+  if (Number.isNaN(v)) return 'NULL';
+  if (f.type === 'date') return `DATE '${formatIsoDay(Math.floor(v / DAY_MS))}'`;
+  if (f.type === 'datetime') return `epoch_ms(${Math.round(v)}::BIGINT)`;
+  return `CAST('${String(v)}' AS DOUBLE)`;
+}
+
+/** (Re)creates contacts, events and segment_members in DuckDB from the engine's tables. */
+export async function loadIntoDuckDb(
+  conn: DuckDBConnection,
+  contacts: ContactTable,
+  events: EventTable,
+  segments: Record<string, number[]>
+): Promise<void> {
+  const cols = contacts.fields.map((f) => `${quoteIdent(f.name)} ${SQL_TYPES[f.type]}`);
+  await conn.run(`CREATE OR REPLACE TABLE contacts (contact_id INTEGER, ${cols.join(', ')})`);
+  if (contacts.rowCount > 0) {
+    const rows: string[] = [];
+    for (let r = 0; r < contacts.rowCount; r++) {
+      const cells = contacts.fields.map((f) => cellSql(f, contacts.columns[f.name], r));
+      rows.push(`(${r}, ${cells.join(', ')})`);
+    }
+    await conn.run(`INSERT INTO contacts VALUES ${rows.join(',\n')}`);
+  }
+  await conn.run(
+    'CREATE OR REPLACE TABLE events (contact_id INTEGER, type VARCHAR, target VARCHAR, at TIMESTAMP, emailing_id VARCHAR)'
+  );
+  const emailTypes = new Set<string>(EMAIL_ACTIVITY_TYPES);
+  const evRows: string[] = [];
+  for (let r = 0; r < contacts.rowCount; r++) {
+    for (let k = events.offsets[r]; k < events.offsets[r + 1]; k++) {
+      const type = events.types[events.type[k]];
+      const target = events.targets[events.target[k]];
+      const t = isBlank(target) ? 'NULL' : quoteLiteral(target);
+      const emailing = emailTypes.has(type) && !isBlank(target) ? quoteLiteral(target) : 'NULL';
+      evRows.push(`(${r}, ${quoteLiteral(type)}, ${t}, epoch_ms(${Math.round(events.at[k])}::BIGINT), ${emailing})`);
+    }
+  }
+  if (evRows.length > 0) await conn.run(`INSERT INTO events VALUES ${evRows.join(',\n')}`);
+  await conn.run('CREATE OR REPLACE TABLE segment_members (segment_id VARCHAR, contact_id INTEGER)');
+  const segRows = Object.entries(segments).flatMap(([id, rows]) => rows.map((r) => `(${quoteLiteral(id)}, ${r})`));
+  if (segRows.length > 0) await conn.run(`INSERT INTO segment_members VALUES ${segRows.join(', ')}`);
+}
+
+/** contact_id values returned by a query, in order. */
+export async function queryIds(conn: DuckDBConnection, sql: string): Promise<number[]> {
+  const reader = await conn.runAndReadAll(sql);
+  return reader.getRows().map((row) => Number(row[0]));
+}
