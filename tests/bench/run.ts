@@ -92,7 +92,7 @@ function printTable(outcomes: BenchOutcome[]): void {
   const line = (r: string[]) =>
     r.map((cell, c) => (c === 0 || c === 7 ? cell.padEnd(widths[c]) : cell.padStart(widths[c])));
   console.log('');
-  console.log(line(rows[0]).join('  '));
+  console.log(line(rows[0]).join('  ').trimEnd());
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const r of rows.slice(1)) console.log(line(r).join('  ').trimEnd());
   console.log('');
@@ -131,7 +131,8 @@ async function main(): Promise<void> {
       try {
         outcome = await bench.run(ctx);
       } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
+        // First line only: Playwright's messages go on with call logs.
+        const message = (error instanceof Error ? error.message : String(error)).split('\n')[0];
         // One benchmark's failure is reported, not allowed to stop the others.
         outcome = {
           name: bench.name,

@@ -5,7 +5,7 @@
  * write in about a second and read back in well under one (BENCHMARKS.md).
  */
 import type { Table } from 'dexie';
-import type { ChunkKey, SliceDb } from './slice-db';
+import type { ChunkKey } from './slice-db';
 
 export type NumericArray = Uint8Array | Uint16Array | Uint32Array | Float64Array;
 
@@ -90,11 +90,15 @@ export function assembleArray<T extends NumericArray>(
 }
 
 export function assembleStrings(pieces: readonly ChunkRow[] | undefined): string[] {
-  const out: string[] = [];
+  let total = 0;
+  for (const piece of pieces ?? []) if (piece.offsets) total += piece.offsets.length - 1;
+  // Pre-sized: a million pushes into a growing array cost more than the slicing itself.
+  const out = new Array<string>(total);
+  let k = 0;
   for (const piece of pieces ?? []) {
     const { text, offsets } = piece;
     if (text === undefined || !offsets) continue;
-    for (let i = 0; i + 1 < offsets.length; i++) out.push(text.slice(offsets[i], offsets[i + 1]));
+    for (let i = 0; i + 1 < offsets.length; i++) out[k++] = text.slice(offsets[i], offsets[i + 1]);
   }
   return out;
 }
@@ -189,8 +193,4 @@ export async function deleteOtherGenerations(
   const doomed = keys.filter((key) => !keep.includes(key[1]));
   if (doomed.length > 0) await table.bulkDelete(doomed);
   return doomed.length;
-}
-
-export function chunkTables(db: SliceDb): Table<ChunkRow, ChunkKey>[] {
-  return [db.columnChunks, db.eventChunks];
 }

@@ -11,7 +11,6 @@ import {
   chunkStrings,
   CHUNK_ROWS,
   narrowCodes,
-  readGeneration,
   type ChunkPiece,
   type ChunkRow
 } from './chunk-store';
@@ -51,39 +50,67 @@ export function encodeContactTable(table: ContactTable): ChunkPiece[] {
   return pieces;
 }
 
+function decodeColumn(meta: ContactMeta, name: string, byColumn: Map<string, ChunkRow[]>): Column {
+  const info = meta.columns[name];
+  if (info.kind === 'string') {
+    const dict = assembleStrings(byColumn.get(`dict:${name}`));
+    if (dict.length === 0) dict.push('');
+    return {
+      kind: 'string',
+      codes: assembleArray(byColumn.get(`codes:${name}`), Uint32Array, meta.rowCount),
+      dict
+    };
+  }
+  if (info.kind === 'number') {
+    return {
+      kind: 'number',
+      values: assembleArray(byColumn.get(`values:${name}`), Float64Array, meta.rowCount)
+    };
+  }
+  return {
+    kind: 'boolean',
+    values: assembleArray(byColumn.get(`values:${name}`), Uint8Array, meta.rowCount)
+  };
+}
+
 export function decodeContactTable(byColumn: Map<string, ChunkRow[]>): ContactTable {
   const meta = byColumn.get('meta')?.[0]?.meta as ContactMeta | undefined;
   if (!meta) throw new Error('The stored contacts are incomplete (no meta row).');
   const columns: Record<string, Column> = {};
-  for (const field of meta.fields) {
-    const info = meta.columns[field.name];
-    if (info.kind === 'string') {
-      const dict = assembleStrings(byColumn.get(`dict:${field.name}`));
-      if (dict.length === 0) dict.push('');
-      columns[field.name] = {
-        kind: 'string',
-        codes: assembleArray(byColumn.get(`codes:${field.name}`), Uint32Array, meta.rowCount),
-        dict
-      };
-    } else if (info.kind === 'number') {
-      columns[field.name] = {
-        kind: 'number',
-        values: assembleArray(byColumn.get(`values:${field.name}`), Float64Array, meta.rowCount)
-      };
-    } else {
-      columns[field.name] = {
-        kind: 'boolean',
-        values: assembleArray(byColumn.get(`values:${field.name}`), Uint8Array, meta.rowCount)
-      };
-    }
-  }
+  for (const field of meta.fields) columns[field.name] = decodeColumn(meta, field.name, byColumn);
   return { rowCount: meta.rowCount, identity: meta.identity, fields: meta.fields, columns };
 }
 
+function columnRange(db: SliceDb, campaignId: string, generation: number, column: string) {
+  return db.columnChunks
+    .where('[campaignId+generation+column+chunk]')
+    .between([campaignId, generation, column], [campaignId, generation, column, []], true, true)
+    .toArray();
+}
+
+/**
+ * Reads a generation back: the meta row first, then every field's rows in parallel queries,
+ * each field decoded as soon as its rows arrive so that decoding overlaps the reading.
+ */
 export async function readContactTable(
   db: SliceDb,
   campaignId: string,
   generation: number
 ): Promise<ContactTable> {
-  return decodeContactTable(await readGeneration(db.columnChunks, campaignId, generation));
+  const metaRows = await columnRange(db, campaignId, generation, 'meta');
+  const meta = metaRows[0]?.meta as ContactMeta | undefined;
+  if (!meta) throw new Error('The stored contacts are incomplete (no meta row).');
+  const columns: Record<string, Column> = {};
+  await Promise.all(
+    meta.fields.map(async (field) => {
+      const names =
+        meta.columns[field.name].kind === 'string'
+          ? [`codes:${field.name}`, `dict:${field.name}`]
+          : [`values:${field.name}`];
+      const parts = await Promise.all(names.map((n) => columnRange(db, campaignId, generation, n)));
+      const byColumn = new Map(names.map((n, i) => [n, parts[i]]));
+      columns[field.name] = decodeColumn(meta, field.name, byColumn);
+    })
+  );
+  return { rowCount: meta.rowCount, identity: meta.identity, fields: meta.fields, columns };
 }

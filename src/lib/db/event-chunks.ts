@@ -9,7 +9,6 @@ import {
   assembleStrings,
   chunkArray,
   chunkStrings,
-  readGeneration,
   type ChunkPiece,
   type ChunkRow
 } from './chunk-store';
@@ -69,11 +68,22 @@ export function decodeEventTable(byColumn: Map<string, ChunkRow[]>, rowCount: nu
   };
 }
 
+const EVENT_COLUMNS = ['meta', 'offsets', 'type', 'target', 'at', 'propCodes', 'targets', 'props'];
+
+/** Reads a generation back with one query per array, in parallel. */
 export async function readEventTable(
   db: SliceDb,
   campaignId: string,
   generation: number,
   rowCount: number
 ): Promise<EventTable> {
-  return decodeEventTable(await readGeneration(db.eventChunks, campaignId, generation), rowCount);
+  const parts = await Promise.all(
+    EVENT_COLUMNS.map((column) =>
+      db.eventChunks
+        .where('[campaignId+generation+column+chunk]')
+        .between([campaignId, generation, column], [campaignId, generation, column, []], true, true)
+        .toArray()
+    )
+  );
+  return decodeEventTable(new Map(EVENT_COLUMNS.map((c, i) => [c, parts[i]])), rowCount);
 }

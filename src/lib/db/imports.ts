@@ -17,10 +17,6 @@ export interface RejectedReportRow {
 export const INTERRUPTED_MESSAGE =
   'Interrupted: the tab was closed during the import; the campaign is unchanged.';
 
-export function putImport(db: SliceDb, row: ImportRow): Promise<string> {
-  return db.imports.put(row);
-}
-
 export async function listImportRows(db: SliceDb, campaignId: string): Promise<ImportRow[]> {
   const rows = await db.imports.where('campaignId').equals(campaignId).toArray();
   return rows.sort((a, b) => b.startedAt.localeCompare(a.startedAt));

@@ -7,6 +7,7 @@
  */
 import { emptyEventTable, type ContactTable, type EventTable } from '$lib/core/columns/types';
 import type { Bitset } from '$lib/core/columns/bitset';
+import { EvalCache } from '$lib/core/segment';
 import { getCampaignRow, type CampaignRow } from '$lib/db/campaigns';
 import { readContactTable } from '$lib/db/column-chunks';
 import { readEventTable } from '$lib/db/event-chunks';
@@ -17,8 +18,20 @@ export interface LoadedCampaign {
   contactGeneration: number;
   eventGeneration: number;
   contacts: ContactTable | null;
-  events: EventTable;
+  /**
+   * Events once read. They are read after the contacts and not waited for, so the contacts
+   * browser and attribute-only counts are ready sooner; use eventsOf() to get them.
+   */
+  events: EventTable | null;
+  eventsPromise: Promise<EventTable>;
+  /** An empty event table (stable object) for evaluations that use no events. */
+  noEvents: EventTable;
   derived: Derived;
+}
+
+/** The campaign's events, waiting for them to be read if need be. */
+export function eventsOf(loaded: LoadedCampaign): Promise<EventTable> {
+  return loaded.events ? Promise.resolve(loaded.events) : loaded.eventsPromise;
 }
 
 /** Things computed from the tables, dropped with them. */
@@ -29,8 +42,8 @@ export interface Derived {
   queries: Map<string, Uint32Array>;
   /** Stored memberships sized to the current row count, by segment id; null = none stored. */
   memberships: Map<string, Bitset | null>;
-  /** Cache object handed to the segment evaluator (dictionary-level results). */
-  evaluation: Record<string, unknown>;
+  /** Per-condition results the segment evaluator reuses between live counts. */
+  evaluation: EvalCache;
 }
 
 export function newDerived(): Derived {
@@ -39,7 +52,7 @@ export function newDerived(): Derived {
     sorts: new Map(),
     queries: new Map(),
     memberships: new Map(),
-    evaluation: {}
+    evaluation: new EvalCache()
   };
 }
 
@@ -104,29 +117,41 @@ export class CampaignCache {
         ? await readContactTable(this.db, row.id, row.contactGeneration)
         : null;
     const rowCount = contacts?.rowCount ?? 0;
-    const events =
-      row.eventGeneration > 0
-        ? await readEventTable(this.db, row.id, row.eventGeneration, rowCount)
-        : emptyEventTable(rowCount);
-    return {
-      campaign: row,
-      contactGeneration: row.contactGeneration,
-      eventGeneration: row.eventGeneration,
-      contacts,
-      events,
-      derived: newDerived()
-    };
-  }
-
-  /** Installs tables just written (after an import), so the next read needs no storage. */
-  replace(row: CampaignRow, contacts: ContactTable | null, events: EventTable): LoadedCampaign {
-    const previous = this.current?.campaign.id === row.id ? this.current : null;
     const loaded: LoadedCampaign = {
       campaign: row,
       contactGeneration: row.contactGeneration,
       eventGeneration: row.eventGeneration,
       contacts,
-      events: fitEvents(events, contacts?.rowCount ?? 0),
+      events: null,
+      eventsPromise: Promise.resolve(emptyEventTable(rowCount)),
+      noEvents: emptyEventTable(rowCount),
+      derived: newDerived()
+    };
+    if (row.eventGeneration > 0) {
+      loaded.eventsPromise = readEventTable(this.db, row.id, row.eventGeneration, rowCount).then(
+        (events) => (loaded.events = events)
+      );
+      // Whoever needs the events sees a read failure; nobody waiting is not an error.
+      loaded.eventsPromise.catch(() => undefined);
+    } else {
+      loaded.events = loaded.noEvents;
+    }
+    return loaded;
+  }
+
+  /** Installs tables just written (after an import), so the next read needs no storage. */
+  replace(row: CampaignRow, contacts: ContactTable | null, events: EventTable): LoadedCampaign {
+    const previous = this.current?.campaign.id === row.id ? this.current : null;
+    const rowCount = contacts?.rowCount ?? 0;
+    const fitted = fitEvents(events, rowCount);
+    const loaded: LoadedCampaign = {
+      campaign: row,
+      contactGeneration: row.contactGeneration,
+      eventGeneration: row.eventGeneration,
+      contacts,
+      events: fitted,
+      eventsPromise: Promise.resolve(fitted),
+      noEvents: emptyEventTable(rowCount),
       derived: newDerived()
     };
     // Memberships do not depend on the tables' content, only on their size.

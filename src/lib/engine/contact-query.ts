@@ -88,6 +88,91 @@ function countingSort(rowCount: number, rankOf: (r: number) => number, ranks: nu
   return out;
 }
 
+/**
+ * Sorts the items 0..n-1: a native BigUint64Array sort on a 64-bit key (the item's order
+ * prefix in the high bits, its index in the low bits), then an exact comparison only inside
+ * runs whose prefixes tie. A comparator sort of 1M strings takes seconds; this takes a tenth.
+ * Ties end in index order. Assumes a little-endian platform (every browser and Node target).
+ */
+function prefixSort(
+  n: number,
+  fillKey: (i: number, key: Uint32Array) => void,
+  compare: (a: number, b: number) => number
+): Uint32Array {
+  const ib = n <= 1 ? 1 : 32 - Math.clz32(n - 1);
+  if (ib > 31) {
+    const all = new Uint32Array(n);
+    for (let i = 0; i < n; i++) all[i] = i;
+    return all.sort((a, b) => compare(a, b) || a - b);
+  }
+  const mask = (1 << ib) - 1;
+  const keys = new BigUint64Array(n);
+  const words = new Uint32Array(keys.buffer);
+  const key = new Uint32Array(2);
+  for (let i = 0; i < n; i++) {
+    key[0] = 0;
+    key[1] = 0;
+    fillKey(i, key);
+    words[2 * i] = (key[0] & ~mask) | i;
+    words[2 * i + 1] = key[1];
+  }
+  keys.sort();
+  const out = new Uint32Array(n);
+  for (let i = 0; i < n; i++) out[i] = words[2 * i] & mask;
+  let start = 0;
+  for (let i = 1; i <= n; i++) {
+    if (
+      i === n ||
+      words[2 * i + 1] !== words[2 * start + 1] ||
+      (words[2 * i] & ~mask) !== (words[2 * start] & ~mask)
+    ) {
+      if (i - start > 1) out.subarray(start, i).sort((a, b) => compare(a, b) || a - b);
+      start = i;
+    }
+  }
+  return out;
+}
+
+/** Dictionary codes 1..n-1 in ascending order of folded text (raw text breaks ties). */
+function dictOrder(derived: Derived, field: string, dict: string[]): Uint32Array {
+  const cacheKey = `${field}\u0000order`;
+  const cached = derived.sorts.get(cacheKey);
+  if (cached) return cached;
+  const folded = foldedDict(derived, field, dict);
+  const sorted = prefixSort(
+    dict.length - 1,
+    (i, key) => {
+      // Eight characters, one byte each: end of text = 0, code unit c = c + 1 (capped at
+      // 255, so any text past U+00FE ties and is settled by the exact comparison).
+      const s = folded[i + 1];
+      const len = Math.min(8, s.length);
+      let hi = 0;
+      let lo = 0;
+      for (let k = 0; k < len; k++) {
+        const b = Math.min(255, s.charCodeAt(k) + 1);
+        if (k < 4) hi |= b << (24 - 8 * k);
+        else lo |= b << (24 - 8 * (k - 4));
+      }
+      key[1] = hi;
+      key[0] = lo;
+    },
+    (a, b) => {
+      const fa = folded[a + 1];
+      const fb = folded[b + 1];
+      if (fa !== fb) return fa < fb ? -1 : 1;
+      const ra = dict[a + 1];
+      const rb = dict[b + 1];
+      return ra < rb ? -1 : ra > rb ? 1 : 0;
+    }
+  );
+  for (let i = 0; i < sorted.length; i++) sorted[i] += 1;
+  derived.sorts.set(cacheKey, sorted);
+  return sorted;
+}
+
+const F64 = new Float64Array(1);
+const F64_WORDS = new Uint32Array(F64.buffer);
+
 function computePermutation(
   column: Column,
   rowCount: number,
@@ -96,26 +181,16 @@ function computePermutation(
   field: string
 ): Uint32Array {
   if (column.kind === 'string') {
-    const folded = foldedDict(derived, field, column.dict);
     const dict = column.dict;
-    const order = new Uint32Array(dict.length - 1);
-    for (let i = 0; i < order.length; i++) order[i] = i + 1;
-    order.sort((a, b) => {
-      const fa = folded[a];
-      const fb = folded[b];
-      if (fa !== fb) return fa < fb ? -1 : 1;
-      const ra = dict[a];
-      const rb = dict[b];
-      return ra < rb ? -1 : ra > rb ? 1 : 0;
-    });
+    const folded = foldedDict(derived, field, dict);
+    const order = dictOrder(derived, field, dict);
     const n = order.length;
     const rank = new Uint32Array(dict.length);
     rank[0] = 0xffffffff;
-    // Blank-only entries fold to '' and count as empty too.
     for (let i = 0; i < n; i++) {
       const code = order[i];
-      rank[code] =
-        folded[code] === '' && dict[code].trim() === '' ? 0xffffffff : desc ? n - 1 - i : i;
+      // Blank-only entries count as empty.
+      rank[code] = folded[code] === '' ? 0xffffffff : desc ? n - 1 - i : i;
     }
     const codes = column.codes;
     return countingSort(rowCount, (r) => rank[codes[r]], n);
@@ -129,16 +204,35 @@ function computePermutation(
   const values = column.values;
   let filled = 0;
   for (let r = 0; r < rowCount; r++) if (!Number.isNaN(values[r])) filled++;
+  const rows = new Uint32Array(filled);
   const out = new Uint32Array(rowCount);
   let head = 0;
   let tail = filled;
   for (let r = 0; r < rowCount; r++) {
     if (Number.isNaN(values[r])) out[tail++] = r;
-    else out[head++] = r;
+    else rows[head++] = r;
   }
-  const part = out.subarray(0, filled);
-  if (desc) part.sort((a, b) => values[b] - values[a] || a - b);
-  else part.sort((a, b) => values[a] - values[b] || a - b);
+  const sorted = prefixSort(
+    filled,
+    (i, key) => {
+      // IEEE 754 bits made to sort as unsigned integers (negative: all bits flipped).
+      F64[0] = values[rows[i]] + 0; // -0 -> +0
+      let hi = F64_WORDS[1];
+      let lo = F64_WORDS[0];
+      if (hi & 0x80000000) {
+        hi = ~hi;
+        lo = ~lo;
+      } else hi |= 0x80000000;
+      if (desc) {
+        hi = ~hi;
+        lo = ~lo;
+      }
+      key[1] = hi;
+      key[0] = lo;
+    },
+    desc ? (a, b) => values[rows[b]] - values[rows[a]] : (a, b) => values[rows[a]] - values[rows[b]]
+  );
+  for (let i = 0; i < filled; i++) out[i] = rows[sorted[i]];
   return out;
 }
 

@@ -27,10 +27,10 @@ import type {
   StorageInfo
 } from './api';
 import { BackupError, decodeBackup, encodeBackup, remapSegmentIds } from './backup';
-import { CampaignCache } from './campaign-cache';
+import { CampaignCache, eventsOf } from './campaign-cache';
 import { cellValue } from './cell-values';
 import { queryContactTable } from './contact-query';
-import { isoAt, type EngineContext } from './engine-context';
+import { errorMessage, isoAt, randomId, type EngineContext } from './engine-context';
 import { ImportService } from './import-service';
 import { SegmentService } from './segment-service';
 
@@ -81,6 +81,8 @@ export function createEngine(options: EngineOptions): Engine {
   const perf = (globalThis as { performance?: { now(): number } }).performance;
   const cache = new CampaignCache(db);
 
+  // Assigned below; afterDataChange runs only after an import, long after construction.
+  // eslint-disable-next-line prefer-const
   let segments: SegmentService;
   const ctx: EngineContext = {
     db,
@@ -88,7 +90,7 @@ export function createEngine(options: EngineOptions): Engine {
     now,
     tick: perf ? () => perf.now() : () => Date.now(),
     ready: Promise.resolve(),
-    newId: () => crypto.randomUUID(),
+    newId: randomId,
     afterDataChange: (campaignId) =>
       segments.regenerateAutomatic(campaignId, {
         now: new Date(now()).toISOString(),
@@ -97,7 +99,16 @@ export function createEngine(options: EngineOptions): Engine {
   };
   const recoveryPromise = db
     .open()
-    .then(async () => recoverAtStart(db, new Date(now()).toISOString(), await heldLockNames()));
+    .then(async () => recoverAtStart(db, new Date(now()).toISOString(), await heldLockNames()))
+    .catch((err: unknown) => {
+      throw new Error(
+        `Slice cannot open its local database (${errorMessage(err)}). Some browsers refuse ` +
+          'storage in private windows; open Slice in a normal window.',
+        { cause: err }
+      );
+    });
+  // Every call awaits ctx.ready and reports the failure; none pending is not an error.
+  recoveryPromise.catch(() => undefined);
   ctx.ready = recoveryPromise;
   const imports = new ImportService(ctx);
   segments = new SegmentService(ctx);
@@ -265,7 +276,7 @@ export function createEngine(options: EngineOptions): Engine {
         type: f.type,
         value: cellValue(table.columns[f.name], f.type, id)
       }));
-      const ev = loaded.events;
+      const ev = await eventsOf(loaded);
       const events: ContactEvent[] = [];
       for (let i = ev.offsets[id + 1] - 1; i >= ev.offsets[id]; i--) {
         const prop = ev.propCodes[i];
@@ -305,7 +316,7 @@ export function createEngine(options: EngineOptions): Engine {
             eventTypes: row.eventTypes
           },
           contacts: loaded?.contacts ?? null,
-          events: row.eventGeneration > 0 ? (loaded?.events ?? null) : null,
+          events: row.eventGeneration > 0 && loaded ? await eventsOf(loaded) : null,
           segments: segmentRows.map((s) =>
             s.isDefault ? { ...s, count: null, generatedAt: null } : s
           ),
@@ -328,8 +339,8 @@ export function createEngine(options: EngineOptions): Engine {
       try {
         content = await decodeBackup(file);
       } catch (err) {
-        if (err instanceof BackupError) throw new Error(err.message);
-        throw new Error('This file is not a readable Slice backup.');
+        if (err instanceof BackupError) throw new Error(err.message, { cause: err });
+        throw new Error('This file is not a readable Slice backup.', { cause: err });
       }
       const id = ctx.newId();
       const name = await uniqueCampaignName(db, content.campaign.name);
@@ -404,7 +415,7 @@ export function createEngine(options: EngineOptions): Engine {
         );
       } catch (err) {
         await deleteCampaign(id).catch(() => undefined);
-        if (isQuotaError(err)) throw new Error(quotaMessage(bytes || file.size));
+        if (isQuotaError(err)) throw new Error(quotaMessage(bytes || file.size), { cause: err });
         throw err;
       }
       await segments.ensureDefault(id);

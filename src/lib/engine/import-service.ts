@@ -32,7 +32,7 @@ import type {
   ImportProgress,
   ImportRecord
 } from './api';
-import { fitEvents } from './campaign-cache';
+import { eventsOf, fitEvents } from './campaign-cache';
 import { errorMessage, isoAt, withLock, type EngineContext } from './engine-context';
 import { ImportProgressReporter } from './import-progress';
 
@@ -100,6 +100,7 @@ async function streamFile(
 
 export class ImportService {
   private readonly signals = new Map<string, Signal>();
+  private readonly queues = new Map<string, Promise<void>>();
 
   constructor(private readonly ctx: EngineContext) {}
 
@@ -149,7 +150,7 @@ export class ImportService {
       if (state === 'cancelled' || !importer) return 'cancelled';
       const out = (importer as ReturnType<typeof createContactImporter>).finish();
       const events = fitEvents(
-        loaded?.events ?? emptyEventTable(out.table.rowCount),
+        loaded ? await eventsOf(loaded) : emptyEventTable(out.table.rowCount),
         out.table.rowCount
       );
       return {
@@ -189,6 +190,7 @@ export class ImportService {
           'Import contacts first: events are matched to contacts by their identity, and this campaign has none.'
         );
       }
+      const existing = await eventsOf(loaded);
       let importer: ReturnType<typeof createEventImporter> | null = null;
       const state = await streamFile(
         file,
@@ -201,7 +203,7 @@ export class ImportService {
             mapping: options.mapping,
             headers,
             contacts,
-            existing: loaded.events
+            existing
           });
           return importer;
         }
@@ -305,7 +307,16 @@ export class ImportService {
     await ctx.db.imports.put(record);
     // The page learns the import id (to cancel) from this first report.
     progress.report('reading', true);
-    return withLock(importLockName(importId), async () => {
+    // Imports into one campaign run one after the other: each merges into what the previous
+    // one committed, never into a stale copy.
+    const previousImport = this.queues.get(campaignId) ?? Promise.resolve();
+    let release: () => void = () => undefined;
+    const turn = new Promise<void>((resolve) => (release = resolve));
+    const queue = previousImport.then(() => turn);
+    this.queues.set(campaignId, queue);
+    await previousImport;
+    const outcome = await withLock(importLockName(importId), async (): Promise<ImportOutcome> => {
+      if (signal.cancelled) return fail('Import cancelled; the campaign is unchanged.', true);
       let generation = 0;
       let bytes = 0;
       try {
@@ -390,5 +401,8 @@ export class ImportService {
         this.signals.delete(importId);
       }
     });
+    release();
+    if (this.queues.get(campaignId) === queue) this.queues.delete(campaignId);
+    return outcome;
   }
 }

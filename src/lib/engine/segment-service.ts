@@ -13,12 +13,14 @@ import {
 } from '$lib/core/columns/bitset';
 import type { Definition } from '$lib/core/segment/definition';
 import {
+  evaluateDefinition,
+  EvaluationCancelled,
+  isValidTimeZone,
   segmentReferences,
+  toSql,
   validateDefinition,
   type ValidationError
-} from '$lib/core/segment/validate';
-// TEMP until src/lib/core/segment/index.ts lands: loaded on first evaluation.
-const segmentCore = () => import('$lib/core/segment');
+} from '$lib/core/segment';
 import { getCampaignRow } from '$lib/db/campaigns';
 import {
   deleteSegmentRow,
@@ -28,7 +30,7 @@ import {
   type SegmentRow
 } from '$lib/db/segments';
 import type { ContactPage, CountOutcome, EvalOptions, SegmentRecord, WorkProgress } from './api';
-import type { LoadedCampaign } from './campaign-cache';
+import { eventsOf, type LoadedCampaign } from './campaign-cache';
 import { rowsOf } from './contact-query';
 import { errorMessage, isoAt, type EngineContext } from './engine-context';
 
@@ -39,6 +41,33 @@ export function everyoneDefinition(): Definition {
 }
 
 type Signal = { cancelled: boolean };
+
+/** Whether a definition has event or email conditions (which need the events read). */
+export function usesEvents(node: unknown): boolean {
+  if (Array.isArray(node)) return node.some(usesEvents);
+  if (!node || typeof node !== 'object') return false;
+  const n = node as { kind?: unknown; root?: unknown; children?: unknown };
+  if (n.kind === 'event' || n.kind === 'email') return true;
+  return usesEvents(n.root) || usesEvents(n.children);
+}
+
+/** Problems with the evaluation options themselves (the page's clock and time zone). */
+function optionErrors(options: EvalOptions): ValidationError[] {
+  const errors: ValidationError[] = [];
+  if (typeof options?.now !== 'string' || Number.isNaN(Date.parse(options.now))) {
+    errors.push({
+      path: 'options.now',
+      message: `"now" must be an ISO date-time, got ${JSON.stringify(options?.now)}.`
+    });
+  }
+  if (!isValidTimeZone(options?.timeZone)) {
+    errors.push({
+      path: 'options.timeZone',
+      message: `Unknown time zone ${JSON.stringify(options?.timeZone)} (expected an IANA name such as Europe/Brussels).`
+    });
+  }
+  return errors;
+}
 
 export class SegmentService {
   private readonly channels = new Map<string, Signal>();
@@ -226,12 +255,14 @@ export class SegmentService {
     for (const id of refs) members.set(id, (await this.membership(loaded, id)) ?? undefined);
     const contacts = loaded.contacts;
     if (!contacts) return new Uint32Array(0);
-    const { evaluateDefinition } = await segmentCore();
     return evaluateDefinition(
       definition,
-      { contacts, events: loaded.events },
       {
-        now: options.now,
+        contacts,
+        events: usesEvents(definition) ? await eventsOf(loaded) : (loaded.events ?? loaded.noEvents)
+      },
+      {
+        now: Date.parse(options.now),
         timeZone: options.timeZone,
         segmentMembers: (id: string) => members.get(id),
         cache: loaded.derived.evaluation,
@@ -254,7 +285,7 @@ export class SegmentService {
       this.channels.set(channel, signal);
     }
     try {
-      const errors = await this.validate(campaignId, definition);
+      const errors = [...optionErrors(options), ...(await this.validate(campaignId, definition))];
       if (errors.length > 0) return { ok: false, errors };
       const loaded = await this.ctx.cache.get(campaignId);
       if (signal.cancelled) return { ok: false, cancelled: true };
@@ -270,7 +301,7 @@ export class SegmentService {
         ms: Math.round((this.ctx.tick() - t0) * 10) / 10
       };
     } catch (err) {
-      if ((err as Error)?.name === 'EvaluationCancelled' || signal.cancelled)
+      if (err instanceof EvaluationCancelled || signal.cancelled)
         return { ok: false, cancelled: true };
       return {
         ok: false,
@@ -378,17 +409,16 @@ export class SegmentService {
     options: EvalOptions
   ): Promise<{ ok: true; sql: string } | { ok: false; errors: ValidationError[] }> {
     await this.ctx.ready;
-    const errors = await this.validate(campaignId, definition);
+    const errors = [...optionErrors(options), ...(await this.validate(campaignId, definition))];
     if (errors.length > 0) return { ok: false, errors };
     const campaign = await getCampaignRow(this.ctx.db, campaignId);
     if (!campaign)
       return { ok: false, errors: [{ path: 'root', message: 'This campaign does not exist.' }] };
-    const { toSql } = await segmentCore();
     const sql = toSql(definition as Definition, {
       fields: campaign.fields,
       identity: campaign.identity ?? 'id',
       dialect,
-      now: options.now,
+      now: Date.parse(options.now),
       timeZone: options.timeZone
     });
     return { ok: true, sql };

@@ -32,6 +32,8 @@ export class ImportSession {
   fields = $state<FieldProposal[]>([]);
   identity = $state('');
   policy = $state<MergePolicy>('update');
+  /** The identity field of the campaign being imported into, once it has contacts. */
+  campaignIdentity = $state<string | null>(null);
   events = $state<EventMapping>({ contact: '', type: '', target: null, at: '', properties: [] });
 
   progress = $state<ImportProgress | null>(null);
@@ -68,6 +70,15 @@ export class ImportSession {
       this.delimiter = override?.delimiter ?? preview.delimiter;
       this.fields = preview.fields.map((f) => ({ ...f, samples: [...f.samples] }));
       this.identity = preview.suggestedIdentity ?? '';
+      // A campaign that already has contacts keeps its identity: propose the same column.
+      const same = this.campaignIdentity
+        ? this.fields.find((f) => f.name.toLowerCase() === this.campaignIdentity?.toLowerCase())
+        : undefined;
+      if (same && this.campaignIdentity) {
+        same.name = this.campaignIdentity;
+        same.include = true;
+        this.identity = this.campaignIdentity;
+      }
       if (this.kind === 'events') {
         this.events = suggestEventMapping(preview.fields) ?? {
           contact: '',
@@ -182,6 +193,10 @@ export class ImportSession {
       if (!this.identity) problems.push('Choose the identity column (email or an id).');
       else if (!included.some((f) => f.name === this.identity))
         problems.push(`The identity column “${this.identity}” must be included.`);
+      else if (this.campaignIdentity && this.identity !== this.campaignIdentity)
+        problems.push(
+          `This campaign recognises contacts by “${this.campaignIdentity}”: choose the column that holds it as identity and name its field “${this.campaignIdentity}”.`
+        );
     } else {
       if (!this.events.contact) problems.push('Choose the column that names the contact.');
       if (!this.events.type) problems.push('Choose the column that holds the event type.');

@@ -4,6 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -16,13 +17,17 @@ export interface AppServer {
 
 export class AppNotBuilt extends Error {}
 
+/** The built app to serve: build/, or SLICE_BENCH_BUILD_DIR (e.g. a copy kept for benchmarks). */
+export const BUILD_DIR = process.env.SLICE_BENCH_BUILD_DIR ?? 'build';
+
 export async function startAppServer(port = APP_PORT): Promise<AppServer> {
-  if (!existsSync(`${ROOT}build/index.html`)) {
-    throw new AppNotBuilt('build/index.html is missing: run `npm run build` first');
+  const dir = resolve(ROOT, BUILD_DIR);
+  if (!existsSync(join(dir, 'index.html'))) {
+    throw new AppNotBuilt(`${dir}/index.html is missing: run \`npm run build\` first`);
   }
   const child: ChildProcess = spawn(
     process.execPath,
-    ['scripts/serve.js', '--port', String(port), '--dir', 'build'],
+    ['scripts/serve.js', '--port', String(port), '--dir', dir],
     { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] }
   );
   const url = `http://localhost:${port}/`;

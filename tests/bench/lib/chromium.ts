@@ -10,24 +10,35 @@ import { chromium, type BrowserContext, type Page } from '@playwright/test';
 
 export const CHROMIUM_PATH = process.env.SLICE_CHROMIUM ?? '/usr/bin/chromium';
 
+export interface LongTasks {
+  /** Duration of the longest one (0 when there was none). */
+  longest: number;
+  /** When the longest one started, in ms after the last reset (or page load): where to look. */
+  longestAt: number;
+  count: number;
+}
+
 export interface ChromiumSession {
   context: BrowserContext;
   page: Page;
   profileDir: string;
-  /** Longest main-thread task (ms) since the page loaded or since the last reset. */
-  longestTask(): Promise<number>;
+  /** Main-thread tasks over 50 ms since the page loaded or since the last reset. */
+  longTasks(): Promise<LongTasks>;
   resetLongTasks(): Promise<void>;
+  /** Quits the browser and starts it again on the same profile: a cold start, data kept. */
+  restart(): Promise<void>;
   close(): Promise<void>;
 }
 
 declare global {
   interface Window {
-    __benchLongTasks?: number[];
+    /** [start, duration] of each long task, page clock. */
+    __benchLongTasks?: [number, number][];
+    __benchLongTasksFrom?: number;
   }
 }
 
-export async function openChromium(): Promise<ChromiumSession> {
-  const profileDir = await mkdtemp(join(tmpdir(), 'slice-bench-profile-'));
+async function launch(profileDir: string): Promise<{ context: BrowserContext; page: Page }> {
   const context = await chromium.launchPersistentContext(profileDir, {
     executablePath: CHROMIUM_PATH === 'playwright' ? undefined : CHROMIUM_PATH,
     headless: true,
@@ -43,27 +54,57 @@ export async function openChromium(): Promise<ChromiumSession> {
   });
   await context.addInitScript(() => {
     window.__benchLongTasks = [];
+    window.__benchLongTasksFrom = 0;
     try {
       new PerformanceObserver((list) => {
-        for (const entry of list.getEntries()) window.__benchLongTasks!.push(entry.duration);
+        for (const entry of list.getEntries()) {
+          window.__benchLongTasks!.push([entry.startTime, entry.duration]);
+        }
       }).observe({ type: 'longtask', buffered: true });
     } catch {
-      // longtask is not observable here: longestTask() then reports 0.
+      // longtask is not observable here: longTasks() then reports none.
     }
   });
   const page = context.pages()[0] ?? (await context.newPage());
-  return {
-    context,
-    page,
+  return { context, page };
+}
+
+export async function openChromium(): Promise<ChromiumSession> {
+  const profileDir = await mkdtemp(join(tmpdir(), 'slice-bench-profile-'));
+  let current = await launch(profileDir);
+  const session: ChromiumSession = {
+    get context() {
+      return current.context;
+    },
+    get page() {
+      return current.page;
+    },
     profileDir,
-    longestTask: () => page.evaluate(() => Math.max(0, ...(window.__benchLongTasks ?? []))),
-    resetLongTasks: () =>
-      page.evaluate(() => {
-        window.__benchLongTasks = [];
+    longTasks: () =>
+      current.page.evaluate(() => {
+        const tasks = window.__benchLongTasks ?? [];
+        let longest: [number, number] = [0, 0];
+        for (const t of tasks) if (t[1] > longest[1]) longest = t;
+        const from = window.__benchLongTasksFrom ?? 0;
+        return {
+          longest: longest[1],
+          longestAt: tasks.length ? longest[0] - from : 0,
+          count: tasks.length
+        };
       }),
+    resetLongTasks: () =>
+      current.page.evaluate(() => {
+        window.__benchLongTasks = [];
+        window.__benchLongTasksFrom = performance.now();
+      }),
+    restart: async () => {
+      await current.context.close();
+      current = await launch(profileDir);
+    },
     close: async () => {
-      await context.close();
+      await current.context.close();
       await rm(profileDir, { recursive: true, force: true });
     }
   };
+  return session;
 }

@@ -1,84 +1,28 @@
 /**
- * Loads the benchmark CSVs into the in-memory tables the segment engine scans, through the
- * CSV core exactly as an import does (preview -> inferred fields -> streaming parse ->
- * importers). Loading is setup, not measured; the tables are cached for the whole run.
+ * Loads the benchmark CSVs into the in-memory tables the segment engine scans, with the CLI's
+ * loaders (bin/load-csv.ts: the CSV core, as an import runs it). Loading is setup, not
+ * measured; the tables are cached for the whole run.
  */
-import { openAsBlob } from 'node:fs';
-import type { ContactTable, EventTable, FieldSpec } from '../../../src/lib/core/columns/types';
-import {
-  createContactImporter,
-  createEventImporter,
-  parseCsvChunks,
-  previewCsv,
-  readBlobText,
-  type FilePreview
-} from '../../../src/lib/core/csv';
+import { loadContactsCsv, loadEventsCsv } from '../../../bin/load-csv';
+import type { ContactTable, EventTable } from '../../../src/lib/core/columns/types';
 
 export interface LoadedTables {
   contacts: ContactTable;
   events: EventTable;
-  fields: FieldSpec[];
   loadMs: { contacts: number; events: number };
 }
 
-/** Streams the whole file through the parser the import uses, in its detected format. */
-async function parseFile(
-  blob: Blob,
-  preview: FilePreview,
-  onRows: (rows: string[][], lines: number[]) => void
-): Promise<void> {
-  const bom = preview.hasBom ? (preview.encoding === 'utf-8' ? 3 : 2) : 0;
-  const outcome = await parseCsvChunks(
-    readBlobText(blob, preview.encoding, bom),
-    { delimiter: preview.delimiter },
-    onRows
-  );
-  if (outcome.problem) throw new Error(`${preview.fileName}: ${outcome.problem.message}`);
-}
+type Loaded = { problem?: { message: string }; rejected: { line: number; reason: string }[] };
 
-export async function loadContacts(path: string): Promise<ContactTable> {
-  const blob = await openAsBlob(path);
-  const preview = await previewCsv(blob, 'contacts', path);
-  if (preview.problem) throw new Error(`${path}: ${preview.problem.message}`);
-  if (!preview.suggestedIdentity) throw new Error(`${path}: no identity column found`);
-  const importer = createContactImporter({
-    fields: preview.fields.filter((f) => f.include),
-    headers: preview.headers,
-    identity: preview.suggestedIdentity,
-    policy: 'update',
-    delimiter: preview.delimiter
-  });
-  await parseFile(blob, preview, (rows, lines) => importer.addRows(rows, lines));
-  const result = importer.finish();
-  if (result.rejected.length > 0) {
-    const first = result.rejected[0];
+/** Benchmark data must load whole: a problem or a rejected row means the figures lie. */
+function check(path: string, loaded: Loaded): void {
+  if (loaded.problem) throw new Error(`${path}: ${loaded.problem.message}`);
+  if (loaded.rejected.length > 0) {
+    const first = loaded.rejected[0];
     throw new Error(
-      `${path}: ${result.rejected.length} rows rejected (line ${first.line}: ${first.reason})`
+      `${path}: ${loaded.rejected.length} rows rejected (line ${first.line}: ${first.reason})`
     );
   }
-  return result.table;
-}
-
-export async function loadEvents(path: string, contacts: ContactTable): Promise<EventTable> {
-  const blob = await openAsBlob(path);
-  const preview = await previewCsv(blob, 'events', path);
-  if (preview.problem) throw new Error(`${path}: ${preview.problem.message}`);
-  if (!preview.suggestedMapping) throw new Error(`${path}: no contact/type/at columns found`);
-  const importer = createEventImporter({
-    mapping: preview.suggestedMapping,
-    headers: preview.headers,
-    contacts,
-    delimiter: preview.delimiter
-  });
-  await parseFile(blob, preview, (rows, lines) => importer.addRows(rows, lines));
-  const result = importer.finish();
-  if (result.rejected.length > 0) {
-    const first = result.rejected[0];
-    throw new Error(
-      `${path}: ${result.rejected.length} events rejected (line ${first.line}: ${first.reason})`
-    );
-  }
-  return result.events;
 }
 
 const cache = new Map<string, Promise<LoadedTables>>();
@@ -90,14 +34,15 @@ export function loadTables(contactsPath: string, eventsPath: string): Promise<Lo
   if (!loaded) {
     loaded = (async () => {
       let t0 = performance.now();
-      const contacts = await loadContacts(contactsPath);
+      const contacts = await loadContactsCsv(contactsPath);
+      check(contactsPath, contacts);
       const contactsMs = performance.now() - t0;
       t0 = performance.now();
-      const events = await loadEvents(eventsPath, contacts);
+      const events = await loadEventsCsv(eventsPath, contacts.table);
+      check(eventsPath, events);
       return {
-        contacts,
-        events,
-        fields: contacts.fields,
+        contacts: contacts.table,
+        events: events.events,
         loadMs: { contacts: contactsMs, events: performance.now() - t0 }
       };
     })();

@@ -191,3 +191,22 @@ describe('an import that does not finish leaves the campaign unchanged', () => {
     expect(outcome.message).toMatch(/Import contacts first/);
   });
 });
+
+describe('imports into one campaign', () => {
+  it('run one after the other, each merging into what the previous committed', async () => {
+    const { engine } = setup();
+    const c = await engine.createCampaign('A');
+    const [first, second] = await Promise.all([
+      importText(engine, c.id, 'email,score\na@example.org,1\nb@example.org,2\n', SPECS),
+      importText(engine, c.id, 'email,score\nc@example.org,3\na@example.org,9\n', SPECS)
+    ]);
+    expect(first).toMatchObject({ ok: true, added: 2 });
+    expect(second).toMatchObject({ ok: true, added: 1, updated: 1 });
+    const page = await engine.queryContacts(c.id, { offset: 0, limit: 10 });
+    expect(page.rows).toEqual([
+      ['a@example.org', 9],
+      ['b@example.org', 2],
+      ['c@example.org', 3]
+    ]);
+  });
+});

@@ -209,3 +209,14 @@ describe('merging on re-import', () => {
     expect(campaign.contactCount).toBe(3);
   });
 });
+
+describe('storageInfo', () => {
+  it('answers unknown (nulls) where the Storage API does not exist', async () => {
+    const { engine } = setup();
+    const hasStorage =
+      typeof globalThis.navigator !== 'undefined' && 'storage' in globalThis.navigator;
+    const info = await engine.storageInfo();
+    if (!hasStorage) expect(info).toEqual({ usage: null, quota: null, persisted: null });
+    else expect(Object.keys(info).sort()).toEqual(['persisted', 'quota', 'usage']);
+  });
+});

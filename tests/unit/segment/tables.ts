@@ -4,7 +4,12 @@
  * run over identical data.
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { Column, ContactTable, EventTable, FieldSpec } from '../../../src/lib/core/columns/types';
+import type {
+  Column,
+  ContactTable,
+  EventTable,
+  FieldSpec
+} from '../../../src/lib/core/columns/types';
 import { EMAIL_ACTIVITY_TYPES } from '../../../src/lib/core/columns/types';
 import { DAY_MS, formatIsoDay } from '../../../src/lib/core/segment/dates';
 import { isBlank } from '../../../src/lib/core/segment/text';
@@ -23,12 +28,16 @@ export function buildContacts(
     if (f.type === 'number' || f.type === 'date' || f.type === 'datetime') {
       columns[f.name] = {
         kind: 'number',
-        values: Float64Array.from(rows, (r) => (typeof r[f.name] === 'number' ? (r[f.name] as number) : NaN))
+        values: Float64Array.from(rows, (r) =>
+          typeof r[f.name] === 'number' ? (r[f.name] as number) : NaN
+        )
       };
     } else if (f.type === 'boolean') {
       columns[f.name] = {
         kind: 'boolean',
-        values: Uint8Array.from(rows, (r) => (typeof r[f.name] === 'number' ? (r[f.name] as number) : 0))
+        values: Uint8Array.from(rows, (r) =>
+          typeof r[f.name] === 'number' ? (r[f.name] as number) : 0
+        )
       };
     } else {
       const dict = [''];
@@ -103,49 +112,70 @@ export function buildEvents(rowCount: number, events: PlainEvent[]): EventTable 
   };
 }
 
-const SQL_TYPES: Record<string, string> = {
-  text: 'VARCHAR',
-  email: 'VARCHAR',
-  phone: 'VARCHAR',
-  category: 'VARCHAR',
-  number: 'DOUBLE',
-  date: 'DATE',
-  datetime: 'TIMESTAMP',
-  boolean: 'BOOLEAN'
-};
+type Dialect = 'duckdb' | 'postgres';
 
-function cellSql(f: FieldSpec, col: Column, r: number): string {
+function sqlType(type: FieldSpec['type'], d: Dialect): string {
+  switch (type) {
+    case 'number':
+      return d === 'duckdb' ? 'DOUBLE' : 'DOUBLE PRECISION';
+    case 'date':
+      return 'DATE';
+    case 'datetime':
+      return 'TIMESTAMP';
+    case 'boolean':
+      return 'BOOLEAN';
+    default:
+      return 'VARCHAR';
+  }
+}
+
+function timestampSql(ms: number, d: Dialect): string {
+  return d === 'duckdb'
+    ? `epoch_ms(${Math.round(ms)}::BIGINT)`
+    : `(to_timestamp(${Math.round(ms)} / 1000.0) AT TIME ZONE 'UTC')`;
+}
+
+function cellSql(f: FieldSpec, col: Column, r: number, d: Dialect): string {
   if (col.kind === 'string') {
     const v = col.dict[col.codes[r]];
     return isBlank(v) ? 'NULL' : quoteLiteral(v);
   }
-  if (col.kind === 'boolean') return col.values[r] === 0 ? 'NULL' : col.values[r] === 2 ? 'TRUE' : 'FALSE';
+  if (col.kind === 'boolean')
+    return col.values[r] === 0 ? 'NULL' : col.values[r] === 2 ? 'TRUE' : 'FALSE';
   const v = col.values[r];
   if (Number.isNaN(v)) return 'NULL';
   if (f.type === 'date') return `DATE '${formatIsoDay(Math.floor(v / DAY_MS))}'`;
-  if (f.type === 'datetime') return `epoch_ms(${Math.round(v)}::BIGINT)`;
-  return `CAST('${String(v)}' AS DOUBLE)`;
+  if (f.type === 'datetime') return timestampSql(v, d);
+  return `CAST('${String(v)}' AS ${sqlType('number', d)})`;
 }
 
-/** (Re)creates contacts, events and segment_members in DuckDB from the engine's tables. */
-export async function loadIntoDuckDb(
-  conn: DuckDBConnection,
+/**
+ * Statements that (re)create contacts, events and segment_members from the engine's tables,
+ * in the schema of docs/segments.md (empty values as NULL, identity values as stored).
+ */
+export function loadStatements(
   contacts: ContactTable,
   events: EventTable,
-  segments: Record<string, number[]>
-): Promise<void> {
-  const cols = contacts.fields.map((f) => `${quoteIdent(f.name)} ${SQL_TYPES[f.type]}`);
-  await conn.run(`CREATE OR REPLACE TABLE contacts (contact_id INTEGER, ${cols.join(', ')})`);
+  segments: Record<string, number[]>,
+  d: Dialect
+): string[] {
+  const out: string[] = [
+    'DROP TABLE IF EXISTS contacts',
+    'DROP TABLE IF EXISTS events',
+    'DROP TABLE IF EXISTS segment_members'
+  ];
+  const cols = contacts.fields.map((f) => `${quoteIdent(f.name)} ${sqlType(f.type, d)}`);
+  out.push(`CREATE TABLE contacts (contact_id INTEGER, ${cols.join(', ')})`);
   if (contacts.rowCount > 0) {
     const rows: string[] = [];
     for (let r = 0; r < contacts.rowCount; r++) {
-      const cells = contacts.fields.map((f) => cellSql(f, contacts.columns[f.name], r));
+      const cells = contacts.fields.map((f) => cellSql(f, contacts.columns[f.name], r, d));
       rows.push(`(${r}, ${cells.join(', ')})`);
     }
-    await conn.run(`INSERT INTO contacts VALUES ${rows.join(',\n')}`);
+    out.push(`INSERT INTO contacts VALUES ${rows.join(',\n')}`);
   }
-  await conn.run(
-    'CREATE OR REPLACE TABLE events (contact_id INTEGER, type VARCHAR, target VARCHAR, at TIMESTAMP, emailing_id VARCHAR)'
+  out.push(
+    'CREATE TABLE events (contact_id INTEGER, "type" VARCHAR, "target" VARCHAR, "at" TIMESTAMP, emailing_id VARCHAR)'
   );
   const emailTypes = new Set<string>(EMAIL_ACTIVITY_TYPES);
   const evRows: string[] = [];
@@ -155,13 +185,28 @@ export async function loadIntoDuckDb(
       const target = events.targets[events.target[k]];
       const t = isBlank(target) ? 'NULL' : quoteLiteral(target);
       const emailing = emailTypes.has(type) && !isBlank(target) ? quoteLiteral(target) : 'NULL';
-      evRows.push(`(${r}, ${quoteLiteral(type)}, ${t}, epoch_ms(${Math.round(events.at[k])}::BIGINT), ${emailing})`);
+      evRows.push(
+        `(${r}, ${quoteLiteral(type)}, ${t}, ${timestampSql(events.at[k], d)}, ${emailing})`
+      );
     }
   }
-  if (evRows.length > 0) await conn.run(`INSERT INTO events VALUES ${evRows.join(',\n')}`);
-  await conn.run('CREATE OR REPLACE TABLE segment_members (segment_id VARCHAR, contact_id INTEGER)');
-  const segRows = Object.entries(segments).flatMap(([id, rows]) => rows.map((r) => `(${quoteLiteral(id)}, ${r})`));
-  if (segRows.length > 0) await conn.run(`INSERT INTO segment_members VALUES ${segRows.join(', ')}`);
+  if (evRows.length > 0) out.push(`INSERT INTO events VALUES ${evRows.join(',\n')}`);
+  out.push('CREATE TABLE segment_members (segment_id VARCHAR, contact_id INTEGER)');
+  const segRows = Object.entries(segments).flatMap(([id, rows]) =>
+    rows.map((r) => `(${quoteLiteral(id)}, ${r})`)
+  );
+  if (segRows.length > 0) out.push(`INSERT INTO segment_members VALUES ${segRows.join(', ')}`);
+  return out;
+}
+
+/** (Re)creates the three tables in DuckDB. */
+export async function loadIntoDuckDb(
+  conn: DuckDBConnection,
+  contacts: ContactTable,
+  events: EventTable,
+  segments: Record<string, number[]>
+): Promise<void> {
+  for (const sql of loadStatements(contacts, events, segments, 'duckdb')) await conn.run(sql);
 }
 
 /** contact_id values returned by a query, in order. */

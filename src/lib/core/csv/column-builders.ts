@@ -1,9 +1,10 @@
 /**
  * Growable columns for the importers: typed arrays that double when full and, for strings, a
- * dictionary (dict[0] === '') with a Map from value to code. No object per row, so that a
+ * dictionary (dict[0] === '') with a hash index from value to code (string-dictionary.ts). No object per row, so that a
  * million-row file builds in the time it takes to parse it.
  */
 import type { BooleanColumn, Column, NumberColumn, StringColumn } from '$lib/core/columns/types';
+import { StringDictionary } from './string-dictionary';
 
 type TypedArray = Uint8Array | Uint16Array | Uint32Array | Int32Array | Float64Array;
 
@@ -31,22 +32,17 @@ export interface ColumnBuilder {
 export class StringColumnBuilder implements ColumnBuilder {
   readonly kind = 'string';
   codes: Uint32Array;
-  dict: string[];
-  private index: Map<string, number>;
+  private readonly dictionary: StringDictionary;
 
   constructor(existing?: StringColumn, rowCount = 0) {
     this.codes = new Uint32Array(nextCapacity(0, rowCount));
-    if (existing) {
-      this.codes.set(existing.codes.subarray(0, rowCount));
-      this.dict = existing.dict.slice();
-      this.index = new Map();
-      for (let i = 0; i < this.dict.length; i++) {
-        if (!this.index.has(this.dict[i])) this.index.set(this.dict[i], i);
-      }
-    } else {
-      this.dict = [''];
-      this.index = new Map([['', 0]]);
-    }
+    if (existing) this.codes.set(existing.codes.subarray(0, rowCount));
+    this.dictionary = new StringDictionary(existing ? existing.dict : ['']);
+  }
+
+  /** code -> value; dict[0] === ''. */
+  get dict(): string[] {
+    return this.dictionary.values;
   }
 
   ensure(rowCount: number): void {
@@ -56,31 +52,30 @@ export class StringColumnBuilder implements ColumnBuilder {
   }
 
   codeOf(value: string): number {
-    let code = this.index.get(value);
-    if (code === undefined) {
-      code = this.dict.length;
-      this.dict.push(value);
-      this.index.set(value, code);
-    }
-    return code;
+    return this.dictionary.codeOf(value);
   }
 
-  /** The code of `value`, or undefined when it is not in the dictionary (nothing is added). */
-  lookup(value: string): number | undefined {
-    return this.index.get(value);
+  /** The code of `value`, or -1 when it is not in the dictionary (nothing is added). */
+  lookup(value: string): number {
+    return this.dictionary.lookup(value);
+  }
+
+  /** Adds `value`, known to be absent (its lookup just missed), and returns its code. */
+  append(value: string): number {
+    return this.dictionary.append(value);
   }
 
   /** Makes `value` find the entry `code` too (e.g. a normalised spelling of it). */
   alias(value: string, code: number): void {
-    if (!this.index.has(value)) this.index.set(value, code);
+    this.dictionary.alias(value, code);
   }
 
   set(row: number, value: string): void {
-    this.codes[row] = this.codeOf(value);
+    this.codes[row] = this.dictionary.codeOf(value);
   }
 
   get(row: number): string {
-    return this.dict[this.codes[row]];
+    return this.dictionary.values[this.codes[row]];
   }
 
   isEmpty(row: number): boolean {
@@ -88,7 +83,7 @@ export class StringColumnBuilder implements ColumnBuilder {
   }
 
   finish(rowCount: number): StringColumn {
-    return { kind: 'string', codes: this.codes.slice(0, rowCount), dict: this.dict };
+    return { kind: 'string', codes: this.codes.slice(0, rowCount), dict: this.dictionary.values };
   }
 }
 

@@ -199,6 +199,7 @@ export function createContactImporter(opts: ContactImporterOptions): ContactImpo
   const reads = fileFields.map((f) => f.read);
   const columns = fileFields.map((f) => f.column);
   const allBuilders = [...builders.values()];
+  const idIsText = reads[idK] === Read.Text || reads[idK] === Read.Email;
 
   const reject = (row: string[], line: number, column: string | undefined, reason: string) => {
     const r: RejectedRowDetail = { line, reason, raw: joinCells(row, delimiter) };
@@ -206,66 +207,73 @@ export function createContactImporter(opts: ContactImporterOptions): ContactImpo
     rejected.push(r);
   };
 
-  /** Reads the strict cells of `row` into nums/texts; the rejection reason, or null. */
+  /** Reads cell `raw` of file field `k` into nums/texts; the rejection reason, or null. */
+  const readCell = (k: number, raw: string): { column: string; reason: string } | null => {
+    const f = fileFields[k];
+    switch (reads[k]) {
+      case Read.Text:
+        texts[k] = raw.trim();
+        break;
+      case Read.Email: {
+        const v = normaliseEmail(raw);
+        if (v !== '' && !isValidEmail(v)) {
+          return {
+            column: f.header,
+            reason: `invalid email '${raw.trim()}' in column ${f.header}`
+          };
+        }
+        texts[k] = v;
+        break;
+      }
+      case Read.Number: {
+        const s = raw.trim();
+        const v = s === '' ? NaN : parseNumber(s, f.decimal);
+        if (s !== '' && Number.isNaN(v)) {
+          const mark = f.decimal === ',' ? 'decimal comma' : 'decimal point';
+          return {
+            column: f.header,
+            reason: `'${s}' is not a number (${mark}) in column ${f.header}`
+          };
+        }
+        nums[k] = v;
+        break;
+      }
+      case Read.Date:
+      case Read.DateTime: {
+        const s = raw.trim();
+        const date = reads[k] === Read.Date;
+        const v = s === '' ? NaN : date ? parseDate(s, f.order) : parseDateTime(s, f.order);
+        if (s !== '' && Number.isNaN(v)) {
+          const what = date ? 'a date' : 'a date and time';
+          return {
+            column: f.header,
+            reason: `'${s}' is not ${what} (${ORDER_LABEL[f.order]}${date ? '' : ' hh:mm'}) in column ${f.header}`
+          };
+        }
+        nums[k] = v;
+        break;
+      }
+      case Read.Boolean: {
+        const v = parseBoolean(raw);
+        if (v === -1) {
+          return {
+            column: f.header,
+            reason: `'${raw.trim()}' is not a yes/no value in column ${f.header}`
+          };
+        }
+        nums[k] = v;
+        break;
+      }
+    }
+    return null;
+  };
+
+  /** Reads the cells of `row` but the identity's; the first rejection reason, or null. */
   const readRow = (row: string[]): { column: string; reason: string } | null => {
     for (let k = 0; k < n; k++) {
-      const raw = row[columns[k]];
-      const f = fileFields[k];
-      switch (reads[k]) {
-        case Read.Text:
-          texts[k] = raw.trim();
-          break;
-        case Read.Email: {
-          const v = normaliseEmail(raw);
-          if (v !== '' && !isValidEmail(v)) {
-            return {
-              column: f.header,
-              reason: `invalid email '${raw.trim()}' in column ${f.header}`
-            };
-          }
-          texts[k] = v;
-          break;
-        }
-        case Read.Number: {
-          const s = raw.trim();
-          const v = s === '' ? NaN : parseNumber(s, f.decimal);
-          if (s !== '' && Number.isNaN(v)) {
-            const mark = f.decimal === ',' ? 'decimal comma' : 'decimal point';
-            return {
-              column: f.header,
-              reason: `'${s}' is not a number (${mark}) in column ${f.header}`
-            };
-          }
-          nums[k] = v;
-          break;
-        }
-        case Read.Date:
-        case Read.DateTime: {
-          const s = raw.trim();
-          const date = reads[k] === Read.Date;
-          const v = s === '' ? NaN : date ? parseDate(s, f.order) : parseDateTime(s, f.order);
-          if (s !== '' && Number.isNaN(v)) {
-            const what = date ? 'a date' : 'a date and time';
-            return {
-              column: f.header,
-              reason: `'${s}' is not ${what} (${ORDER_LABEL[f.order]}${date ? '' : ' hh:mm'}) in column ${f.header}`
-            };
-          }
-          nums[k] = v;
-          break;
-        }
-        case Read.Boolean: {
-          const v = parseBoolean(raw);
-          if (v === -1) {
-            return {
-              column: f.header,
-              reason: `'${raw.trim()}' is not a yes/no value in column ${f.header}`
-            };
-          }
-          nums[k] = v;
-          break;
-        }
-      }
+      if (k === idK) continue;
+      const bad = readCell(k, row[columns[k]]);
+      if (bad) return bad;
     }
     return null;
   };
@@ -299,6 +307,15 @@ export function createContactImporter(opts: ContactImporterOptions): ContactImpo
     if (idType === 'email' && !isValidEmail(key)) {
       reject(row, line, idName, `invalid email '${rawId.trim()}' in column ${idName}`);
       return;
+    }
+    if (idIsText) {
+      texts[idK] = key;
+    } else {
+      const badId = readCell(idK, rawId);
+      if (badId) {
+        reject(row, line, badId.column, badId.reason);
+        return;
+      }
     }
     const bad = readRow(row);
     if (bad) {

@@ -15,6 +15,9 @@ export interface IdentityIndex {
 
 class StringIdentityIndex implements IdentityIndex {
   private rowOfCode: Int32Array;
+  // The last lookup, so that adding a key just found absent costs no second lookup.
+  private lastKey = '';
+  private lastCode = 0;
 
   constructor(
     private readonly builder: StringColumnBuilder,
@@ -33,11 +36,18 @@ class StringIdentityIndex implements IdentityIndex {
 
   find(key: string): number {
     const code = this.builder.lookup(key);
-    return code === undefined || code >= this.rowOfCode.length ? -1 : this.rowOfCode[code];
+    this.lastKey = key;
+    this.lastCode = code;
+    return code === -1 || code >= this.rowOfCode.length ? -1 : this.rowOfCode[code];
   }
 
   add(key: string, row: number): void {
-    const code = this.builder.codeOf(key);
+    const code =
+      key !== this.lastKey
+        ? this.builder.codeOf(key)
+        : this.lastCode === -1
+          ? this.builder.append(key)
+          : this.lastCode;
     if (code >= this.rowOfCode.length) {
       this.rowOfCode = growTypedArray(
         this.rowOfCode,

@@ -34,15 +34,20 @@ function guessBoolean(values: string[]): Guess | null {
   let seenTrue = false;
   let seenFalse = false;
   let word = false;
+  let unreadable = 0;
   for (const v of values) {
     const b = parseBoolean(v);
-    if (b === -1) return null;
+    if (b === -1) {
+      unreadable++;
+      continue;
+    }
     if (b === 2) seenTrue = true;
     else seenFalse = true;
     if (v.length >= 2) word = true;
   }
+  if (!enough(values.length - unreadable, values.length, 0.95)) return null;
   // A lone letter or digit (F, 1) is a boolean only when both truth values appear.
-  return word || (seenTrue && seenFalse) ? { type: 'boolean', unreadable: 0 } : null;
+  return word || (seenTrue && seenFalse) ? { type: 'boolean', unreadable } : null;
 }
 
 function guessNumber(values: string[]): Guess | null {

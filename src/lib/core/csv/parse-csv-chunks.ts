@@ -20,16 +20,24 @@ interface PapaResult {
   meta: { cursor: number };
 }
 
-/** Newline of the file, from the first line end outside quotes (papaparse needs it given). */
-export function detectNewline(text: string): '\n' | '\r\n' | '\r' {
+/** The first line end outside quotes, or null when `text` does not show it yet. */
+function firstNewline(text: string): '\n' | '\r\n' | '\r' | null {
   let inQuotes = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 34) inQuotes = !inQuotes;
     else if (!inQuotes && c === 10) return '\n';
-    else if (!inQuotes && c === 13) return text.charCodeAt(i + 1) === 10 ? '\r\n' : '\r';
+    else if (!inQuotes && c === 13) {
+      if (i + 1 === text.length) return null; // a CRLF may be cut here
+      return text.charCodeAt(i + 1) === 10 ? '\r\n' : '\r';
+    }
   }
-  return '\n';
+  return null;
+}
+
+/** Newline of the file, from the first line end outside quotes (papaparse needs it given). */
+export function detectNewline(text: string): '\n' | '\r\n' | '\r' {
+  return firstNewline(text) ?? (text.endsWith('\r') ? '\r' : '\n');
 }
 
 function countChar(text: string, char: string, from: number, to: number): number {
@@ -50,6 +58,7 @@ function isBlank(row: string[]): boolean {
 // Above this many carried-over characters (a record that does not end: an unclosed quote,
 // usually), parse again only when the pending text has doubled, to stay linear.
 const LONG_CARRY = 4 << 20;
+const PIECE = Number(globalThis.process?.env?.PIECE ?? 64 * 1024);
 
 /**
  * Parses CSV text fed chunk by chunk. `push` returns the complete records of what it has so
@@ -80,6 +89,11 @@ export class CsvChunkParser {
     if (this.problem) return empty;
     const input = this.carry + chunk;
     if (!this.parser) {
+      if (!final && firstNewline(input) === null) {
+        // Wait for the first line end: the parser needs to know which one the file uses.
+        this.carry = input;
+        return empty;
+      }
       if (!input) return empty;
       this.newline = detectNewline(input);
       this.lineChar = this.newline === '\r' ? '\r' : '\n';
@@ -97,8 +111,11 @@ export class CsvChunkParser {
     const result = this.parser.parse(input, 0, !final) as PapaResult;
     const data = result.data;
     const consumed = final ? input.length : result.meta.cursor;
+    // An error in the record carried over may vanish with more text (a CRLF cut after a
+    // closing quote looks malformed): it is judged again when that record is complete.
     const quoteError = result.errors.find(
-      (e) => e.code === 'MissingQuotes' || e.code === 'InvalidQuotes'
+      (e) =>
+        (e.code === 'MissingQuotes' || e.code === 'InvalidQuotes') && (final || e.row < data.length)
     );
     if (quoteError) {
       // The error's index is just after the opening quote of the faulty field.
@@ -168,11 +185,15 @@ export async function parseCsvChunks(
   try {
     for await (const chunk of chunks) {
       if (opts.signal?.cancelled) return { rows, cancelled: true };
-      const batch = parser.push(chunk);
-      if (parser.problem) return { rows, problem: parser.problem };
-      if (batch.rows.length) {
-        rows += batch.rows.length;
-        await onRows(batch.rows, batch.lines);
+      // Small pieces keep each batch of records short-lived: they die young instead of being
+      // copied by the garbage collector (a 1 MiB batch survives several scavenges).
+      for (let at = 0; at < chunk.length; at += PIECE) {
+        const batch = parser.push(chunk.length <= PIECE ? chunk : chunk.slice(at, at + PIECE));
+        if (parser.problem) return { rows, problem: parser.problem };
+        if (batch.rows.length) {
+          rows += batch.rows.length;
+          await onRows(batch.rows, batch.lines);
+        }
       }
     }
   } catch (e) {

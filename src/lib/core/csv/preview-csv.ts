@@ -78,7 +78,8 @@ export async function previewCsv(
   preview.delimiter = sniffDelimiter(text.slice(0, 64 * 1024));
   const parser = new CsvChunkParser(preview.delimiter);
   // A truncated head ends in the middle of a record: push() keeps only complete ones.
-  const { rows } = truncated ? parser.push(text) : (parser.push(text), parser.end());
+  const rows = parser.push(text).rows;
+  if (!truncated) rows.push(...parser.end().rows);
   if (parser.problem) return fail(parser.problem);
   if (truncated && rows.length === 0) {
     return fail({

@@ -23,7 +23,7 @@ import {
   resizeBitset,
   type Bitset
 } from '../columns/bitset';
-import type { Column, ContactTable, EventTable, FieldSpec, StringColumn } from '../columns/types';
+import type { ContactTable, EventTable, FieldSpec, StringColumn } from '../columns/types';
 import type { Condition, Definition, Group, SegmentNode } from './definition';
 import { DAY_MS, civilFromDays, zoneClock } from './dates';
 import { EvalCache, canonicalJson } from './eval-cache';
@@ -135,31 +135,98 @@ function textMatch(plan: TextPlan, key: string): boolean {
   }
 }
 
-/** A memo over dictionary codes: -1 unknown, 0 no, 1 yes. */
-function textCodeTester(plan: TextPlan, dict: string[]): (code: number) => number {
-  const memo = new Int8Array(dict.length).fill(-1);
-  const inSet = plan.op === 'in' && plan.keys.length > 8 ? new Set(plan.keys) : null;
-  const caseSensitive = plan.op === 'empty' ? true : plan.caseSensitive;
-  return (code) => {
-    const m = memo[code];
-    if (m >= 0) return m;
-    const raw = dict[code];
-    const blank = code === 0 || raw === undefined || trimText(raw).length === 0;
-    let r: boolean;
-    if (plan.op === 'empty') r = plan.negate ? !blank : blank;
-    else if (blank) r = plan.negate;
-    else {
-      const key = dictKey(dict, code, caseSensitive);
-      const hit = inSet ? inSet.has(key) : textMatch(plan, key);
-      r = plan.negate ? !hit : hit;
-    }
-    memo[code] = r ? 1 : 0;
-    return memo[code];
-  };
+/** Result of a text plan for one dictionary entry (blank entries are empty values). */
+function textEntry(
+  plan: TextPlan,
+  dict: string[],
+  code: number,
+  inSet: Set<string> | null
+): boolean {
+  const raw = dict[code];
+  const blank = code === 0 || raw === undefined || trimText(raw).length === 0;
+  if (plan.op === 'empty') return plan.negate ? !blank : blank;
+  if (blank) return plan.negate;
+  const key = dictKey(dict, code, plan.caseSensitive);
+  const hit = inSet ? inSet.has(key) : textMatch(plan, key);
+  return plan.negate ? !hit : hit;
+}
+
+/**
+ * Per-code results of a text plan: 1 match, 0 no match, -1 not computed yet. Small
+ * dictionaries are computed up front; large ones (an email per contact) lazily, only for the
+ * codes of the rows that still matter.
+ */
+class CodeResults {
+  readonly memo: Int8Array;
+  private readonly inSet: Set<string> | null;
+
+  constructor(
+    private readonly plan: TextPlan,
+    private readonly dict: string[],
+    eager: boolean
+  ) {
+    this.inSet = plan.op === 'in' && plan.keys.length > 8 ? new Set(plan.keys) : null;
+    this.memo = new Int8Array(dict.length).fill(-1);
+    if (eager) this.fill();
+  }
+
+  /** Computes every entry not computed yet. */
+  fill(): void {
+    if (this.complete) return;
+    for (let c = 0; c < this.dict.length; c++) if (this.memo[c] < 0) this.compute(c);
+    this.complete = true;
+  }
+
+  private complete = false;
+
+  compute(code: number): number {
+    const r = textEntry(this.plan, this.dict, code, this.inSet) ? 1 : 0;
+    this.memo[code] = r;
+    return r;
+  }
+}
+
+/** Bits of the rows a word still needs: the mask's word, or every row of the word. */
+function wordNeed(mask: Bitset | null, w: number, rowCount: number): number {
+  if (mask !== null) return mask[w];
+  const rest = rowCount - (w << 5);
+  return rest >= 32 ? -1 : (1 << rest) - 1;
 }
 
 // ---------------------------------------------------------------------------------------------
-// Row loops. Each fills `out` word by word, skipping words whose mask is zero.
+// Row loops. Each fills `out` word by word and skips words whose mask is zero; cheap loops
+// test all 32 rows of a needed word (branch-free), expensive ones only the needed rows.
+
+/** Whether a text rule over this dictionary is computed lazily (see CodeResults). */
+function isLazyDictionary(dict: string[], rowCount: number): boolean {
+  return dict.length * 4 > rowCount && dict.length > 4096;
+}
+
+const MAX_PLANS_PER_DICTIONARY = 32;
+const codeResultsCache = new WeakMap<string[], Map<string, CodeResults>>();
+
+/**
+ * Per-code results survive between evaluations (keyed by dictionary and plan), so a live
+ * count over a million distinct emails only ever folds and tests each entry once.
+ */
+function codeResultsFor(plan: TextPlan, dict: string[], eager: boolean): CodeResults {
+  let byPlan = codeResultsCache.get(dict);
+  if (!byPlan) {
+    byPlan = new Map();
+    codeResultsCache.set(dict, byPlan);
+  }
+  const key = JSON.stringify(plan);
+  let results = byPlan.get(key);
+  if (results && results.memo.length !== dict.length) results = undefined;
+  if (!results) {
+    results = new CodeResults(plan, dict, false);
+    if (byPlan.size >= MAX_PLANS_PER_DICTIONARY)
+      byPlan.delete(byPlan.keys().next().value as string);
+    byPlan.set(key, results);
+  }
+  if (eager) results.fill();
+  return results;
+}
 
 function textRows(
   col: StringColumn,
@@ -168,14 +235,35 @@ function textRows(
   mask: Bitset | null
 ): Bitset {
   const out = createBitset(rowCount);
-  const test = textCodeTester(plan, col.dict);
   const codes = col.codes;
+  const eager = !isLazyDictionary(col.dict, rowCount);
+  const results = codeResultsFor(plan, col.dict, eager);
+  const memo = results.memo;
+  if (eager) {
+    const ok = Uint8Array.from(memo);
+    for (let w = 0; w < out.length; w++) {
+      const need = wordNeed(mask, w, rowCount);
+      if (need === 0) continue;
+      const base = w << 5;
+      const end = Math.min(32, rowCount - base);
+      let bits = 0;
+      for (let j = 0; j < end; j++) bits |= ok[codes[base + j]] << j;
+      out[w] = bits;
+    }
+    return out;
+  }
   for (let w = 0; w < out.length; w++) {
-    if (mask !== null && mask[w] === 0) continue;
+    let need = wordNeed(mask, w, rowCount);
     const base = w << 5;
-    const end = Math.min(32, rowCount - base);
     let bits = 0;
-    for (let j = 0; j < end; j++) if (test(codes[base + j]) === 1) bits |= 1 << j;
+    while (need !== 0) {
+      const low = need & -need;
+      need ^= low;
+      const code = codes[base + 31 - Math.clz32(low)];
+      let m = memo[code];
+      if (m < 0) m = results.compute(code);
+      if (m === 1) bits |= low;
+    }
     out[w] = bits;
   }
   return out;
@@ -199,13 +287,37 @@ function rangeRows(
     for (let j = 0; j < end; j++) {
       const v = values[base + j];
       // NaN (empty) fails both comparisons: not in range, so negated plans match it.
-      if (v >= lo && v <= hi) bits |= 1 << j;
+      // Bitwise, not &&: random data would mispredict a branch per row.
+      bits |= (+(v >= lo) & +(v <= hi)) << j;
     }
     out[w] = negate ? ~bits : bits;
   }
   return clearTail(out, rowCount);
 }
 
+/** Rows whose byte equals `want` (booleans; 0 = empty). */
+function byteRows(
+  values: Uint8Array,
+  want: number,
+  negate: boolean,
+  rowCount: number,
+  mask: Bitset | null
+): Bitset {
+  const out = createBitset(rowCount);
+  const ok = new Uint8Array(256);
+  ok[want] = 1;
+  for (let w = 0; w < out.length; w++) {
+    if (mask !== null && mask[w] === 0) continue;
+    const base = w << 5;
+    const end = Math.min(32, rowCount - base);
+    let bits = 0;
+    for (let j = 0; j < end; j++) bits |= ok[values[base + j]] << j;
+    out[w] = negate ? ~bits : bits;
+  }
+  return clearTail(out, rowCount);
+}
+
+/** Generic loop for the rarer, costlier tests (anniversaries, samples): needed rows only. */
 function predicateRows(
   rowCount: number,
   mask: Bitset | null,
@@ -213,29 +325,17 @@ function predicateRows(
 ): Bitset {
   const out = createBitset(rowCount);
   for (let w = 0; w < out.length; w++) {
-    if (mask !== null && mask[w] === 0) continue;
+    let need = wordNeed(mask, w, rowCount);
     const base = w << 5;
-    const end = Math.min(32, rowCount - base);
     let bits = 0;
-    for (let j = 0; j < end; j++) if (test(base + j)) bits |= 1 << j;
+    while (need !== 0) {
+      const low = need & -need;
+      need ^= low;
+      if (test(base + 31 - Math.clz32(low))) bits |= low;
+    }
     out[w] = bits;
   }
   return out;
-}
-
-function isEmptyRow(col: Column | undefined): (row: number) => boolean {
-  if (!col) return () => true;
-  if (col.kind === 'number') {
-    const v = col.values;
-    return (r) => Number.isNaN(v[r]);
-  }
-  if (col.kind === 'boolean') {
-    const v = col.values;
-    return (r) => v[r] === 0;
-  }
-  const test = textCodeTester({ op: 'empty', negate: false }, col.dict);
-  const codes = col.codes;
-  return (r) => test(codes[r]) === 1;
 }
 
 function attributeRows(
@@ -248,8 +348,14 @@ function attributeRows(
   const col = contacts.columns[plan.field];
   switch (plan.kind) {
     case 'empty': {
-      const empty = isEmptyRow(col);
-      return predicateRows(n, mask, plan.negate ? (r) => !empty(r) : empty);
+      if (!col) return plan.negate ? createBitset(n) : fullBitset(n);
+      if (col.kind === 'number') {
+        // Empty = NaN = outside every range.
+        const all = { lo: -Infinity, loInclusive: true, hi: Infinity, hiInclusive: true };
+        return rangeRows(col.values, { ...all, negate: !plan.negate }, n, mask);
+      }
+      if (col.kind === 'boolean') return byteRows(col.values, 0, plan.negate, n, mask);
+      return textRows(col, { op: 'empty', negate: plan.negate }, n, mask);
     }
     case 'text':
       if (!col || col.kind !== 'string') {
@@ -260,12 +366,9 @@ function attributeRows(
     case 'range':
       if (!col || col.kind !== 'number') return plan.range.negate ? fullBitset(n) : createBitset(n);
       return rangeRows(col.values, plan.range, n, mask);
-    case 'boolean': {
+    case 'boolean':
       if (!col || col.kind !== 'boolean') return createBitset(n);
-      const v = col.values;
-      const want = plan.value ? 2 : 1;
-      return predicateRows(n, mask, (r) => v[r] === want);
-    }
+      return byteRows(col.values, plan.value ? 2 : 1, false, n, mask);
     case 'anniversary': {
       if (!col || col.kind !== 'number') return createBitset(n);
       const v = col.values;
@@ -302,12 +405,14 @@ function eventRows(plan: EventPlan, data: EvalData, mask: Bitset | null): Bitset
     return ok ? fullBitset(n) : createBitset(n);
   }
 
-  let targetTest: ((code: number) => number) | null = null;
+  // Target test per target code, computed once (1 = the event's target passes).
+  let targetOk: Uint8Array | null = null;
   if (plan.emailing !== null) {
+    targetOk = new Uint8Array(ev.targets.length);
     const code = ev.targets.indexOf(plan.emailing);
-    targetTest = (c) => (c === code ? 1 : 0);
+    if (code >= 0) targetOk[code] = 1;
   } else if (plan.target) {
-    targetTest = textCodeTester(plan.target, ev.targets);
+    targetOk = Uint8Array.from(codeResultsFor(plan.target, ev.targets, true).memo);
   }
 
   const offsets = ev.offsets;
@@ -318,47 +423,65 @@ function eventRows(plan: EventPlan, data: EvalData, mask: Bitset | null): Bitset
   const lo = w ? w.lo : -Infinity;
   const hi = w ? (w.hiInclusive ? w.hi : nextDown(w.hi)) : Infinity;
   const { op, n: countN } = plan.count;
+  const opCode = op === 'at_least' ? 0 : op === 'at_most' ? 1 : 2;
   // Counting can stop once the answer is known: at n for "at least", past n otherwise.
-  const stopAt = op === 'at_least' ? countN : countN + 1;
+  const stopAt = opCode === 0 ? countN : countN + 1;
   const first = plan.first;
   const lapsed = plan.lapsed;
+  const extra = first || lapsed !== null;
+  const cut = lapsed ? lapsed.cut : 0;
+  const lapsedNow = lapsed ? lapsed.now : 0;
 
-  const matches = (k: number): boolean =>
-    types[k] === typeCode && (targetTest === null || targetTest(targets[k]) === 1);
-
-  const contactMatches = (r: number): boolean => {
-    const start = offsets[r];
-    const end = offsets[r + 1];
-    let c = 0;
-    if (stopAt > 0 && start < end) {
-      let k = w && end - start > 8 ? lowerBound(at, lo, start, end) : start;
-      for (; k < end; k++) {
-        const t = at[k];
-        if (t > hi) break;
-        if (t < lo || !matches(k)) continue;
-        if (++c >= stopAt) break;
+  const out = createBitset(n);
+  for (let wi = 0; wi < out.length; wi++) {
+    let need = wordNeed(mask, wi, n);
+    const base = wi << 5;
+    let bits = 0;
+    while (need !== 0) {
+      const low = need & -need;
+      need ^= low;
+      const r = base + 31 - Math.clz32(low);
+      const start = offsets[r];
+      const end = offsets[r + 1];
+      let c = 0;
+      if (stopAt > 0 && start < end) {
+        let k = w !== null && end - start > 16 ? lowerBound(at, lo, start, end) : start;
+        for (; k < end; k++) {
+          const t = at[k];
+          if (t > hi) break;
+          if (types[k] !== typeCode || t < lo) continue;
+          if (targetOk !== null && targetOk[targets[k]] === 0) continue;
+          if (++c >= stopAt) break;
+        }
       }
-    }
-    if (!countMatches(plan.count, c)) return false;
-    if (!first && lapsed === null) return true;
-    let firstAt = NaN;
-    for (let k = start; k < end; k++) {
-      if (matches(k)) {
-        firstAt = at[k];
-        break;
+      if (opCode === 0 ? c < countN : opCode === 1 ? c > countN : c !== countN) continue;
+      if (extra) {
+        let firstAt = NaN;
+        for (let k = start; k < end; k++) {
+          if (types[k] === typeCode && (targetOk === null || targetOk[targets[k]] === 1)) {
+            firstAt = at[k];
+            break;
+          }
+        }
+        if (first && !(firstAt >= lo && firstAt <= hi)) continue;
+        if (lapsed !== null) {
+          if (!(firstAt < cut)) continue;
+          let recent = false;
+          for (let k = lowerBound(at, cut, start, end); k < end; k++) {
+            if (at[k] > lapsedNow) break;
+            if (types[k] === typeCode && (targetOk === null || targetOk[targets[k]] === 1)) {
+              recent = true;
+              break;
+            }
+          }
+          if (recent) continue;
+        }
       }
+      bits |= low;
     }
-    if (first && !(firstAt >= lo && firstAt <= hi)) return false;
-    if (lapsed !== null) {
-      if (!(firstAt < lapsed.cut)) return false;
-      for (let k = lowerBound(at, lapsed.cut, start, end); k < end; k++) {
-        if (at[k] > lapsed.now) break;
-        if (matches(k)) return false;
-      }
-    }
-    return true;
-  };
-  return predicateRows(n, mask, contactMatches);
+    out[wi] = bits;
+  }
+  return out;
 }
 
 function segmentRows(
@@ -461,10 +584,20 @@ function evalCondition(cond: Condition, ev: Evaluator, mask: Bitset | null): Bit
     if (hit) return hit;
   }
   const plan = lowerCondition(cond, ev.fields, ev.ctx);
+  if (key === null || (plan.kind === 'text' && isLazyDictionary(lazyDict(plan, ev), ev.rowCount))) {
+    // Lazy text rules keep their per-entry results instead (codeResultsFor): evaluating one
+    // over all rows would test every distinct value, which the mask avoids.
+    return evalPlan(plan, ev, mask);
+  }
   // With a cache, compute whole results so that the next live count can reuse them.
-  const bits = evalPlan(plan, ev, key !== null ? null : mask);
-  if (key !== null && ev.cache) ev.cache.set(key, bits);
+  const bits = evalPlan(plan, ev, null);
+  ev.cache?.set(key, bits);
   return bits;
+}
+
+function lazyDict(plan: AttributePlan, ev: Evaluator): string[] {
+  const col = ev.data.contacts.columns[plan.field];
+  return col?.kind === 'string' ? col.dict : [];
 }
 
 /** Whether every row of the mask (or every row) is set in bits. */

@@ -15,9 +15,30 @@ for (let i = 0; i < 64; i++) K[i] = Math.floor(Math.abs(Math.sin(i + 1)) * 2 ** 
 
 const encoder = new TextEncoder();
 
+const shortBlock = new Int32Array(16);
+
+/** The message block of a short ASCII string (most seeds + identities), or null. */
+function asciiBlock(input: string): Int32Array | null {
+  const len = input.length;
+  if (len > 55) return null;
+  const m = shortBlock;
+  m.fill(0);
+  for (let i = 0; i < len; i++) {
+    const c = input.charCodeAt(i);
+    if (c > 0x7f) return null;
+    m[i >>> 2] |= c << ((i & 3) * 8);
+  }
+  m[len >>> 2] |= 0x80 << ((len & 3) * 8);
+  m[14] = len * 8;
+  return m;
+}
+
 /** The four digest words (little-endian words, as MD5 defines them). */
 function md5Words(input: string): Int32Array {
-  const bytes = encoder.encode(input);
+  return compress(asciiBlock(input) ?? padded(encoder.encode(input)));
+}
+
+function padded(bytes: Uint8Array): Int32Array {
   const len = bytes.length;
   const blocks = ((len + 8) >>> 6) + 1;
   const m = new Int32Array(blocks * 16);
@@ -26,7 +47,10 @@ function md5Words(input: string): Int32Array {
   const bitLen = len * 8;
   m[blocks * 16 - 2] = bitLen | 0;
   m[blocks * 16 - 1] = Math.floor(bitLen / 2 ** 32) | 0;
+  return m;
+}
 
+function compress(m: Int32Array): Int32Array {
   let a0 = 0x67452301 | 0;
   let b0 = 0xefcdab89 | 0;
   let c0 = 0x98badcfe | 0;

@@ -14,6 +14,7 @@ import type { Definition, SegmentNode } from './definition';
 import { DAY_MS, formatIsoDay, formatUtcTimestamp, isValidTimeZone } from './dates';
 import { InvalidDefinitionError } from './evaluate';
 import {
+  countMatches,
   lowerCondition,
   type AttributePlan,
   type EventPlan,
@@ -194,20 +195,21 @@ class SqlWriter {
   }
 
   private event(plan: EventPlan): string {
-    const base = [`e.type = ${quoteLiteral(plan.type)}`];
+    const base = [`e."type" = ${quoteLiteral(plan.type)}`];
     if (plan.emailing !== null) base.push(`e.emailing_id = ${quoteLiteral(plan.emailing)}`);
-    if (plan.target) base.push(this.textTest('e.target', plan.target));
+    if (plan.target) base.push(this.textTest('e."target"', plan.target));
     const ts = (v: number) => `TIMESTAMP '${formatUtcTimestamp(v)}'`;
     const inWindow: string[] = [];
     const w = plan.window;
-    if (w) inWindow.push(`e.at >= ${ts(w.lo)}`, `e.at ${w.hiInclusive ? '<=' : '<'} ${ts(w.hi)}`);
+    if (w)
+      inWindow.push(`e."at" >= ${ts(w.lo)}`, `e."at" ${w.hiInclusive ? '<=' : '<'} ${ts(w.hi)}`);
     const from = (extra: string[]) =>
       `SELECT e.contact_id FROM events e WHERE ${[...base, ...extra].join(' AND ')}`;
 
     const parts: string[] = [];
     const { op, n } = plan.count;
     const sqlOp = op === 'at_least' ? '>=' : op === 'at_most' ? '<=' : '=';
-    const zeroMatches = op === 'at_least' ? n <= 0 : true;
+    const zeroMatches = countMatches(plan.count, 0);
     if (op === 'at_least' && n <= 0) {
       // Everyone has at least 0 events.
     } else if (op === 'at_least' && n === 1) {
@@ -225,7 +227,7 @@ class SqlWriter {
     if (plan.first) {
       if (w) {
         parts.push(
-          `contact_id IN (${from([])} GROUP BY e.contact_id HAVING min(e.at) >= ${ts(w.lo)} AND min(e.at) ${w.hiInclusive ? '<=' : '<'} ${ts(w.hi)})`
+          `contact_id IN (${from([])} GROUP BY e.contact_id HAVING min(e."at") >= ${ts(w.lo)} AND min(e."at") ${w.hiInclusive ? '<=' : '<'} ${ts(w.hi)})`
         );
       } else {
         parts.push(`contact_id IN (${from([])})`);
@@ -233,9 +235,9 @@ class SqlWriter {
     }
     if (plan.lapsed) {
       const cut = ts(plan.lapsed.cut);
-      parts.push(`contact_id IN (${from([`e.at < ${cut}`])})`);
+      parts.push(`contact_id IN (${from([`e."at" < ${cut}`])})`);
       parts.push(
-        `contact_id NOT IN (${from([`e.at >= ${cut}`, `e.at <= ${ts(plan.lapsed.now)}`])})`
+        `contact_id NOT IN (${from([`e."at" >= ${cut}`, `e."at" <= ${ts(plan.lapsed.now)}`])})`
       );
     }
     if (parts.length === 0) return 'TRUE';

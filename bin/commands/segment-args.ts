@@ -1,0 +1,85 @@
+/**
+ * Shared argument handling of the `segment` and `sql` commands: flags, the contacts file,
+ * the definition file (read and validated), and now / time zone.
+ */
+import { readFile } from 'node:fs/promises';
+import type { ContactTable } from '../../src/lib/core/columns/types';
+import {
+  isValidTimeZone,
+  validateDefinition,
+  type Definition,
+  type ValidationError
+} from '../../src/lib/core/segment/index';
+import { loadContactsCsv } from '../load-csv';
+
+export type Flags = Record<string, string>;
+
+/** `--name value` pairs; returns an error message for anything else. */
+export function parseFlags(args: string[], allowed: string[]): Flags | string {
+  const flags: Flags = {};
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    if (!a.startsWith('--')) return `unexpected argument '${a}'`;
+    const eq = a.indexOf('=');
+    const name = eq > 0 ? a.slice(2, eq) : a.slice(2);
+    if (!allowed.includes(name)) return `unknown option '--${name}'`;
+    const value = eq > 0 ? a.slice(eq + 1) : args[++i];
+    if (value === undefined) return `option '--${name}' needs a value`;
+    flags[name] = value;
+  }
+  return flags;
+}
+
+export function formatErrors(errors: ValidationError[]): string {
+  return errors.map((e) => `  ${e.path}${e.field ? ` (${e.field})` : ''}: ${e.message}`).join('\n');
+}
+
+/** now from --now (ISO 8601) or the clock; time zone from --tz or the system's. */
+export function timeOptions(flags: Flags): { now: number; timeZone: string } | string {
+  const now = flags.now === undefined ? Date.now() : Date.parse(flags.now);
+  if (Number.isNaN(now)) return `--now '${flags.now}' is not an ISO 8601 date or date-time`;
+  const timeZone = flags.tz ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+  if (!isValidTimeZone(timeZone))
+    return `--tz '${timeZone}' is not an IANA time zone (e.g. Europe/Brussels)`;
+  return { now, timeZone };
+}
+
+export async function loadContacts(
+  path: string,
+  identity: string | undefined
+): Promise<ContactTable | string> {
+  const loaded = await loadContactsCsv(path, identity === undefined ? {} : { identity });
+  if (loaded.problem) {
+    const where = loaded.problem.line ? ` (line ${loaded.problem.line})` : '';
+    return `${path}${where}: ${loaded.problem.message}`;
+  }
+  if (loaded.rejected.length > 0) {
+    console.error(
+      `slice: ${path}: ${loaded.rejected.length} row(s) rejected (see 'slice inspect ${path}'); they are not counted`
+    );
+  }
+  return loaded.table;
+}
+
+/** Reads and validates the definition file against the contacts' fields. */
+export async function loadDefinition(
+  path: string,
+  contacts: ContactTable
+): Promise<Definition | string> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    return `cannot read ${path}: ${e instanceof Error ? e.message : String(e)}`;
+  }
+  let def: unknown;
+  try {
+    def = JSON.parse(text);
+  } catch (e) {
+    return `${path} is not valid JSON: ${e instanceof Error ? e.message : String(e)}`;
+  }
+  // The command line has no stored segments, so segment conditions cannot be resolved.
+  const errors = validateDefinition(def, { fields: contacts.fields, segments: [] });
+  if (errors.length > 0) return `${path}: invalid segment definition:\n${formatErrors(errors)}`;
+  return def as Definition;
+}

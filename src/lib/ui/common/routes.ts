@@ -1,0 +1,23 @@
+/**
+ * The app's links. They are bare hash links (`#/campaigns/ID`) on purpose: SvelteKit's
+ * resolve() prefixes its base path, which with hash routing and relative paths is the app's
+ * folder without its trailing slash (`/slice/app`), so its links would leave the folder and
+ * 404 on a static host. A bare hash stays in the current document wherever it is hosted.
+ */
+import type { ResolvedPathname } from '$app/types';
+
+function route(path: string): ResolvedPathname {
+  return `#${path}` as ResolvedPathname;
+}
+
+const id = (value: string) => encodeURIComponent(value);
+
+export const routes = {
+  home: () => route('/'),
+  campaign: (campaignId: string) => route(`/campaigns/${id(campaignId)}`),
+  contact: (campaignId: string, contactId: number) =>
+    route(`/campaigns/${id(campaignId)}/contacts/${contactId}`),
+  import: (campaignId: string) => route(`/campaigns/${id(campaignId)}/import`),
+  history: (campaignId: string) => route(`/campaigns/${id(campaignId)}/history`),
+  settings: (campaignId: string) => route(`/campaigns/${id(campaignId)}/settings`)
+};

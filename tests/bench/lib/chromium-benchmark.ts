@@ -1,0 +1,49 @@
+/**
+ * Shared steps of the Chromium benchmarks: a fresh persistent profile per benchmark, the
+ * built app, and campaigns filled through the Import screen (untimed setup, or timed).
+ */
+import { openChromium, type ChromiumSession } from './chromium';
+import { createCampaign, importFile, type ImportTiming } from './slice-app';
+import type { BenchContext } from './types';
+
+/** Runs `body` with a fresh Chromium profile, closed afterwards whatever happens. */
+export async function withChromium<T>(
+  ctx: BenchContext,
+  body: (session: ChromiumSession, baseUrl: string) => Promise<T>
+): Promise<T> {
+  const app = await ctx.app();
+  const session = await openChromium();
+  try {
+    return await body(session, app.url);
+  } finally {
+    await session.close();
+  }
+}
+
+export interface FilledCampaign {
+  id: string;
+  name: string;
+  contacts: ImportTiming;
+  events: ImportTiming | null;
+}
+
+/** Creates a campaign and imports this run's contacts (and events) through the UI. */
+export async function fillCampaign(
+  ctx: BenchContext,
+  session: ChromiumSession,
+  baseUrl: string,
+  { events }: { events: boolean }
+): Promise<FilledCampaign> {
+  const data = await ctx.data();
+  const name = `Bench ${data.size}`;
+  const id = await createCampaign(session.page, baseUrl, name);
+  const contacts = await importFile(session.page, 'contacts', data.contactsPath);
+  ctx.log(`setup: contacts imported in ${(contacts.totalMs / 1000).toFixed(1)} s`);
+  let eventTiming: ImportTiming | null = null;
+  if (events) {
+    await session.page.getByRole('button', { name: 'Import another file' }).click();
+    eventTiming = await importFile(session.page, 'events', data.eventsPath);
+    ctx.log(`setup: events imported in ${(eventTiming.totalMs / 1000).toFixed(1)} s`);
+  }
+  return { id, name, contacts, events: eventTiming };
+}

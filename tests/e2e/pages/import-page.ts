@@ -1,0 +1,52 @@
+/**
+ * The Import section: choose the kind and the file, read the preview and mapping, import,
+ * read the outcome.
+ */
+import { expect, type Locator, type Page } from '@playwright/test';
+
+export class ImportPage {
+  readonly mapping: Locator;
+  readonly result: Locator;
+
+  constructor(readonly page: Page) {
+    this.mapping = page.getByRole('table', { name: 'Columns of the file and how to import them' });
+    this.result = page.getByRole('region', { name: /Import (finished|cancelled|failed)/ });
+  }
+
+  async chooseFile(path: string, kind: 'contacts' | 'events' = 'contacts'): Promise<void> {
+    await this.page
+      .getByRole('radio', { name: kind === 'contacts' ? /Contacts/ : /Events/ })
+      .check();
+    await this.page
+      .getByLabel(kind === 'contacts' ? 'Choose a contacts file' : 'Choose an events file')
+      .setInputFiles(path);
+  }
+
+  /** The alert that says why a file cannot be imported. */
+  fileProblem(): Locator {
+    return this.page.getByRole('alert').filter({ hasText: 'cannot be imported' });
+  }
+
+  typeOf(column: string): Locator {
+    return this.page.getByLabel(`Type of column ${column}`, { exact: true });
+  }
+
+  fieldNameOf(column: string): Locator {
+    return this.page.getByLabel(`Field name for column ${column}`, { exact: true });
+  }
+
+  async startImport(): Promise<void> {
+    await this.page.getByRole('button', { name: /^Import (\d+ columns?|events)$/ }).click();
+  }
+
+  async expectFinished(): Promise<void> {
+    await expect(this.page.getByText('Import finished', { exact: true })).toBeVisible({
+      timeout: 30_000
+    });
+  }
+
+  /** A count of the finished import's summary (Added, Updated, Skipped, Rejected). */
+  count(label: 'Added' | 'Updated' | 'Skipped' | 'Rejected' | 'Events added'): Locator {
+    return this.page.getByRole('group', { name: label, exact: true }).getByRole('definition');
+  }
+}

@@ -1,0 +1,185 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Definition } from '$lib/core/segment/definition';
+import type { Engine } from '$lib/engine/engine';
+import { importText, makeEngine, PEOPLE, PEOPLE_FIELDS } from './engine-fixture';
+
+const engines: Engine[] = [];
+afterEach(async () => {
+  while (engines.length) await engines.pop()?.close();
+});
+
+const OPTIONS = { now: '2026-06-15T10:00:00.000Z', timeZone: 'Europe/Brussels' };
+
+function all(...children: Definition['root']['children']): Definition {
+  return { version: 1, root: { kind: 'group', match: 'all', children } };
+}
+const FRENCH = all({ kind: 'attribute', field: 'email', rule: 'ends_with', value: '.fr' });
+
+async function people() {
+  const { engine, db } = makeEngine();
+  engines.push(engine);
+  const c = await engine.createCampaign('A');
+  expect((await importText(engine, c.id, PEOPLE, PEOPLE_FIELDS)).ok).toBe(true);
+  return { engine, db, id: c.id };
+}
+
+describe('segments', () => {
+  it('every campaign has an undeletable All participants segment that is everyone', async () => {
+    const { engine, id } = await people();
+    const segments = await engine.listSegments(id);
+    expect(segments).toHaveLength(1);
+    const [everyone] = segments;
+    expect(everyone).toMatchObject({
+      name: 'All participants',
+      isDefault: true,
+      kind: 'dynamic',
+      count: 4
+    });
+    await expect(engine.deleteSegment(everyone.id)).rejects.toThrow(/cannot be deleted/);
+    expect(await engine.generate(everyone.id, OPTIONS)).toMatchObject({
+      ok: true,
+      count: 4,
+      total: 4
+    });
+    expect((await engine.members(everyone.id, { offset: 0, limit: 10 })).ids).toEqual([0, 1, 2, 3]);
+  });
+
+  it('counts a definition, and reports invalid ones as errors naming the condition', async () => {
+    const { engine, id } = await people();
+    expect(await engine.count(id, FRENCH, OPTIONS)).toMatchObject({ ok: true, count: 2, total: 4 });
+    expect(await engine.count(id, all(), OPTIONS)).toMatchObject({ ok: true, count: 4 });
+    const bad = await engine.count(
+      id,
+      all({ kind: 'attribute', field: 'shoe_size', rule: 'equals', value: 42 }),
+      OPTIONS
+    );
+    expect(bad.ok).toBe(false);
+    expect('errors' in bad && bad.errors[0].path).toBe('root.children[0]');
+    expect('errors' in bad && bad.errors[0].message).toMatch(/shoe_size/);
+    expect(await engine.validate(id, { nonsense: true })).not.toEqual([]);
+    expect(await engine.validate(id, FRENCH)).toEqual([]);
+    const badZone = await engine.count(id, FRENCH, { ...OPTIONS, timeZone: 'Mars/Olympus' });
+    expect('errors' in badZone && badZone.errors[0].message).toMatch(/time zone/);
+  });
+
+  it('a newer count on the same channel cancels the older one', async () => {
+    const { engine, id } = await people();
+    const older = engine.count(id, FRENCH, OPTIONS, 'builder');
+    const newer = engine.count(id, all(), OPTIONS, 'builder');
+    const other = engine.count(id, FRENCH, OPTIONS, 'elsewhere');
+    expect(await older).toEqual({ ok: false, cancelled: true });
+    expect(await newer).toMatchObject({ ok: true, count: 4 });
+    expect(await other).toMatchObject({ ok: true, count: 2 });
+  });
+
+  it('saves, generates and stores membership, then pages members in file order', async () => {
+    const { engine, db, id } = await people();
+    await expect(
+      engine.saveSegment({
+        campaignId: id,
+        name: 'Bad',
+        definition: all({ kind: 'segment', segment: 'nope', member: true })
+      })
+    ).rejects.toThrow(/Bad/);
+    const saved = await engine.saveSegment({
+      campaignId: id,
+      name: ' French ',
+      definition: FRENCH
+    });
+    expect(saved).toMatchObject({
+      name: 'French',
+      kind: 'dynamic',
+      count: null,
+      generatedAt: null,
+      isDefault: false
+    });
+    const progress: string[] = [];
+    const outcome = await engine.generate(saved.id, OPTIONS, (p) =>
+      progress.push(`${p.done}/${p.total} ${p.label}`)
+    );
+    expect(outcome).toMatchObject({ ok: true, count: 2, total: 4 });
+    expect(progress.at(-1)).toBe('3/3 Done');
+    const listed = (await engine.listSegments(id)).find((s) => s.id === saved.id);
+    expect(listed?.count).toBe(2);
+    expect(listed?.generatedAt).toMatch(/^2026-06-15T10:00/);
+    expect((await db.memberships.get(saved.id))?.count).toBe(2);
+    expect(await engine.members(saved.id, { offset: 0, limit: 10 })).toMatchObject({
+      total: 2,
+      ids: [0, 3]
+    });
+    expect(await engine.members(saved.id, { offset: 1, limit: 10 })).toMatchObject({
+      total: 2,
+      ids: [3]
+    });
+    const filtered = await engine.queryContacts(id, {
+      segmentId: saved.id,
+      search: 'zoe',
+      offset: 0,
+      limit: 10
+    });
+    expect(filtered.ids).toEqual([3]);
+    expect((await engine.getContact(id, 0))?.segments.map((s) => s.name)).toEqual([
+      'All participants',
+      'French'
+    ]);
+    expect((await engine.getContact(id, 1))?.segments.map((s) => s.name)).toEqual([
+      'All participants'
+    ]);
+
+    // A segment built on another uses its stored membership.
+    const others = await engine.saveSegment({
+      campaignId: id,
+      name: 'Not French',
+      definition: all({ kind: 'segment', segment: saved.id, member: false })
+    });
+    expect(await engine.generate(others.id, OPTIONS)).toMatchObject({ ok: true, count: 2 });
+    expect((await engine.members(others.id, { offset: 0, limit: 10 })).ids).toEqual([1, 2]);
+    // Cycles are refused.
+    await expect(
+      engine.saveSegment({
+        ...saved,
+        definition: all({ kind: 'segment', segment: others.id, member: true })
+      })
+    ).rejects.toThrow();
+
+    // Editing the definition makes the stored membership stale until generated again.
+    const edited = await engine.saveSegment({ ...saved, definition: all() });
+    expect(edited).toMatchObject({ id: saved.id, count: null, generatedAt: null });
+    expect(await engine.members(saved.id, { offset: 0, limit: 10 })).toMatchObject({ total: 0 });
+    await engine.deleteSegment(saved.id);
+    expect((await engine.listSegments(id)).map((s) => s.name)).toEqual([
+      'All participants',
+      'Not French'
+    ]);
+  });
+
+  it('automatic segments are regenerated after an import', async () => {
+    const { engine, id } = await people();
+    const auto = await engine.saveSegment({
+      campaignId: id,
+      name: 'French',
+      definition: FRENCH,
+      autoUpdate: true
+    });
+    expect(await engine.generate(auto.id, OPTIONS)).toMatchObject({ ok: true, count: 2 });
+    expect((await importText(engine, id, 'email\nnew@example.fr\n', { email: 'email' })).ok).toBe(
+      true
+    );
+    expect((await engine.listSegments(id)).find((s) => s.id === auto.id)?.count).toBe(3);
+  });
+
+  it('exports a definition as SQL', async () => {
+    const { engine, id } = await people();
+    const sql = await engine.exportSql(id, FRENCH, 'duckdb', OPTIONS);
+    expect(sql.ok).toBe(true);
+    expect(sql.ok && sql.sql).toMatch(/SELECT contact_id/);
+    expect(sql.ok && sql.sql).toMatch(/"email"/);
+    const bad = await engine.exportSql(
+      id,
+      all({ kind: 'attribute', field: 'x', rule: 'is_empty' }),
+      'postgres',
+      OPTIONS
+    );
+    expect(bad.ok).toBe(false);
+  });
+});

@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import {
+  compilePattern,
+  foldText,
+  isBlank,
+  parsePattern,
+  trimText
+} from '../../../src/lib/core/segment/text';
+
+describe('foldText', () => {
+  it('ignores case, accents and surrounding spaces', () => {
+    expect(foldText('  Élodie ')).toBe('elodie');
+    expect(foldText('e\u0301lodie')).toBe('elodie');
+    expect(foldText('ÇA VA\u00a0')).toBe('ca va');
+    expect(foldText('Nguyễn')).toBe('nguyen');
+  });
+
+  it('expands ß, œ and æ (and their capitals)', () => {
+    expect(foldText('Straße')).toBe('strasse');
+    expect(foldText('STRAẞE')).toBe('strasse');
+    expect(foldText('Œuvre')).toBe('oeuvre');
+    expect(foldText('Æther')).toBe('aether');
+  });
+
+  it('lowercases code point by code point like databases do', () => {
+    expect(foldText('ΣΟΦΙΑΣ')).toBe('σοφιασ');
+    expect(foldText('İstanbul')).toBe('istanbul');
+  });
+
+  it('keeps letters that are not accented forms', () => {
+    expect(foldText('Ørsted')).toBe('ørsted');
+    expect(foldText('가나')).toBe('가나');
+  });
+
+  it('trims only the documented characters', () => {
+    expect(trimText(' \t\n\r\u00a0\u202fa b\u00a0')).toBe('a b');
+    expect(trimText('\u2003a')).toBe('\u2003a');
+    expect(isBlank('  \t')).toBe(true);
+    expect(isBlank('')).toBe(true);
+    expect(isBlank(undefined)).toBe(true);
+    expect(isBlank(' x ')).toBe(false);
+  });
+});
+
+describe('compilePattern', () => {
+  it('a|b matches either alternative', () => {
+    const p = compilePattern('.fr|.org', false);
+    expect(p('jean@ex.fr')).toBe(true);
+    expect(p('marie@EX.ORG')).toBe(true);
+    expect(p('x@ex.com')).toBe(false);
+  });
+
+  it('a+b needs every part, in any order', () => {
+    const p = compilePattern('gold+vip', false);
+    expect(p('VIP Gold')).toBe(true);
+    expect(p('gold member')).toBe(false);
+  });
+
+  it('* matches any run, in order', () => {
+    const p = compilePattern('shoe*red', false);
+    expect(p('Shoe, bright red')).toBe(true);
+    expect(p('shoered')).toBe(true);
+    expect(p('red shoe')).toBe(false);
+    // Leftmost matching leaves room for the later pieces.
+    expect(compilePattern('ab*ba', false)('aba')).toBe(false);
+    expect(compilePattern('ab*ba', false)('abba')).toBe(true);
+    expect(compilePattern('ab*ba', false)('abxba')).toBe(true);
+    expect(compilePattern('a*a', false)('aa')).toBe(true);
+    expect(compilePattern('a*a', false)('a')).toBe(false);
+  });
+
+  it('folds the pattern and the text unless case-sensitive', () => {
+    expect(compilePattern('ELODIE', false)('élodie')).toBe(true);
+    expect(compilePattern('ELODIE', true)('élodie')).toBe(false);
+    expect(compilePattern('Élo', true)(' Élodie ')).toBe(true);
+    expect(compilePattern('strasse', false)('Hauptstraße')).toBe(true);
+  });
+
+  it('treats % _ \\ and quotes as plain characters', () => {
+    expect(compilePattern('a%b', false)('xa%by')).toBe(true);
+    expect(compilePattern('a%b', false)('axxb')).toBe(false);
+    expect(compilePattern('_', false)('a_b')).toBe(true);
+    expect(compilePattern('_', false)('ab')).toBe(false);
+    expect(compilePattern("o'b", false)("O'Brien")).toBe(true);
+  });
+
+  it('drops empty parts and trims them', () => {
+    expect(parsePattern(' vip + gold |', false)).toEqual([[['vip'], ['gold']]]);
+    expect(parsePattern('*|+', false)).toEqual([]);
+    expect(compilePattern('*', false)('anything')).toBe(false);
+  });
+
+  it('is linear on adversarial input', () => {
+    const text = 'a'.repeat(200_000);
+    const p = compilePattern('a*a*a*a*a*a*a*a*b', false);
+    expect(p(text)).toBe(false);
+    expect(compilePattern('a*a*a*a*a*a*a*a*a', false)(text)).toBe(true);
+  });
+});
