@@ -56,6 +56,11 @@ test('screens of the main flows', async ({ page }) => {
   await shoot(page, '07-import-result');
 
   await page.getByRole('button', { name: 'Import another file' }).click();
+  await importer.chooseFile(fixture('events.csv'), 'events');
+  await expect(page.getByLabel('Contact column')).toHaveValue('email');
+  await shoot(page, '07c-import-events-mapping', true);
+  await page.getByRole('button', { name: 'Cancel', exact: true }).click();
+
   await importer.chooseFile(fixture('unterminated-quote.csv'));
   await expect(importer.fileProblem()).toBeVisible();
   await shoot(page, '08-import-file-problem');

@@ -13,6 +13,11 @@ export function fixture(name: string): string {
   return fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));
 }
 
+/** Absolute path of a file in tests/fixtures/csv, the CSV fixtures shared with the unit tests. */
+export function sharedFixture(name: string): string {
+  return fileURLToPath(new URL(`../../fixtures/csv/${name}`, import.meta.url));
+}
+
 /** Creates a campaign and imports a contacts file with the proposed mapping. */
 export async function campaignWithContacts(
   page: Page,

@@ -107,6 +107,16 @@ describe('parseDateTime', () => {
     expect(parseDateTime('31.12.2025 08:15:59', 'dmy')).toBe(Date.parse('2025-12-31T08:15:59Z'));
   });
 
+  it('reads French hours, zone names and spaced meridiems', () => {
+    expect(parseDateTime('31/12/2025 14h30', 'dmy')).toBe(Date.parse('2025-12-31T14:30:00Z'));
+    expect(parseDateTime('2025-12-31 10:00 UTC', 'ymd')).toBe(Date.parse('2025-12-31T10:00:00Z'));
+    expect(parseDateTime('12/31/2025, 9:05 p.m.', 'mdy')).toBe(Date.parse('2025-12-31T21:05:00Z'));
+    expect(parseDateTime('2025-12-31T10:00:00+01', 'ymd')).toBe(Date.parse('2025-12-31T09:00:00Z'));
+    expect(parseDateTime('2025-12-31T10:00:00+15:00', 'ymd')).toBeNaN();
+    expect(parseDateTime('2025-12-31T10:00:00 CET', 'ymd')).toBeNaN();
+    expect(parseDateTime('31/12/2025 13:00 PM', 'dmy')).toBeNaN();
+  });
+
   it('reads a date alone as its midnight', () => {
     expect(parseDateTime('15/04/2025', 'dmy')).toBe(day(2025, 4, 15));
   });

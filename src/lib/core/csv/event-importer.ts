@@ -8,6 +8,7 @@ import { growTypedArray, nextCapacity } from './column-builders';
 import { headerIndex, type RejectedRowDetail } from './contact-importer';
 import { dateOrdersOf, parseDateTime } from './parse-date';
 import { normaliseIdentity } from './normalise-identity';
+import { StringDictionary } from './string-dictionary';
 import type { Delimiter, EventMapping } from './types';
 import { joinCells } from './write-csv';
 
@@ -42,19 +43,43 @@ export function normaliseEventType(raw: string): string {
     .replace(/[\s-]+/g, '_');
 }
 
-/** Map from normalised identity to contact row. */
-export function contactIndex(contacts: ContactTable): Map<string, number> {
-  const index = new Map<string, number>();
+/** Finds a contact's row from the normalised identity written in an events file. */
+export interface ContactIndex {
+  /** Row of the contact, or -1. */
+  rowOf(key: string): number;
+}
+
+/**
+ * The contacts' identities as a hash index. For a string identity the index is built over the
+ * identity column's dictionary (normalised) and maps dictionary codes to rows: one hash table
+ * of typed arrays, fast at a million contacts (a Map of a million keys is not).
+ */
+export function contactIndex(contacts: ContactTable): ContactIndex {
   const spec = contacts.fields.find((f) => f.name === contacts.identity);
   const col = contacts.columns[contacts.identity];
-  if (!spec || !col) return index;
+  if (!spec || !col) return { rowOf: () => -1 };
   if (col.kind === 'string') {
     const keys = col.dict.map((v) => normaliseIdentity(v, spec.type));
-    for (let r = 0; r < contacts.rowCount; r++) index.set(keys[col.codes[r]], r);
-  } else if (col.kind === 'number') {
+    const dictionary = new StringDictionary(keys);
+    const rows = new Int32Array(keys.length).fill(-1);
+    for (let r = 0; r < contacts.rowCount; r++) rows[col.codes[r]] = r;
+    // Two stored spellings of one identity: the first code found for the key gets a row.
+    for (let code = 1; code < keys.length; code++) {
+      const first = dictionary.lookup(keys[code]);
+      if (first !== code && rows[first] === -1) rows[first] = rows[code];
+    }
+    return {
+      rowOf(key) {
+        const code = dictionary.lookup(key);
+        return code <= 0 ? -1 : rows[code];
+      }
+    };
+  }
+  const index = new Map<string, number>();
+  if (col.kind === 'number') {
     for (let r = 0; r < contacts.rowCount; r++) index.set(String(col.values[r]), r);
   }
-  return index;
+  return { rowOf: (key) => index.get(key) ?? -1 };
 }
 
 function dictIndex(values: string[]): Map<string, number> {
@@ -86,10 +111,10 @@ export function createEventImporter(opts: EventImporterOptions): EventImporter {
 
   const types = existing ? existing.types.slice() : [];
   const typeIndex = dictIndex(types);
-  const targets = existing ? existing.targets.slice() : [''];
-  const targetIndex = dictIndex(targets);
-  const props = existing ? existing.props.slice() : [''];
-  const propIndex = dictIndex(props);
+  const targets = new StringDictionary(existing ? existing.targets : ['']);
+  const props = new StringDictionary(existing ? existing.props : ['']);
+  // Raw type cells repeat a handful of spellings: normalise each spelling once.
+  const typeSpellings = new Map<string, string>();
 
   let order: DateOrder | undefined = mapping.dateOrder;
   let cap = 0;
@@ -133,8 +158,8 @@ export function createEventImporter(opts: EventImporterOptions): EventImporter {
       reject(row, line, contactName, `empty contact in column ${contactName}`);
       return;
     }
-    const contact = contactRow.get(key);
-    if (contact === undefined) {
+    const contact = contactRow.rowOf(key);
+    if (contact === -1) {
       reject(
         row,
         line,
@@ -143,7 +168,12 @@ export function createEventImporter(opts: EventImporterOptions): EventImporter {
       );
       return;
     }
-    const type = normaliseEventType(row[typeCol]);
+    const rawType = row[typeCol];
+    let type = typeSpellings.get(rawType);
+    if (type === undefined) {
+      type = normaliseEventType(rawType);
+      typeSpellings.set(rawType, type);
+    }
     if (type === '') {
       reject(row, line, typeName, `empty event type in column ${typeName}`);
       return;
@@ -177,16 +207,7 @@ export function createEventImporter(opts: EventImporterOptions): EventImporter {
     let targetCode = 0;
     if (targetCol !== -1) {
       const target = row[targetCol].trim();
-      if (target !== '') {
-        const code = targetIndex.get(target);
-        if (code === undefined) {
-          targetCode = targets.length;
-          targets.push(target);
-          targetIndex.set(target, targetCode);
-        } else {
-          targetCode = code;
-        }
-      }
+      if (target !== '') targetCode = targets.codeOf(target);
     }
     let propCode = 0;
     if (propCols.length > 0) {
@@ -197,17 +218,7 @@ export function createEventImporter(opts: EventImporterOptions): EventImporter {
         obj ??= {};
         obj[propNames[k]] = v;
       }
-      if (obj) {
-        const json = JSON.stringify(obj);
-        const code = propIndex.get(json);
-        if (code === undefined) {
-          propCode = props.length;
-          props.push(json);
-          propIndex.set(json, propCode);
-        } else {
-          propCode = code;
-        }
-      }
+      if (obj) propCode = props.codeOf(JSON.stringify(obj));
     }
     if (count === cap) {
       cap = nextCapacity(cap, count + 1);
@@ -246,8 +257,8 @@ export function createEventImporter(opts: EventImporterOptions): EventImporter {
         prop: evProp
       });
       events.types = types;
-      events.targets = targets;
-      events.props = props;
+      events.targets = targets.values;
+      events.props = props.values;
       return { events, added: count, rejected };
     }
   };
@@ -337,6 +348,29 @@ function sortRange(
   at: Float64Array,
   propCodes: Uint32Array
 ): void {
+  if (to - from <= 32) {
+    // Most contacts have a few events: a stable insertion sort in place, nothing allocated.
+    for (let i = from + 1; i < to; i++) {
+      const t = at[i];
+      if (t >= at[i - 1]) continue;
+      const ty = type[i];
+      const tg = target[i];
+      const pc = propCodes[i];
+      let j = i - 1;
+      while (j >= from && at[j] > t) {
+        at[j + 1] = at[j];
+        type[j + 1] = type[j];
+        target[j + 1] = target[j];
+        propCodes[j + 1] = propCodes[j];
+        j--;
+      }
+      at[j + 1] = t;
+      type[j + 1] = ty;
+      target[j + 1] = tg;
+      propCodes[j + 1] = pc;
+    }
+    return;
+  }
   const idx: number[] = [];
   for (let i = from; i < to; i++) idx.push(i);
   idx.sort((a, b) => at[a] - at[b] || a - b);

@@ -36,8 +36,10 @@ export {
   contactIndex,
   createEventImporter,
   normaliseEventType,
+  type ContactIndex,
   type EventImporter,
   type EventImporterOptions,
   type EventImportResult
 } from './event-importer';
+export { StringDictionary } from './string-dictionary';
 export { joinCells, quoteCell, rejectedRowsToCsv, toCsv } from './write-csv';

@@ -58,7 +58,7 @@ function isBlank(row: string[]): boolean {
 // Above this many carried-over characters (a record that does not end: an unclosed quote,
 // usually), parse again only when the pending text has doubled, to stay linear.
 const LONG_CARRY = 4 << 20;
-const PIECE = Number(globalThis.process?.env?.PIECE ?? 64 * 1024);
+const PIECE = 64 * 1024;
 
 /**
  * Parses CSV text fed chunk by chunk. `push` returns the complete records of what it has so

@@ -159,6 +159,7 @@ function textEntry(
 class CodeResults {
   readonly memo: Int8Array;
   private readonly inSet: Set<string> | null;
+  private complete = false;
 
   constructor(
     private readonly plan: TextPlan,
@@ -176,8 +177,6 @@ class CodeResults {
     for (let c = 0; c < this.dict.length; c++) if (this.memo[c] < 0) this.compute(c);
     this.complete = true;
   }
-
-  private complete = false;
 
   compute(code: number): number {
     const r = textEntry(this.plan, this.dict, code, this.inSet) ? 1 : 0;
@@ -317,7 +316,27 @@ function byteRows(
   return clearTail(out, rowCount);
 }
 
-/** Generic loop for the rarer, costlier tests (anniversaries, samples): needed rows only. */
+/** Rows whose hash falls in the bucket (NaN, an empty identity, is in none). */
+function sampleRows(
+  hashes: Float64Array,
+  buckets: number,
+  bucket: number,
+  rowCount: number,
+  mask: Bitset | null
+): Bitset {
+  const out = createBitset(rowCount);
+  for (let w = 0; w < out.length; w++) {
+    if (mask !== null && mask[w] === 0) continue;
+    const base = w << 5;
+    const end = Math.min(32, rowCount - base);
+    let bits = 0;
+    for (let j = 0; j < end; j++) bits |= +(hashes[base + j] % buckets === bucket) << j;
+    out[w] = bits;
+  }
+  return out;
+}
+
+/** Generic loop for the rarer, costlier tests (anniversaries): needed rows only. */
 function predicateRows(
   rowCount: number,
   mask: Bitset | null,
@@ -542,7 +561,7 @@ function cost(node: SegmentNode, ev: Evaluator): number {
       return 1;
     case 'attribute': {
       const col = ev.data.contacts.columns[node.field];
-      if (col?.kind === 'string') return col.dict.length > ev.rowCount / 8 ? 5 : 2;
+      if (col?.kind === 'string') return isLazyDictionary(col.dict, ev.rowCount) ? 5 : 2;
       if (node.rule === 'anniversary_in') return 4;
       return 2;
     }
@@ -563,11 +582,14 @@ function evalPlan(plan: ConditionPlan, ev: Evaluator, mask: Bitset | null): Bits
   switch (plan.kind) {
     case 'segment':
       return segmentRows(plan.segment, plan.member, rowCount, ctx.segmentMembers);
-    case 'sample': {
-      const hashes = sampleHashes(data.contacts, plan.seed);
-      const { buckets, bucket } = plan;
-      return predicateRows(rowCount, mask, (r) => hashes[r] % buckets === bucket);
-    }
+    case 'sample':
+      return sampleRows(
+        sampleHashes(data.contacts, plan.seed),
+        plan.buckets,
+        plan.bucket,
+        rowCount,
+        mask
+      );
     case 'event':
       return eventRows(plan, data, mask);
     default:

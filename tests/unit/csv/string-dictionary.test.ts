@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { StringDictionary } from '$lib/core/csv/string-dictionary';
+
+describe('StringDictionary', () => {
+  it('gives code 0 to the empty value and stable codes to others', () => {
+    const d = new StringDictionary();
+    expect(d.codeOf('')).toBe(0);
+    expect(d.codeOf('Paris')).toBe(1);
+    expect(d.codeOf('Lyon')).toBe(2);
+    expect(d.codeOf('Paris')).toBe(1);
+    expect(d.values).toEqual(['', 'Paris', 'Lyon']);
+    expect(d.lookup('Nice')).toBe(-1);
+    expect(d.size).toBe(3);
+  });
+
+  it('keeps finding every value while it grows', () => {
+    const d = new StringDictionary();
+    for (let i = 0; i < 50_000; i++) expect(d.codeOf(`value-${i}@example.com`)).toBe(i + 1);
+    for (let i = 0; i < 50_000; i += 997) expect(d.lookup(`value-${i}@example.com`)).toBe(i + 1);
+    expect(d.lookup('value-50000@example.com')).toBe(-1);
+    expect(d.values[12_346]).toBe('value-12345@example.com');
+  });
+
+  it('starts from a stored dictionary without changing it', () => {
+    const stored = ['', 'a', 'b', 'a'];
+    const d = new StringDictionary(stored);
+    expect(d.lookup('a')).toBe(1); // the first of two equal stored values
+    expect(d.codeOf('c')).toBe(4);
+    expect(stored).toEqual(['', 'a', 'b', 'a']);
+    expect(new StringDictionary(['x']).values).toEqual(['', 'x']);
+  });
+
+  it('finds aliases, never over a real value', () => {
+    const d = new StringDictionary(['', 'Ann@X.fr', 'bob@x.fr']);
+    d.alias('ann@x.fr', 1);
+    d.alias('bob@x.fr', 1);
+    expect(d.lookup('ann@x.fr')).toBe(1);
+    expect(d.lookup('bob@x.fr')).toBe(2);
+  });
+
+  it('appends a value known to be absent', () => {
+    const d = new StringDictionary();
+    expect(d.append('x'.repeat(40))).toBe(1);
+    expect(d.lookup('x'.repeat(40))).toBe(1);
+  });
+});
