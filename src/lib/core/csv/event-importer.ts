@@ -147,27 +147,11 @@ export function createEventImporter(opts: EventImporterOptions): EventImporter {
     order = mdy > dmy ? 'mdy' : 'dmy';
   };
 
-  const addRow = (row: string[], line: number) => {
-    if (row.length !== width) {
-      reject(row, line, undefined, `expected ${width} fields, found ${row.length}`);
-      return;
-    }
-    const rawContact = row[contactCol];
-    const key = normaliseIdentity(rawContact, idType);
-    if (key === '') {
-      reject(row, line, contactName, `empty contact in column ${contactName}`);
-      return;
-    }
-    const contact = contactRow.rowOf(key);
-    if (contact === -1) {
-      reject(
-        row,
-        line,
-        contactName,
-        `unknown contact '${rawContact.trim()}' in column ${contactName}`
-      );
-      return;
-    }
+  let lastContactCell = '';
+  let lastContact = -1;
+
+  /** The rest of a record whose contact is known. */
+  const addEvent = (row: string[], line: number, contact: number) => {
     const rawType = row[typeCol];
     let type = typeSpellings.get(rawType);
     if (type === undefined) {
@@ -234,6 +218,37 @@ export function createEventImporter(opts: EventImporterOptions): EventImporter {
     evAt[count] = at;
     evProp[count] = propCode;
     count++;
+  };
+
+  const addRow = (row: string[], line: number) => {
+    if (row.length !== width) {
+      reject(row, line, undefined, `expected ${width} fields, found ${row.length}`);
+      return;
+    }
+    const rawContact = row[contactCol];
+    // Events files often list a contact's events together: reuse the last lookup.
+    if (rawContact === lastContactCell && lastContact !== -1) {
+      addEvent(row, line, lastContact);
+      return;
+    }
+    const key = normaliseIdentity(rawContact, idType);
+    if (key === '') {
+      reject(row, line, contactName, `empty contact in column ${contactName}`);
+      return;
+    }
+    const contact = contactRow.rowOf(key);
+    if (contact === -1) {
+      reject(
+        row,
+        line,
+        contactName,
+        `unknown contact '${rawContact.trim()}' in column ${contactName}`
+      );
+      return;
+    }
+    lastContactCell = rawContact;
+    lastContact = contact;
+    addEvent(row, line, contact);
   };
 
   return {

@@ -26,7 +26,7 @@ export class StringDictionary {
   /** code -> value; values[0] === ''. */
   readonly values: string[];
   private hashes: Uint32Array;
-  /** slot -> code + 1 (0 = free slot). */
+  /** Pairs per slot: [code + 1 (0 = free), hash]; the hash sits in the probed cache line. */
   private slots: Int32Array;
   private mask = 0;
   /** Other spellings that find a code (e.g. the normalised form of a stored identity). */
@@ -50,7 +50,7 @@ export class StringDictionary {
   private rehash(count: number): void {
     let size = 1024;
     while (size < count * 2) size *= 2;
-    this.slots = new Int32Array(size);
+    this.slots = new Int32Array(size * 2);
     this.mask = size - 1;
     // In code order: of two equal stored values, the first code is found first.
     for (let code = 0; code < this.values.length; code++) this.place(code, this.hashes[code]);
@@ -60,18 +60,19 @@ export class StringDictionary {
     const slots = this.slots;
     const mask = this.mask;
     let i = h & mask;
-    while (slots[i] !== 0) i = (i + 1) & mask;
-    slots[i] = code + 1;
+    while (slots[2 * i] !== 0) i = (i + 1) & mask;
+    slots[2 * i] = code + 1;
+    slots[2 * i + 1] = h;
   }
 
   private find(value: string, h: number): number {
     const slots = this.slots;
-    const hashes = this.hashes;
     const mask = this.mask;
+    const signed = h | 0;
     for (let i = h & mask; ; i = (i + 1) & mask) {
-      const c = slots[i];
+      const c = slots[2 * i];
       if (c === 0) return -1;
-      if (hashes[c - 1] === h && this.values[c - 1] === value) return c - 1;
+      if (slots[2 * i + 1] === signed && this.values[c - 1] === value) return c - 1;
     }
   }
 
@@ -84,7 +85,7 @@ export class StringDictionary {
       this.hashes = next;
     }
     this.hashes[code] = h;
-    if ((code + 1) * 2 > this.slots.length) this.rehash(code + 1);
+    if ((code + 1) * 2 > this.mask + 1) this.rehash(code + 1);
     else this.place(code, h);
     return code;
   }
