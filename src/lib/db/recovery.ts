@@ -14,6 +14,8 @@ export function importLockName(importId: string): string {
 
 export interface RecoveryReport {
   interruptedImports: string[];
+  /** Imports another tab was still running (it held their lock) at start. */
+  liveImports: string[];
   deletedChunks: number;
 }
 
@@ -52,7 +54,37 @@ export async function recoverAtStart(
       );
     }
   }
-  return { interruptedImports: dead.map((r) => r.id), deletedChunks };
+  return {
+    interruptedImports: dead.map((r) => r.id),
+    liveImports: live.map((r) => r.id),
+    deletedChunks
+  };
+}
+
+/**
+ * Waits for the lock of each import another tab was running at start. The running tab writes
+ * the import's outcome before it lets go of the lock, so an import still `running` once the
+ * lock is granted died with its tab (closed mid-import) and is marked failed; without this it
+ * would show as running in this tab until the next start.
+ */
+export function failWhenReleased(db: SliceDb, importIds: string[], nowIso: () => string): void {
+  const locks = (globalThis.navigator as Navigator | undefined)?.locks;
+  if (!locks?.request) return;
+  for (const id of importIds) {
+    locks
+      .request(importLockName(id), () =>
+        db.transaction('rw', db.imports, async () => {
+          const row = await db.imports.get(id);
+          if (row?.status !== 'running') return;
+          await db.imports.update(id, {
+            status: 'failed',
+            finishedAt: nowIso(),
+            message: INTERRUPTED_MESSAGE
+          });
+        })
+      )
+      .catch(() => undefined);
+  }
 }
 
 /** Names of the Web Locks currently held or requested (empty where Web Locks do not exist). */

@@ -15,7 +15,12 @@ import { piecesBytes, writeGeneration } from '$lib/db/chunk-store';
 import { encodeContactTable } from '$lib/db/column-chunks';
 import { encodeEventTable } from '$lib/db/event-chunks';
 import { isQuotaError, quotaMessage } from '$lib/db/quota';
-import { heldLockNames, recoverAtStart, type RecoveryReport } from '$lib/db/recovery';
+import {
+  failWhenReleased,
+  heldLockNames,
+  recoverAtStart,
+  type RecoveryReport
+} from '$lib/db/recovery';
 import type { SliceDb } from '$lib/db/slice-db';
 import type {
   CampaignSummary,
@@ -99,7 +104,11 @@ export function createEngine(options: EngineOptions): Engine {
   };
   const recoveryPromise = db
     .open()
-    .then(async () => recoverAtStart(db, new Date(now()).toISOString(), await heldLockNames()))
+    .then(async () => {
+      const report = await recoverAtStart(db, new Date(now()).toISOString(), await heldLockNames());
+      failWhenReleased(db, report.liveImports, () => new Date(now()).toISOString());
+      return report;
+    })
     .catch((err: unknown) => {
       throw new Error(
         `Slice cannot open its local database (${errorMessage(err)}). Some browsers refuse ` +

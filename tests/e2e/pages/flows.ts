@@ -3,6 +3,8 @@
  * the screens like a person would, and the paths of the fixture files.
  */
 import { expect, type Page } from '@playwright/test';
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { CampaignPage } from './campaign-page';
 import { HomePage } from './home-page';
@@ -34,4 +36,26 @@ export async function campaignWithContacts(
   await importer.startImport();
   await importer.expectFinished();
   return { home, campaign, importer };
+}
+
+/**
+ * Writes a large CSV (header, then `rows` lines made by `line(i)`) through a stream, so that
+ * files of tens of megabytes never sit whole in the test's memory.
+ */
+export async function writeLargeCsv(
+  path: string,
+  header: string,
+  rows: number,
+  line: (i: number) => string
+): Promise<void> {
+  const out = createWriteStream(path, { encoding: 'utf8' });
+  const batch = 10_000;
+  if (!out.write(header + '\n')) await once(out, 'drain');
+  for (let start = 0; start < rows; start += batch) {
+    let text = '';
+    for (let i = start; i < Math.min(rows, start + batch); i++) text += line(i) + '\n';
+    if (!out.write(text)) await once(out, 'drain');
+  }
+  out.end();
+  await once(out, 'finish');
 }

@@ -43,4 +43,18 @@ describe('StringDictionary', () => {
     expect(d.append('x'.repeat(40))).toBe(1);
     expect(d.lookup('x'.repeat(40))).toBe(1);
   });
+
+  it('keeps values and codes through compaction', () => {
+    const text = 'first.value@example.com,second.value@example.com,x';
+    const d = new StringDictionary();
+    const a = d.codeOf(text.slice(0, 23));
+    const b = d.codeOf(text.slice(24, 48));
+    d.codeOf(text.slice(49));
+    d.compact();
+    expect(d.values).toEqual(['', 'first.value@example.com', 'second.value@example.com', 'x']);
+    expect(d.lookup('second.value@example.com')).toBe(b);
+    expect(d.codeOf('first.value@example.com')).toBe(a);
+    d.codeOf('third.value@example.com');
+    expect(d.values[4]).toBe('third.value@example.com'); // values compacts what is pending
+  });
 });

@@ -17,7 +17,7 @@ import {
   type AnyColumnBuilder,
   type BooleanColumnBuilder,
   type NumberColumnBuilder,
-  type StringColumnBuilder
+  StringColumnBuilder
 } from './column-builders';
 import { isValidEmail, normaliseEmail } from './email';
 import { createIdentityIndex } from './identity-index';
@@ -199,6 +199,7 @@ export function createContactImporter(opts: ContactImporterOptions): ContactImpo
   const reads = fileFields.map((f) => f.read);
   const columns = fileFields.map((f) => f.column);
   const allBuilders = [...builders.values()];
+  const stringBuilders = allBuilders.filter((b) => b instanceof StringColumnBuilder);
   const idIsText = reads[idK] === Read.Text || reads[idK] === Read.Email;
 
   const reject = (row: string[], line: number, column: string | undefined, reason: string) => {
@@ -365,6 +366,7 @@ export function createContactImporter(opts: ContactImporterOptions): ContactImpo
         if (first.length === width && first.every((c, j) => c === headers[j])) i = 1;
       }
       for (; i < rows.length; i++) addRow(rows[i], lines[i]);
+      for (const b of stringBuilders) b.compact();
     },
     finish() {
       const columns: Record<string, Column> = {};

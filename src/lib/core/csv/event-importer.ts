@@ -261,6 +261,8 @@ export function createEventImporter(opts: EventImporterOptions): EventImporter {
       }
       if (order === undefined) inferOrder(i === 0 ? rows : rows.slice(1));
       for (; i < rows.length; i++) addRow(rows[i], lines[i]);
+      targets.compact();
+      props.compact();
     },
     finish() {
       const events = mergeEvents(contacts.rowCount, existing, {

@@ -12,19 +12,18 @@ function hashOf(s: string): number {
   return h >>> 0;
 }
 
-/**
- * A copy of `value` that does not point into the text it was cut from. Parsed cells are slices
- * of the chunk of the file they came from: kept as they are, a dictionary of a million emails
- * would keep the whole file's text alive. Concatenating then slicing forces a fresh, flat copy
- * (V8 slices strings of 13 characters or more; shorter ones are copies already).
- */
-function detach(value: string): string {
-  return value.length < 13 ? value : (value + ' ').slice(0, -1);
-}
+/** Values this long are slices of the parsed text in V8; shorter ones are copies already. */
+const SLICED_LENGTH = 13;
 
 export class StringDictionary {
-  /** code -> value; values[0] === ''. */
-  readonly values: string[];
+  /** code -> value; list[0] === ''. */
+  private readonly list: string[];
+  /**
+   * Codes whose value is still a slice of the parsed text. Kept as they are, a dictionary of a
+   * million emails would keep the whole file's text alive; compact() copies them into one
+   * string of their own.
+   */
+  private pending: number[] = [];
   private hashes: Uint32Array;
   /** Pairs per slot: [code + 1 (0 = free), hash]; the hash sits in the probed cache line. */
   private slots: Int32Array;
@@ -34,17 +33,46 @@ export class StringDictionary {
 
   /** A dictionary over `values` (a copy; '' is put first if it is not). */
   constructor(values: string[] = ['']) {
-    this.values = values.length > 0 && values[0] === '' ? values.slice() : ['', ...values];
-    this.hashes = new Uint32Array(Math.max(1024, this.values.length * 2));
-    for (let code = 0; code < this.values.length; code++) {
-      this.hashes[code] = hashOf(this.values[code]);
+    this.list = values.length > 0 && values[0] === '' ? values.slice() : ['', ...values];
+    this.hashes = new Uint32Array(Math.max(1024, this.list.length * 2));
+    for (let code = 0; code < this.list.length; code++) {
+      this.hashes[code] = hashOf(this.list[code]);
     }
     this.slots = new Int32Array(0);
-    this.rehash(this.values.length);
+    this.rehash(this.list.length);
   }
 
   get size(): number {
-    return this.values.length;
+    return this.list.length;
+  }
+
+  /** code -> value; values[0] === ''. */
+  get values(): string[] {
+    this.compact();
+    return this.list;
+  }
+
+  /**
+   * Copies the values added since the last call into one new string and keeps slices of it:
+   * one join and one slice per value, instead of the parsed text staying alive. Importers call
+   * it after each batch of records.
+   */
+  compact(): void {
+    const pending = this.pending;
+    if (pending.length === 0) return;
+    const list = this.list;
+    // One value alone would come back as itself from join(): copy it by concatenation.
+    const arena =
+      pending.length === 1
+        ? (list[pending[0]] + ' ').slice(0, -1)
+        : pending.map((code) => list[code]).join('');
+    let at = 0;
+    for (const code of pending) {
+      const length = list[code].length;
+      list[code] = arena.slice(at, at + length);
+      at += length;
+    }
+    this.pending = [];
   }
 
   private rehash(count: number): void {
@@ -53,7 +81,7 @@ export class StringDictionary {
     this.slots = new Int32Array(size * 2);
     this.mask = size - 1;
     // In code order: of two equal stored values, the first code is found first.
-    for (let code = 0; code < this.values.length; code++) this.place(code, this.hashes[code]);
+    for (let code = 0; code < this.list.length; code++) this.place(code, this.hashes[code]);
   }
 
   private place(code: number, h: number): void {
@@ -72,20 +100,22 @@ export class StringDictionary {
     for (let i = h & mask; ; i = (i + 1) & mask) {
       const c = slots[2 * i];
       if (c === 0) return -1;
-      if (slots[2 * i + 1] === signed && this.values[c - 1] === value) return c - 1;
+      if (slots[2 * i + 1] === signed && this.list[c - 1] === value) return c - 1;
     }
   }
 
   private add(value: string, h: number): number {
-    const code = this.values.length;
-    this.values.push(detach(value));
+    const code = this.list.length;
+    this.list.push(value);
+    if (value.length >= SLICED_LENGTH) this.pending.push(code);
     if (code >= this.hashes.length) {
       const next = new Uint32Array(this.hashes.length * 2);
       next.set(this.hashes);
       this.hashes = next;
     }
     this.hashes[code] = h;
-    if ((code + 1) * 2 > this.mask + 1) this.rehash(code + 1);
+    // Growing fourfold halves the rehashing of million-value columns (load stays <= 1/2).
+    if ((code + 1) * 2 > this.mask + 1) this.rehash((code + 1) * 2);
     else this.place(code, h);
     return code;
   }
