@@ -12,6 +12,8 @@ export const APP_PORT = 4399;
 
 export interface AppServer {
   url: string;
+  /** Folder of the built app being served. */
+  dir: string;
   stop(): Promise<void>;
 }
 
@@ -51,6 +53,7 @@ export async function startAppServer(port = APP_PORT): Promise<AppServer> {
   }
   return {
     url,
+    dir,
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
