@@ -18,6 +18,7 @@ import {
   startPageEngine,
   timeEngineCall
 } from '../lib/engine-in-page';
+import { largestRendererRssMb } from '../lib/renderer-memory';
 import { result, round, summarise } from '../lib/timing';
 import type { Benchmark } from '../lib/types';
 
@@ -60,6 +61,7 @@ export const benchmark: Benchmark = {
       let count = -1;
       let engineMs = 0;
       let longest = 0;
+      let rendererRss = 0;
       for (let i = 0; i < RUNS; i++) {
         await startPageEngine(page, workerUrl);
         const warm = await callEngine<CountOutcome>(
@@ -79,12 +81,15 @@ export const benchmark: Benchmark = {
         }
         times.push(run.ms);
         longest = Math.max(longest, (await session.longTasks()).longest);
+        rendererRss = Math.max(rendererRss, largestRendererRssMb(session.profileDir) ?? 0);
       }
       ctx.log(`generated ${count} members of ${data.rows}`);
       return result('generate-1m', data.rows, summarise(times), {
         count,
         engine_reported_ms: engineMs,
         longest_main_thread_task_ms: round(longest, 0),
+        // Page + engine worker with 1M contacts and 5M events loaded; goal: worker ≤ 1 GB.
+        renderer_rss_mb: rendererRss,
         via: 'engine worker driven from the page (no segments screen yet)'
       });
     });
