@@ -1,7 +1,8 @@
 /**
  * A tab closed in the middle of a large import: its worker dies with it, and the import is
  * marked failed ("interrupted") while the campaign keeps exactly what it had — at the next
- * start, and also in another tab that was already open when the importing tab closed.
+ * start, and also in another tab that was already open when the importing tab closed, even
+ * one opened before the import started.
  */
 import { expect, test, type Page, type TestInfo } from '@playwright/test';
 import { CampaignPage } from './pages/campaign-page';
@@ -17,12 +18,14 @@ test.setTimeout(120_000);
 /**
  * A campaign with the 5 contacts of the small fixture, and an import of `rows` rows from
  * `fileName` into it under way (its progress bar has moved). Returns the campaign's address.
+ * `beforeStart` runs once the campaign exists, before the import starts.
  */
 async function importUnderWay(
   page: Page,
   testInfo: TestInfo,
   fileName: string,
-  rows: number
+  rows: number,
+  beforeStart?: (campaignUrl: string) => Promise<void>
 ): Promise<string> {
   const path = testInfo.outputPath(fileName);
   // Same identity column (email) as the small fixture, so the big file would merge into it.
@@ -39,6 +42,7 @@ async function importUnderWay(
   await campaignWithContacts(page, 'Closed tab', fixture('contacts-basic.csv'));
   await new CampaignPage(page).expectCounts(5);
   const campaignUrl = page.url().replace(/\/import\b.*$/, '');
+  await beforeStart?.(campaignUrl);
 
   const importer = new ImportPage(page);
   await page.getByRole('button', { name: 'Import another file' }).click();
@@ -136,4 +140,40 @@ test('a tab open elsewhere sees the import fail once the importing tab is closed
   await expect(row).toContainText(INTERRUPTED);
   await campaign.expectCounts(5);
   await expectNoContactFromBigFile(other);
+});
+
+test('a tab opened before the import started also sees it fail once the importing tab closes', async ({
+  context,
+  page
+}, testInfo) => {
+  let other: Page | undefined;
+  await importUnderWay(page, testInfo, 'closed-later.csv', 1_000_000, async (campaignUrl) => {
+    // This tab starts (and runs its start-up recovery) before the import exists.
+    other = await context.newPage();
+    await other.goto(`${campaignUrl}/history`);
+    await expect(historyRow(other, 'contacts-basic.csv')).toContainText('Done');
+  });
+  if (!other) throw new Error('the other tab was not opened');
+  const tab = other;
+  // Marks this document: the verdict must come without a reload (no new start-up recovery).
+  await tab.evaluate(() => Object.assign(window, { openedBeforeImport: true }));
+  const campaign = new CampaignPage(tab);
+  const row = historyRow(tab, 'closed-later.csv');
+  await expect(async () => {
+    await campaign.section('Contacts');
+    await campaign.section('History');
+    await expect(row).toContainText('Running', { timeout: 1_000 });
+  }).toPass({ timeout: 20_000 });
+
+  await page.close();
+
+  await expect(async () => {
+    await campaign.section('Contacts');
+    await campaign.section('History');
+    await expect(row).toContainText('Failed', { timeout: 1_000 });
+  }).toPass({ timeout: 20_000 });
+  await expect(row).toContainText(INTERRUPTED);
+  expect(await tab.evaluate(() => 'openedBeforeImport' in window)).toBe(true);
+  await campaign.expectCounts(5);
+  await expectNoContactFromBigFile(tab);
 });

@@ -1,7 +1,7 @@
 /**
  * Re-importing into a campaign merges by identity with the policy the person chooses
  * (skip keeps stored values, update replaces them), and events imported afterwards show on
- * the contact's timeline.
+ * the contact's timeline, once each even when their file is imported twice.
  */
 import { expect, test } from '@playwright/test';
 import { CampaignPage } from './pages/campaign-page';
@@ -86,4 +86,21 @@ test('events imported for contacts show on their timeline', async ({ page }) => 
   await expect(items.nth(1)).toContainText('participation');
   await expect(items.nth(2)).toContainText('page view');
   await expect(items.nth(2)).toContainText('/prizes');
+
+  // The same file again: every event is already there, so none is stored twice.
+  await campaign.section('Import');
+  await importer.chooseFile(fixture('events.csv'), 'events');
+  await importer.startImport();
+  await importer.expectFinished();
+  await expect(importer.count('Events added')).toHaveText('0');
+  await expect(importer.count('Rejected')).toHaveText('0');
+  await expect(page.getByText(/^4 duplicates skipped/)).toBeVisible();
+  await campaign.expectCounts(2, 4);
+  await campaign.section('History');
+  const history = page.getByRole('table', { name: /Imports of this campaign/ });
+  await expect(history.getByRole('row').filter({ hasText: 'events.csv' })).toHaveCount(2);
+  await campaign.section('Contacts');
+  await contacts.search.fill('anna');
+  await contacts.openRow(0);
+  await expect(contacts.detail.getByRole('heading', { name: /Events/ })).toContainText('3 events');
 });

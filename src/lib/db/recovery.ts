@@ -2,7 +2,8 @@
  * Start-up repair after a tab closed mid-write: imports still `running` are marked failed, and
  * chunks of generations that are not current (a write that never got flipped in, or an old
  * generation not yet deleted) are removed. Imports still running in another tab hold a Web
- * Lock named importLockName(id); those and their campaigns are left alone.
+ * Lock named importLockName(id); those and their campaigns are left alone. Later on, the
+ * History view asks again (failAbandoned) for imports still shown as running.
  */
 import { deleteOtherGenerations } from './chunk-store';
 import { INTERRUPTED_MESSAGE } from './imports';
@@ -85,6 +86,44 @@ export function failWhenReleased(db: SliceDb, importIds: string[], nowIso: () =>
       )
       .catch(() => undefined);
   }
+}
+
+/**
+ * Marks failed each of the `running` imports `importIds` whose lock is free right now, and
+ * returns their ids. An import takes its lock before its `running` record is saved and writes
+ * its outcome before it lets go, so a free lock means its tab closed mid-import; this catches
+ * imports that started after this tab's own start (which failWhenReleased does not watch).
+ * The status is read again while holding the lock: an import that has just finished is left
+ * as it ended. Where Web Locks do not exist, nothing can be told apart and nothing changes.
+ */
+export async function failAbandoned(
+  db: SliceDb,
+  importIds: string[],
+  nowIso: () => string
+): Promise<string[]> {
+  const locks = (globalThis.navigator as Navigator | undefined)?.locks;
+  if (!locks?.request || importIds.length === 0) return [];
+  const failed: string[] = [];
+  await Promise.all(
+    importIds.map((id) =>
+      locks
+        .request(importLockName(id), { ifAvailable: true }, async (lock) => {
+          if (!lock) return;
+          await db.transaction('rw', db.imports, async () => {
+            const row = await db.imports.get(id);
+            if (row?.status !== 'running') return;
+            await db.imports.update(id, {
+              status: 'failed',
+              finishedAt: nowIso(),
+              message: INTERRUPTED_MESSAGE
+            });
+            failed.push(id);
+          });
+        })
+        .catch(() => undefined)
+    )
+  );
+  return failed;
 }
 
 /** Names of the Web Locks currently held or requested (empty where Web Locks do not exist). */

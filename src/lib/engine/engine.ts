@@ -252,8 +252,8 @@ export function createEngine(options: EngineOptions): Engine {
     },
 
     // Import
-    async previewFile(file, kind) {
-      return previewCsv(file, kind, file.name ?? '');
+    async previewFile(file, kind, overrides) {
+      return previewCsv(file, kind, file.name ?? '', overrides);
     },
     importContacts: (campaignId, file, opts, onProgress) =>
       imports.importContacts(campaignId, file, opts, onProgress),

@@ -23,7 +23,7 @@ import { encodeContactTable } from '$lib/db/column-chunks';
 import { encodeEventTable } from '$lib/db/event-chunks';
 import { listImportRows, getRejectedCsv, type ImportRow } from '$lib/db/imports';
 import { isQuotaError, quotaMessage } from '$lib/db/quota';
-import { importLockName } from '$lib/db/recovery';
+import { failAbandoned, importLockName } from '$lib/db/recovery';
 import type {
   ContactImportOptions,
   CsvEncoding,
@@ -109,9 +109,18 @@ export class ImportService {
     if (signal) signal.cancelled = true;
   }
 
+  /**
+   * The campaign's imports, newest first. One still `running` whose lock nobody holds died with
+   * the tab that ran it (even one that started after this tab opened): it is marked failed first.
+   */
   async listImports(campaignId: string): Promise<ImportRecord[]> {
-    await this.ctx.ready;
-    return listImportRows(this.ctx.db, campaignId);
+    const { ctx } = this;
+    await ctx.ready;
+    const rows = await listImportRows(ctx.db, campaignId);
+    const running = rows.filter((r) => r.status === 'running').map((r) => r.id);
+    if (running.length === 0) return rows;
+    const failed = await failAbandoned(ctx.db, running, () => isoAt(ctx));
+    return failed.length > 0 ? listImportRows(ctx.db, campaignId) : rows;
   }
 
   async rejectedReport(importId: string): Promise<string> {
@@ -218,7 +227,7 @@ export class ImportService {
         counts: {
           added: out.added,
           updated: 0,
-          skipped: 0,
+          skipped: out.skipped,
           rejected: out.rejected.length,
           newFields: []
         },
@@ -303,19 +312,8 @@ export class ImportService {
         rejected: 0
       };
     }
-    this.signals.set(importId, signal);
-    await ctx.db.imports.put(record);
-    // The page learns the import id (to cancel) from this first report.
-    progress.report('reading', true);
-    // Imports into one campaign run one after the other: each merges into what the previous
-    // one committed, never into a stale copy.
-    const previousImport = this.queues.get(campaignId) ?? Promise.resolve();
-    let release: () => void = () => undefined;
-    const turn = new Promise<void>((resolve) => (release = resolve));
-    const queue = previousImport.then(() => turn);
-    this.queues.set(campaignId, queue);
-    await previousImport;
-    const outcome = await withLock(importLockName(importId), async (): Promise<ImportOutcome> => {
+    /** The import proper, once its turn has come. */
+    const work = async (): Promise<ImportOutcome> => {
       if (signal.cancelled) return fail('Import cancelled; the campaign is unchanged.', true);
       let generation = 0;
       let bytes = 0;
@@ -397,12 +395,32 @@ export class ImportService {
           `The import failed: ${errorMessage(err)}. The campaign is unchanged.`,
           false
         );
+      }
+    };
+
+    // The import's Web Lock is taken before its `running` record is saved and let go only
+    // after its outcome is written, waiting included: an import `running` while its lock is
+    // free died with its tab, which start-up recovery and listImports rely on.
+    return withLock(importLockName(importId), async (): Promise<ImportOutcome> => {
+      this.signals.set(importId, signal);
+      // Imports into one campaign run one after the other: each merges into what the previous
+      // one committed, never into a stale copy.
+      const previousImport = this.queues.get(campaignId) ?? Promise.resolve();
+      let release: () => void = () => undefined;
+      const turn = new Promise<void>((resolve) => (release = resolve));
+      const queue = previousImport.then(() => turn);
+      this.queues.set(campaignId, queue);
+      try {
+        await ctx.db.imports.put(record);
+        // The page learns the import id (to cancel) from this first report.
+        progress.report('reading', true);
+        await previousImport;
+        return await work();
       } finally {
+        release();
+        if (this.queues.get(campaignId) === queue) this.queues.delete(campaignId);
         this.signals.delete(importId);
       }
     });
-    release();
-    if (this.queues.get(campaignId) === queue) this.queues.delete(campaignId);
-    return outcome;
   }
 }

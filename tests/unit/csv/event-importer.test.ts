@@ -76,22 +76,151 @@ describe('createEventImporter', () => {
     });
   });
 
-  it('merges with existing events and keeps each contact sorted by time', async () => {
+  it('stores each event once when the same file is imported twice', async () => {
     const table = await contacts();
     const first = await importEvents(table);
     const second = await importEvents(table, first.events);
-    expect(second.events.count).toBe(10);
+    expect(second.added).toBe(0);
+    expect(second.skipped).toBe(5);
+    expect(second.rejected.length).toBe(3); // bad rows stay rejected, not skipped
+    expect(second.events.count).toBe(5);
+    expect(Array.from(second.events.offsets)).toEqual(Array.from(first.events.offsets));
     expect(second.events.types).toEqual(first.events.types);
-    const alice = eventsOf(second.events, 0);
-    expect(alice.map((e) => e.at)).toEqual([
-      '2025-05-30T09:00:00.000Z',
-      '2025-05-30T09:00:00.000Z',
-      '2025-06-01T10:00:00.000Z',
-      '2025-06-01T10:00:00.000Z',
-      '2025-06-02T14:30:00.000Z',
-      '2025-06-02T14:30:00.000Z'
-    ]);
+    for (let r = 0; r < table.rowCount; r++) {
+      expect(eventsOf(second.events, r)).toEqual(eventsOf(first.events, r));
+    }
     expect(first.events.count).toBe(5); // existing untouched
+    const third = await importEvents(table, second.events);
+    expect([third.added, third.skipped, third.events.count]).toEqual([0, 5, 5]);
+  });
+
+  it('adds only the new events of an overlapping file', async () => {
+    const table = await contacts();
+    const first = await importEvents(table);
+    // Two events already stored (one written differently: case, spaces, property order),
+    // two new ones (another time, another amount), and one repeated within the file.
+    const { rows, lines } = await parseText(
+      [
+        'when,who,what,where,amount,currency',
+        '2025-06-01T10:00:00Z,alice@example.com,Page View,/offers/summer,,',
+        '2025-06-02T14:30:00Z, Alice@Example.com,purchase,product-42,"49,90",',
+        '2025-06-02T14:30:00Z,alice@example.com,purchase,product-42,"59,90",',
+        '2025-06-05T12:00:00Z,bob@example.org,opened,newsletter-june,,',
+        '2025-06-05T12:00:00Z,bob@example.org,opened,newsletter-june,,',
+        '2025-06-05T12:00:00Z,bob@example.org,clicked,newsletter-june,,'
+      ].join('\n') + '\n'
+    );
+    const mapping: EventMapping = {
+      contact: 'who',
+      type: 'what',
+      target: 'where',
+      at: 'when',
+      properties: ['currency', 'amount']
+    };
+    const importer = createEventImporter({
+      mapping,
+      headers: rows[0],
+      contacts: table,
+      existing: first.events
+    });
+    importer.addRows(rows, lines);
+    const out = importer.finish();
+    expect(out.rejected).toEqual([]);
+    expect(out.skipped).toBe(3);
+    expect(out.added).toBe(3);
+    expect(out.events.count).toBe(8);
+    expect(eventsOf(out.events, 0)).toEqual([
+      { type: 'page_view', target: '/home', at: '2025-05-30T09:00:00.000Z', props: '' },
+      { type: 'page_view', target: '/offers/summer', at: '2025-06-01T10:00:00.000Z', props: '' },
+      {
+        type: 'purchase',
+        target: 'product-42',
+        at: '2025-06-02T14:30:00.000Z',
+        props: '{"amount":"49,90"}'
+      },
+      {
+        type: 'purchase',
+        target: 'product-42',
+        at: '2025-06-02T14:30:00.000Z',
+        props: '{"amount":"59,90"}'
+      }
+    ]);
+    expect(eventsOf(out.events, 1).map((e) => [e.type, e.at])).toEqual([
+      ['opened', '2025-06-03T06:15:00.000Z'],
+      ['opened', '2025-06-05T12:00:00.000Z'],
+      ['clicked', '2025-06-05T12:00:00.000Z']
+    ]);
+  });
+
+  it('treats properties as equal whatever the order of their columns', async () => {
+    const table = await contacts();
+    const mapping = (properties: string[]): EventMapping => ({
+      contact: 'c',
+      type: 't',
+      target: null,
+      at: 'at',
+      properties
+    });
+    const run = async (text: string, properties: string[], existing?: EventTable) => {
+      const { rows, lines } = await parseText(text);
+      const importer = createEventImporter({
+        mapping: mapping(properties),
+        headers: rows[0],
+        contacts: table,
+        existing
+      });
+      importer.addRows(rows, lines);
+      return importer.finish();
+    };
+    const first = await run('c,t,at,a,b\nbob@example.org,buy,2025-01-01,1,2\n', ['a', 'b']);
+    const second = await run(
+      'c,t,at,b,a\nbob@example.org,buy,2025-01-01,2,1\nbob@example.org,buy,2025-01-01,2,3\n',
+      ['b', 'a'],
+      first.events
+    );
+    expect([second.added, second.skipped, second.events.count]).toEqual([1, 1, 2]);
+  });
+
+  it('finds duplicates among many events at one instant', () => {
+    const table: ContactTable = {
+      rowCount: 2,
+      identity: 'id',
+      fields: [{ name: 'id', type: 'text' }],
+      columns: { id: { kind: 'string', codes: Uint32Array.from([1, 2]), dict: ['', 'a', 'b'] } }
+    };
+    const headers = ['contact', 'type', 'target', 'at'];
+    const mapping: EventMapping = {
+      contact: 'contact',
+      type: 'type',
+      target: 'target',
+      at: 'at',
+      properties: []
+    };
+    const rows: string[][] = [];
+    // 300 events of 'a' on one day, 100 distinct (type, target) pairs each written 3 times.
+    for (let k = 0; k < 300; k++) rows.push(['a', `t${k % 4}`, `x${k % 25}`, '2025-03-01']);
+    rows.push(['b', 'open', '', '2025-03-01']);
+    const lines = rows.map((_, i) => i + 2);
+    const importer = createEventImporter({ mapping, headers, contacts: table });
+    importer.addRows(rows, lines);
+    const first = importer.finish();
+    expect([first.added, first.skipped, first.events.count]).toEqual([101, 200, 101]);
+    const pairs = new Set<string>();
+    for (let i = 0; i < first.events.offsets[1]; i++) {
+      pairs.add(`${first.events.type[i]}:${first.events.target[i]}`);
+    }
+    expect(pairs.size).toBe(100);
+
+    const again = createEventImporter({
+      mapping,
+      headers,
+      contacts: table,
+      existing: first.events
+    });
+    again.addRows([...rows, ['a', 'new', 'x1', '2025-03-01']], [...lines, 999]);
+    const second = again.finish();
+    expect([second.added, second.skipped, second.events.count]).toEqual([1, 301, 102]);
+    expect(second.events.offsets[2]).toBe(102);
   });
 
   it('covers contacts added after the existing events', async () => {
@@ -101,7 +230,10 @@ describe('createEventImporter', () => {
     smaller.count = smaller.offsets[2];
     const r = await importEvents(table, smaller);
     expect(r.events.offsets.length).toBe(table.rowCount + 1);
-    expect(r.events.count).toBe(smaller.count + 5);
+    // The stored events of the first two contacts are in the file again: only chloe's is new.
+    expect([r.added, r.skipped]).toEqual([5 - smaller.count, smaller.count]);
+    expect(r.events.count).toBe(5);
+    expect(r.events.offsets[table.rowCount]).toBe(5);
   });
 
   it('reads month-first timestamps when the mapping says so', async () => {
@@ -156,8 +288,9 @@ describe('createEventImporter', () => {
       lines.push(i + 2);
     }
     importer.addRows(rows, lines);
-    const { events, added } = importer.finish();
+    const { events, added, skipped } = importer.finish();
     expect(added).toBe(100_000);
+    expect(skipped).toBe(0);
     expect(events.type).toBeInstanceOf(Uint16Array);
     for (let r = 0; r < n; r++) {
       for (let i = events.offsets[r] + 1; i < events.offsets[r + 1]; i++) {

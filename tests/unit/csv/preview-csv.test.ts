@@ -73,4 +73,67 @@ describe('previewCsv', () => {
     expect(p.sampleRows.length).toBe(20);
     expect(p.fields.map((f) => f.type)).toEqual(['email', 'category', 'number']);
   });
+
+  it('reads the file with the delimiter the user chose and infers again', async () => {
+    const blob = fixtureBlob('contacts-fr-cp1252.csv');
+    const asComma = await previewCsv(blob, 'contacts', 'fr.csv', { delimiter: ',' });
+    expect(asComma.problem).toBeUndefined();
+    expect(asComma.delimiter).toBe(',');
+    expect(asComma.encoding).toBe('windows-1252');
+    expect(asComma.detected).toEqual({ encoding: 'windows-1252', delimiter: ';' });
+    // Split on commas, the header is one column and '12,5' cuts rows in two.
+    expect(asComma.headers).toEqual([
+      'email;civilite;prenom;nom;date_naissance;pays;langue;score;optin;ville;remarque'
+    ]);
+    expect(asComma.fields.map((f) => f.name)).toEqual(asComma.headers);
+    expect(asComma.sampleRows[0]).toEqual([
+      'elodie.martin@example.fr;Mme;Élodie;Martin;31/12/1985;FR;fr;12',
+      '5;oui;Paris;prix 12 €'
+    ]);
+
+    const back = await previewCsv(blob, 'contacts', 'fr.csv', { delimiter: ';' });
+    expect(back.detected).toBeUndefined();
+    expect(back.headers.length).toBe(11);
+    expect(back.suggestedIdentity).toBe('email');
+  });
+
+  it('decodes the file with the encoding the user chose', async () => {
+    const cp1252 = fixtureBlob('contacts-fr-cp1252.csv');
+    const asLatin = await previewCsv(cp1252, 'contacts', '', { encoding: 'windows-1252' });
+    expect(asLatin.detected).toBeUndefined();
+    expect(asLatin.sampleRows[0][2]).toBe('Élodie');
+
+    // A UTF-8 file read as Windows-1252 shows its BOM and accents as Excel would.
+    const text = 'name,city\nChloé,Liège\n';
+    const utf8 = new Blob([new Uint8Array([0xef, 0xbb, 0xbf]), text]);
+    const asCp = await previewCsv(utf8, 'contacts', '', { encoding: 'windows-1252' });
+    expect(asCp).toMatchObject({ encoding: 'windows-1252', hasBom: false, delimiter: ',' });
+    expect(asCp.detected).toEqual({ encoding: 'utf-8', delimiter: ',' });
+    expect(asCp.headers).toEqual(['\u00ef\u00bb\u00bfname', 'city']);
+    expect(asCp.sampleRows[0]).toEqual(['ChloÃ©', 'LiÃ¨ge']);
+  });
+
+  it('reads UTF-16 without a BOM when the user says so, with both overrides', async () => {
+    const text = 'email|score\nzoé@example.fr|3\nluc@example.fr|4\n';
+    const bytes = new Uint8Array(text.length * 2);
+    for (let i = 0; i < text.length; i++) bytes[2 * i] = text.charCodeAt(i);
+    const blob = new Blob([bytes]);
+    expect((await previewCsv(blob, 'contacts')).problem?.message).toMatch(/binary data/);
+    const p = await previewCsv(blob, 'contacts', '', { encoding: 'utf-16le', delimiter: '|' });
+    expect(p.problem).toBeUndefined();
+    expect(p).toMatchObject({ encoding: 'utf-16le', hasBom: false, delimiter: '|' });
+    expect(p.detected?.encoding).toBe('windows-1252');
+    expect(p.headers).toEqual(['email', 'score']);
+    expect(p.sampleRows).toEqual([
+      ['zoé@example.fr', '3'],
+      ['luc@example.fr', '4']
+    ]);
+    expect(p.fields.map((f) => f.type)).toEqual(['email', 'number']);
+
+    // Binary data is still refused once decoded.
+    const junk = new Uint8Array(4096);
+    for (let i = 0; i < junk.length; i += 2) junk[i] = 1 + ((i / 2) % 8); // U+0001..U+0008
+    const bad = await previewCsv(new Blob([junk]), 'contacts', 'x.bin', { encoding: 'utf-16le' });
+    expect(bad.problem?.message).toMatch(/not a CSV text file/);
+  });
 });

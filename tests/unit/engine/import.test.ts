@@ -142,6 +142,78 @@ describe('importing contacts', () => {
   });
 });
 
+describe('preview with the reading the user chose', () => {
+  it('re-reads the file with the given delimiter and encoding', async () => {
+    const { engine } = setup();
+    const file = csvFile(PEOPLE);
+    const asComma = await engine.previewFile(file, 'contacts', { delimiter: ',' });
+    expect(asComma.delimiter).toBe(',');
+    expect(asComma.detected).toEqual({ encoding: 'utf-8', delimiter: ';' });
+    expect(asComma.headers).toEqual(['email;first_name;city;age;birth_date;newsletter']);
+    const asLatin = await engine.previewFile(file, 'contacts', {
+      encoding: 'windows-1252',
+      delimiter: ';'
+    });
+    expect(asLatin).toMatchObject({ encoding: 'windows-1252', delimiter: ';' });
+    expect(asLatin.sampleRows[0][1]).toBe('Ã‰lodie');
+    expect((await engine.previewFile(file, 'contacts')).detected).toBeUndefined();
+  });
+});
+
+describe('importing events again', () => {
+  const EVENTS = [
+    'contact,type,target,at,amount',
+    'marc@example.org,page_view,/offer-42,2026-06-01T10:00:00Z,',
+    'marc@example.org,purchase,offer-42,2026-06-03T12:30:00Z,19.90',
+    'elodie@example.fr,page_view,/home,2026-05-01T08:00:00Z,'
+  ];
+  const options = {
+    mapping: {
+      contact: 'contact',
+      type: 'type',
+      target: 'target',
+      at: 'at',
+      properties: ['amount']
+    },
+    encoding: 'utf-8' as const,
+    delimiter: ',' as const
+  };
+
+  it('stores each event once: duplicates are counted as skipped', async () => {
+    const { engine } = setup();
+    const c = await engine.createCampaign('A');
+    expect((await importText(engine, c.id, PEOPLE, { email: 'email' })).ok).toBe(true);
+    const file = csvFile(EVENTS.join('\n'), 'events.csv');
+    expect(await engine.importEvents(c.id, file, options)).toMatchObject({
+      ok: true,
+      added: 3,
+      skipped: 0
+    });
+    expect(await engine.importEvents(c.id, file, options)).toMatchObject({
+      ok: true,
+      rowsRead: 3,
+      added: 0,
+      skipped: 3,
+      rejected: 0
+    });
+    expect((await engine.getCampaign(c.id))?.eventCount).toBe(3);
+    const overlapping = csvFile(
+      [...EVENTS, 'ana@example.com,opened,news,2026-06-04T07:00:00Z,'].join('\n'),
+      'more-events.csv'
+    );
+    expect(await engine.importEvents(c.id, overlapping, options)).toMatchObject({
+      ok: true,
+      added: 1,
+      skipped: 3
+    });
+    expect((await engine.getCampaign(c.id))?.eventCount).toBe(4);
+    const history = await engine.listImports(c.id);
+    expect(history[0]).toMatchObject({ fileName: 'more-events.csv', added: 1, skipped: 3 });
+    const marc = await engine.getContact(c.id, 1);
+    expect(marc?.events.map((e) => e.type)).toEqual(['purchase', 'page_view']);
+  });
+});
+
 describe('merging on re-import', () => {
   const first = ['email,city,score', 'a@example.org,Liège,1', 'b@example.org,Namur,2'].join('\n');
   const second = [

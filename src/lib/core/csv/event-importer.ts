@@ -1,7 +1,10 @@
 /**
  * Turns parsed events CSV records into an EventTable (CSR by contact, sorted by time), merged
  * with the campaign's existing events. Contacts are matched by identity; every unusable record
- * is rejected with its line, column and reason. Typed arrays only: 5,000,000 events fit.
+ * is rejected with its line, column and reason. A record equal to a stored event or to an earlier
+ * record of the file (same contact, type, target, timestamp and properties) is a duplicate: it
+ * is skipped, so importing a file twice, or files that overlap, stores each event once.
+ * Typed arrays only: 5,000,000 events fit.
  */
 import type { ContactTable, DateOrder, EventTable } from '$lib/core/columns/types';
 import { growTypedArray, nextCapacity } from './column-builders';
@@ -23,7 +26,10 @@ export interface EventImporterOptions {
 
 export interface EventImportResult {
   events: EventTable;
+  /** Events stored from this file (duplicates not counted). */
   added: number;
+  /** Records equal to a stored event or to an earlier record of the file, not stored again. */
+  skipped: number;
   rejected: RejectedRowDetail[];
 }
 
@@ -265,18 +271,30 @@ export function createEventImporter(opts: EventImporterOptions): EventImporter {
       props.compact();
     },
     finish() {
-      const events = mergeEvents(contacts.rowCount, existing, {
-        count,
-        contact: evContact,
-        type: evType,
-        target: evTarget,
-        at: evAt,
-        prop: evProp
-      });
+      const targetValues = targets.values;
+      const propValues = props.values;
+      const { events, skipped } = mergeEvents(
+        contacts.rowCount,
+        existing,
+        {
+          count,
+          contact: evContact,
+          type: evType,
+          target: evTarget,
+          at: evAt,
+          prop: evProp
+        },
+        {
+          // The dictionaries give equal strings one code; looking the value up again also
+          // covers a stored dictionary that holds one string twice.
+          target: (code) => targets.lookup(targetValues[code]),
+          prop: canonicalPropIds(propValues)
+        }
+      );
       events.types = types;
-      events.targets = targets.values;
-      events.props = props.values;
-      return { events, added: count, rejected };
+      events.targets = targetValues;
+      events.props = propValues;
+      return { events, added: count - skipped, skipped, rejected };
     }
   };
 }
@@ -291,14 +309,64 @@ interface NewEvents {
 }
 
 /**
+ * Maps a code to an id that is equal for equal values: called only for two events of one
+ * contact at one instant whose codes differ, so a few calls for a whole import.
+ */
+interface ValueIds {
+  target(code: number): number;
+  prop(code: number): number;
+}
+
+/**
+ * Ids of property sets that are equal as objects: `{"a":"1","b":"2"}` and `{"b":"2","a":"1"}`
+ * (two files listing their columns in another order) get one id. Computed lazily per code.
+ */
+function canonicalPropIds(props: string[]): (code: number) => number {
+  const idOfCode = new Map<number, number>();
+  const idOfCanonical = new Map<string, number>();
+  return (code) => {
+    if (code === 0) return 0;
+    let id = idOfCode.get(code);
+    if (id !== undefined) return id;
+    let canonical = props[code];
+    try {
+      const obj = JSON.parse(canonical) as unknown;
+      if (obj && typeof obj === 'object' && !Array.isArray(obj)) {
+        const record = obj as Record<string, unknown>;
+        const keys = Object.keys(record).sort();
+        canonical = JSON.stringify(keys.map((k) => [k, record[k]]));
+      }
+    } catch {
+      // Not JSON (a hand-made backup?): the string itself is its identity.
+    }
+    id = idOfCanonical.get(canonical);
+    if (id === undefined) {
+      id = idOfCanonical.size + 1;
+      idOfCanonical.set(canonical, id);
+    }
+    idOfCode.set(code, id);
+    return id;
+  };
+}
+
+/**
+ * Where a merged event comes from (0: stored before this import, FRESH: from this file, or a
+ * DUPLICATE left out); moved along with the event when a contact is sorted.
+ */
+const FRESH = 1;
+const DUPLICATE = 2;
+
+/**
  * Existing events (CSR over possibly fewer contacts) plus new ones, in CSR form over
  * `rowCount` contacts, by contact then time (stable: same time keeps existing, then file order).
+ * New events equal to an earlier one (stored, or earlier in the file) are left out and counted.
  */
 function mergeEvents(
   rowCount: number,
   existing: EventTable | undefined,
-  added: NewEvents
-): EventTable {
+  added: NewEvents,
+  ids: ValueIds
+): { events: EventTable; skipped: number } {
   const oldOffsets = existing?.offsets ?? new Uint32Array(1);
   const oldContacts = Math.min(rowCount, oldOffsets.length - 1);
   const oldCount = existing ? oldOffsets[oldContacts] : 0;
@@ -308,10 +376,14 @@ function mergeEvents(
   for (let i = 0; i < added.count; i++) offsets[added.contact[i] + 1]++;
   for (let r = 0; r < rowCount; r++) offsets[r + 1] += offsets[r];
 
-  const type = new Uint16Array(total);
-  const target = new Uint32Array(total);
-  const at = new Float64Array(total);
-  const propCodes = new Uint32Array(total);
+  const cols: EventColumns = {
+    type: new Uint16Array(total),
+    target: new Uint32Array(total),
+    at: new Float64Array(total),
+    propCodes: new Uint32Array(total),
+    origin: new Uint8Array(total)
+  };
+  const { type, target, at, propCodes, origin } = cols;
   const next = offsets.slice(0, rowCount);
   if (existing) {
     // Element by element: a subarray per contact would allocate millions of views.
@@ -333,18 +405,38 @@ function mergeEvents(
     target[dst] = added.target[i];
     at[dst] = added.at[i];
     propCodes[dst] = added.prop[i];
+    origin[dst] = FRESH;
   }
+  let skipped = 0;
   for (let r = 0; r < rowCount; r++) {
     const from = offsets[r];
     const to = offsets[r + 1];
     for (let i = from + 1; i < to; i++) {
       if (at[i] < at[i - 1]) {
-        sortRange(from, to, type, target, at, propCodes);
+        sortRange(from, to, cols);
         break;
       }
     }
+    // Sorted by time, equal events are neighbours: only runs of one instant are compared.
+    if (added.count === 0) continue;
+    for (let i = from + 1; i < to; i++) {
+      if (at[i] !== at[i - 1]) continue;
+      const start = i - 1;
+      let end = i + 1;
+      while (end < to && at[end] === at[start]) end++;
+      if (end - start === 2) {
+        // The usual run (an event and its copy from a re-imported file): no loops.
+        if (origin[i] === FRESH && sameEvent(start, i, cols, ids)) {
+          origin[i] = DUPLICATE;
+          skipped++;
+        }
+      } else {
+        skipped += markDuplicates(start, end, cols, ids);
+      }
+      i = end - 1;
+    }
   }
-  return {
+  const events: EventTable = {
     count: total,
     types: [],
     targets: [],
@@ -355,16 +447,113 @@ function mergeEvents(
     propCodes,
     props: []
   };
+  if (skipped > 0) dropDuplicates(events, origin, rowCount);
+  return { events, skipped };
 }
 
-function sortRange(
-  from: number,
-  to: number,
-  type: Uint16Array,
-  target: Uint32Array,
-  at: Float64Array,
-  propCodes: Uint32Array
-): void {
+interface EventColumns {
+  type: Uint16Array;
+  target: Uint32Array;
+  at: Float64Array;
+  propCodes: Uint32Array;
+  origin: Uint8Array;
+}
+
+/** Runs longer than this (one contact, one instant) are sorted rather than compared pairwise. */
+const PAIRWISE_RUN = 32;
+
+/** Whether events a and b (of one contact, at one instant) have equal type, target, properties. */
+function sameEvent(a: number, b: number, cols: EventColumns, ids: ValueIds): boolean {
+  const { target, propCodes } = cols;
+  return (
+    cols.type[a] === cols.type[b] &&
+    (target[a] === target[b] || ids.target(target[a]) === ids.target(target[b])) &&
+    (propCodes[a] === propCodes[b] || ids.prop(propCodes[a]) === ids.prop(propCodes[b]))
+  );
+}
+
+/**
+ * Marks as DUPLICATE each FRESH event of [from, to) (one contact, one instant, stored events
+ * first, then file order) equal to an earlier event of the run; returns how many.
+ */
+function markDuplicates(from: number, to: number, cols: EventColumns, ids: ValueIds): number {
+  const { type, target, propCodes, origin } = cols;
+  let fresh = false;
+  for (let k = from; k < to && !fresh; k++) fresh = origin[k] === FRESH;
+  if (!fresh) return 0;
+  let marked = 0;
+  if (to - from <= PAIRWISE_RUN) {
+    for (let k = from + 1; k < to; k++) {
+      if (origin[k] !== FRESH) continue;
+      // Comparing with kept events is enough: a duplicate equals a kept one already.
+      for (let m = from; m < k; m++) {
+        if (origin[m] !== DUPLICATE && sameEvent(m, k, cols, ids)) {
+          origin[k] = DUPLICATE;
+          marked++;
+          break;
+        }
+      }
+    }
+    return marked;
+  }
+  // Many events at one instant (a file of dates without times): group equal ones by sorting.
+  const n = to - from;
+  const typeIds = new Uint32Array(n);
+  const targetIds = new Uint32Array(n);
+  const propIds = new Uint32Array(n);
+  const order = new Uint32Array(n);
+  for (let q = 0; q < n; q++) {
+    typeIds[q] = type[from + q];
+    targetIds[q] = ids.target(target[from + q]);
+    propIds[q] = ids.prop(propCodes[from + q]);
+    order[q] = q;
+  }
+  order.sort(
+    (a, b) =>
+      typeIds[a] - typeIds[b] || targetIds[a] - targetIds[b] || propIds[a] - propIds[b] || a - b
+  );
+  for (let q = 1; q < n; q++) {
+    const a = order[q - 1];
+    const b = order[q];
+    const equal =
+      typeIds[a] === typeIds[b] && targetIds[a] === targetIds[b] && propIds[a] === propIds[b];
+    // In a group of equal events the first (lowest index) stays; stored ones always stay.
+    if (equal && origin[from + b] === FRESH) {
+      origin[from + b] = DUPLICATE;
+      marked++;
+    }
+  }
+  return marked;
+}
+
+/** Removes the events marked DUPLICATE, in place, and shrinks the arrays to the new count. */
+function dropDuplicates(events: EventTable, origin: Uint8Array, rowCount: number): void {
+  const { offsets, type, target, at, propCodes } = events;
+  let w = 0;
+  for (let r = 0; r < rowCount; r++) {
+    const from = offsets[r];
+    const to = offsets[r + 1];
+    offsets[r] = w;
+    for (let i = from; i < to; i++) {
+      if (origin[i] === DUPLICATE) continue;
+      type[w] = type[i];
+      target[w] = target[i];
+      at[w] = at[i];
+      propCodes[w] = propCodes[i];
+      w++;
+    }
+  }
+  offsets[rowCount] = w;
+  events.count = w;
+  // Copies, so that the stored table does not keep the larger buffers alive.
+  events.type = type.slice(0, w);
+  events.target = target.slice(0, w);
+  events.at = at.slice(0, w);
+  events.propCodes = propCodes.slice(0, w);
+}
+
+function sortRange(from: number, to: number, cols: EventColumns): void {
+  const { type, target, at, propCodes, origin } = cols;
   if (to - from <= 32) {
     // Most contacts have a few events: a stable insertion sort in place, nothing allocated.
     for (let i = from + 1; i < to; i++) {
@@ -373,18 +562,21 @@ function sortRange(
       const ty = type[i];
       const tg = target[i];
       const pc = propCodes[i];
+      const og = origin[i];
       let j = i - 1;
       while (j >= from && at[j] > t) {
         at[j + 1] = at[j];
         type[j + 1] = type[j];
         target[j + 1] = target[j];
         propCodes[j + 1] = propCodes[j];
+        origin[j + 1] = origin[j];
         j--;
       }
       at[j + 1] = t;
       type[j + 1] = ty;
       target[j + 1] = tg;
       propCodes[j + 1] = pc;
+      origin[j + 1] = og;
     }
     return;
   }
@@ -395,10 +587,12 @@ function sortRange(
   const g = idx.map((i) => target[i]);
   const a = idx.map((i) => at[i]);
   const p = idx.map((i) => propCodes[i]);
+  const o = idx.map((i) => origin[i]);
   for (let k = 0; k < idx.length; k++) {
     type[from + k] = t[k];
     target[from + k] = g[k];
     at[from + k] = a[k];
     propCodes[from + k] = p[k];
+    origin[from + k] = o[k];
   }
 }

@@ -17,7 +17,7 @@ export { detectEncoding, isValidUtf8, looksBinary } from './detect-encoding';
 export { CsvReadError, decodeWindows1252, readBlobText } from './read-blob-text';
 export { sniffDelimiter } from './sniff-delimiter';
 export { CsvChunkParser, detectNewline, parseCsvChunks } from './parse-csv-chunks';
-export { headerProblem, previewCsv } from './preview-csv';
+export { headerProblem, previewCsv, type PreviewOverrides } from './preview-csv';
 export { inferFields, suggestEventMapping, suggestIdentity } from './infer-fields';
 export { parseNumber } from './parse-number';
 export { daysFromCivil, parseDate, parseDateTime } from './parse-date';

@@ -8,11 +8,39 @@ import { inferFields, suggestEventMapping, suggestIdentity } from './infer-field
 import { CsvChunkParser } from './parse-csv-chunks';
 import { decodeWindows1252 } from './read-blob-text';
 import { sniffDelimiter } from './sniff-delimiter';
-import type { CsvEncoding, FilePreview, FileProblem } from './types';
+import type { CsvEncoding, Delimiter, FilePreview, FileProblem } from './types';
+
+/** How the user chose to read the file instead of what was detected. */
+export interface PreviewOverrides {
+  encoding?: CsvEncoding;
+  delimiter?: Delimiter;
+}
 
 const HEAD_BYTES = 1 << 20;
 const MAX_ROWS = 1000;
 const SAMPLE_ROWS = 20;
+
+/** Bytes of the byte-order mark of `encoding` at the start of `head` (0 if none). */
+function bomLengthFor(head: Uint8Array, encoding: CsvEncoding): number {
+  if (encoding === 'utf-8' && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) return 3;
+  if (encoding === 'utf-16le' && head[0] === 0xff && head[1] === 0xfe) return 2;
+  if (encoding === 'utf-16be' && head[0] === 0xfe && head[1] === 0xff) return 2;
+  return 0;
+}
+
+/**
+ * Control characters (other than tab, CR, LF, form feed) in decoded text: for UTF-16 chosen by
+ * the user, whose raw bytes are full of NULs, binary data shows up only once decoded.
+ */
+function textLooksBinary(text: string): boolean {
+  let controls = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0) return true;
+    if (c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d && c !== 0x0c) controls++;
+  }
+  return controls > 0 && controls * 100 > text.length;
+}
 
 function decodeHead(bytes: Uint8Array, encoding: CsvEncoding): string {
   if (encoding === 'windows-1252') return decodeWindows1252(bytes);
@@ -45,14 +73,24 @@ export function headerProblem(headers: string[]): FileProblem | undefined {
   return undefined;
 }
 
+/**
+ * `overrides` read the file with an encoding or delimiter the user chose over the detected
+ * ones; headers, samples, inferred fields and suggestions then come from that reading, and
+ * `detected` keeps what detection had found.
+ */
 export async function previewCsv(
   blob: Blob,
   kind: 'contacts' | 'events',
-  fileName = ''
+  fileName = '',
+  overrides: PreviewOverrides = {}
 ): Promise<FilePreview> {
   const size = blob.size;
   const head = new Uint8Array(await blob.slice(0, Math.min(size, HEAD_BYTES)).arrayBuffer());
-  const { encoding, bomLength } = detectEncoding(head);
+  const detected = detectEncoding(head);
+  const encoding = overrides.encoding ?? detected.encoding;
+  const bomLength =
+    encoding === detected.encoding ? detected.bomLength : bomLengthFor(head, encoding);
+  const utf16 = encoding === 'utf-16le' || encoding === 'utf-16be';
   const preview: FilePreview = {
     fileName,
     size,
@@ -67,15 +105,20 @@ export async function previewCsv(
   const fail = (problem: FileProblem): FilePreview => ({ ...preview, problem });
   const name = fileName ? `'${fileName}' ` : '';
   if (size === 0) return fail({ message: `the file ${name}is empty` });
-  if (looksBinary(head)) {
-    return fail({
-      message: `the file ${name}is not a CSV text file: it contains binary data (is it a spreadsheet, an image or an archive? Export it as CSV first)`
-    });
-  }
+  const binary = {
+    message: `the file ${name}is not a CSV text file: it contains binary data (is it a spreadsheet, an image or an archive? Export it as CSV first)`
+  };
+  // UTF-16 without a BOM (only ever chosen by the user) is judged once decoded.
+  if (!(utf16 && bomLength === 0) && looksBinary(head)) return fail(binary);
   const text = decodeHead(head.subarray(bomLength), encoding);
+  if (utf16 && bomLength === 0 && textLooksBinary(text)) return fail(binary);
   const truncated = size > head.length;
   if (!truncated && text.trim() === '') return fail({ message: `the file ${name}is empty` });
-  preview.delimiter = sniffDelimiter(text.slice(0, 64 * 1024));
+  const sniffed = sniffDelimiter(text.slice(0, 64 * 1024));
+  preview.delimiter = overrides.delimiter ?? sniffed;
+  if (encoding !== detected.encoding || preview.delimiter !== sniffed) {
+    preview.detected = { encoding: detected.encoding, delimiter: sniffed };
+  }
   const parser = new CsvChunkParser(preview.delimiter);
   // A truncated head ends in the middle of a record: push() keeps only complete ones.
   const rows = parser.push(text).rows;

@@ -53,6 +53,11 @@ export interface FilePreview {
   encoding: CsvEncoding;
   hasBom: boolean;
   delimiter: Delimiter;
+  /**
+   * What detection found, present only when the user's choice (previewCsv's overrides) differs
+   * from it; `encoding` and `delimiter` above are then the chosen ones the preview was read with.
+   */
+  detected?: { encoding: CsvEncoding; delimiter: Delimiter };
   headers: string[];
   sampleRows: string[][];
   fields: FieldProposal[];

@@ -1,0 +1,80 @@
+/**
+ * Web Locks for the engine tests: Node 20 has no navigator.locks, so this is the part of the
+ * LockManager the engine uses (exclusive locks, ifAvailable, query), written to the spec's
+ * rules: a lock is held while its callback's promise is pending, requests for a held name wait
+ * in order, ifAvailable gets null instead of waiting. One instance shared by two engines plays
+ * the browser's lock manager shared by two tabs of one origin.
+ */
+import { vi } from 'vitest';
+
+type Callback = (lock: { name: string; mode: 'exclusive' } | null) => unknown;
+
+export class TestLockManager {
+  private readonly held = new Set<string>();
+  private readonly waiting = new Map<string, (() => void)[]>();
+
+  request(name: string, callback: Callback): Promise<unknown>;
+  request(name: string, options: { ifAvailable?: boolean }, callback: Callback): Promise<unknown>;
+  async request(
+    name: string,
+    optionsOrCallback: { ifAvailable?: boolean } | Callback,
+    maybeCallback?: Callback
+  ): Promise<unknown> {
+    const options = typeof optionsOrCallback === 'function' ? {} : optionsOrCallback;
+    const callback = (
+      typeof optionsOrCallback === 'function' ? optionsOrCallback : maybeCallback
+    ) as Callback;
+    if (this.held.has(name)) {
+      if (options.ifAvailable) return callback(null);
+      // Granted by the holder's release, which hands the lock over without letting it go.
+      await new Promise<void>((grant) => {
+        const queue = this.waiting.get(name) ?? [];
+        queue.push(grant);
+        this.waiting.set(name, queue);
+      });
+    } else {
+      this.held.add(name);
+    }
+    try {
+      return await callback({ name, mode: 'exclusive' });
+    } finally {
+      const queue = this.waiting.get(name);
+      const next = queue?.shift();
+      if (queue?.length === 0) this.waiting.delete(name);
+      if (next) next();
+      else this.held.delete(name);
+    }
+  }
+
+  async query(): Promise<{ held: { name: string }[]; pending: { name: string }[] }> {
+    return {
+      held: [...this.held].map((name) => ({ name })),
+      pending: [...this.waiting].flatMap(([name, q]) => q.map(() => ({ name })))
+    };
+  }
+
+  /** Whether `name` is held now (synchronous, for checks made inside database hooks). */
+  isHeld(name: string): boolean {
+    return this.held.has(name);
+  }
+
+  /** Holds `name` until the returned function is called (a tab running an import, say). */
+  async hold(name: string): Promise<() => void> {
+    let letGo: () => void = () => undefined;
+    const until = new Promise<void>((resolve) => (letGo = resolve));
+    await new Promise<void>((granted) => {
+      void this.request(name, () => {
+        granted();
+        return until;
+      });
+    });
+    return letGo;
+  }
+}
+
+/** Gives this test file's global navigator a TestLockManager; undo with vi.unstubAllGlobals. */
+export function installWebLocks(): TestLockManager {
+  const locks = new TestLockManager();
+  vi.stubGlobal('navigator', { locks });
+  return locks;
+}
