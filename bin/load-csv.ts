@@ -2,7 +2,7 @@
  * Loads CSV files into the core's tables in Node, with the same code the worker runs: the
  * CLI commands (inspect, segment, sql) build their contacts and events from files this way.
  */
-import { openAsBlob } from 'node:fs';
+import { openFile } from './open-file';
 import { emptyEventTable, type ContactTable, type EventTable } from '../src/lib/core/columns/types';
 import {
   createContactImporter,
@@ -63,7 +63,7 @@ export async function loadContactsCsv(
   path: string,
   options: { identity?: string } = {}
 ): Promise<LoadedContacts> {
-  const blob = await openAsBlob(path);
+  const blob = await openFile(path);
   const preview = await previewCsv(blob, 'contacts', path);
   if (preview.problem) {
     return { table: emptyContacts(), rejected: [], problem: preview.problem, preview };
@@ -112,7 +112,7 @@ export function defaultEventMapping(preview: FilePreview): EventMapping | null {
 
 /** Events from a CSV file (`contact,type,target,at` + properties) for `contacts`. */
 export async function loadEventsCsv(path: string, contacts: ContactTable): Promise<LoadedEvents> {
-  const blob = await openAsBlob(path);
+  const blob = await openFile(path);
   const preview = await previewCsv(blob, 'events', path);
   const empty = emptyEventTable(contacts.rowCount);
   if (preview.problem) return { events: empty, rejected: [], problem: preview.problem, preview };

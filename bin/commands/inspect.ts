@@ -4,7 +4,7 @@
  * import would do (a dry run of the same importer: rows read, rejected rows with line, column
  * and reason). A file-level problem exits 1 with its message.
  */
-import { openAsBlob } from 'node:fs';
+import { openFile } from '../open-file';
 import type { ContactTable } from '../../src/lib/core/columns/types';
 import {
   createEventImporter,
@@ -103,7 +103,7 @@ function fail(problem: FileProblem): number {
 
 async function inspectContacts(args: Args): Promise<number> {
   const file = args.file!;
-  const preview = await previewCsv(await openAsBlob(file), 'contacts', file);
+  const preview = await previewCsv(await openFile(file), 'contacts', file);
   if (preview.problem) return fail(preview.problem);
   printHeader(preview);
   const identity = args.identity ?? preview.suggestedIdentity ?? preview.fields[0]?.name;
@@ -157,7 +157,7 @@ async function contactsFromEvents(
 
 async function inspectEvents(args: Args): Promise<number> {
   const file = args.file!;
-  const blob = await openAsBlob(file);
+  const blob = await openFile(file);
   const preview = await previewCsv(blob, 'events', file);
   if (preview.problem) return fail(preview.problem);
   printHeader(preview);

@@ -89,6 +89,56 @@ export function assembleArray<T extends NumericArray>(
   return out;
 }
 
+/**
+ * Packed dictionary chunks kept as read: entry i is sliced out only when asked for. Splitting a
+ * million-entry dictionary into a string[] costs a few hundred milliseconds; the contacts
+ * browser's first page needs a handful of entries.
+ */
+export class PackedStrings {
+  readonly length: number;
+  private readonly texts: string[] = [];
+  private readonly offsets: Uint32Array[] = [];
+  /** Index of the first entry of each piece. */
+  private readonly starts: number[] = [];
+
+  constructor(pieces: readonly ChunkRow[] | undefined) {
+    let total = 0;
+    for (const piece of pieces ?? []) {
+      if (piece.text === undefined || !piece.offsets || piece.offsets.length < 2) continue;
+      this.texts.push(piece.text);
+      this.offsets.push(piece.offsets);
+      this.starts.push(total);
+      total += piece.offsets.length - 1;
+    }
+    this.length = total;
+  }
+
+  /** Entry i ('' when out of range). */
+  get(i: number): string {
+    if (!(i >= 0 && i < this.length)) return '';
+    // Pieces hold STRINGS_PER_CHUNK entries except the last: a division finds the piece.
+    let p = Math.min(this.starts.length - 1, Math.floor(i / STRINGS_PER_CHUNK));
+    while (p > 0 && this.starts[p] > i) p--;
+    while (p + 1 < this.starts.length && this.starts[p + 1] <= i) p++;
+    const offsets = this.offsets[p];
+    const k = i - this.starts[p];
+    return this.texts[p].slice(offsets[k], offsets[k + 1]);
+  }
+
+  /** Every entry, split once. */
+  toArray(): string[] {
+    // Pre-sized: a million pushes into a growing array cost more than the slicing itself.
+    const out = new Array<string>(this.length);
+    let k = 0;
+    for (let p = 0; p < this.texts.length; p++) {
+      const text = this.texts[p];
+      const offsets = this.offsets[p];
+      for (let i = 0; i + 1 < offsets.length; i++) out[k++] = text.slice(offsets[i], offsets[i + 1]);
+    }
+    return out;
+  }
+}
+
 export function assembleStrings(pieces: readonly ChunkRow[] | undefined): string[] {
   let total = 0;
   for (const piece of pieces ?? []) if (piece.offsets) total += piece.offsets.length - 1;

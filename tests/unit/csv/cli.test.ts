@@ -70,6 +70,9 @@ describe('slice inspect', () => {
   it('refuses unknown commands and missing files', () => {
     expect(slice('nope').code).toBe(2);
     expect(slice('inspect').code).toBe(2);
+    const missing = slice('inspect', 'no-such-file.csv');
+    expect(missing.code).toBe(1);
+    expect(missing.err).toContain("cannot read 'no-such-file.csv': no such file");
   });
 });
 
