@@ -38,7 +38,9 @@ for (let i = 0; i < RUNS; i++) {
   page.on('worker', (w) => w.on('console', (m) => logs.push('W ' + m.text())));
   await openHome(page, base);
   const t0 = await clickCampaign(page, 'Bench 1m');
+  const c0 = Date.now() % 100000;
   await waitForFirstCount(page, 1_000_000);
+  logs.push(`[cold] click ${c0} shown ${Date.now() % 100000}`);
   const ms = performance.now() - t0;
   times.push(ms);
   await page.waitForTimeout(Number(process.env.LINGER ?? 3000));

@@ -3,14 +3,14 @@
  * in the narrowest width, float64 numbers, uint8 booleans) and each string dictionary stored
  * once, packed. A `meta` row describes the generation so it can be read back on its own.
  */
-import type { Column, ContactTable, FieldSpec } from '$lib/core/columns/types';
+import type { Column, ContactTable, FieldSpec, StringColumn } from '$lib/core/columns/types';
 import {
   assembleArray,
-  assembleStrings,
   chunkArray,
   chunkStrings,
   CHUNK_ROWS,
   narrowCodes,
+  PackedStrings,
   type ChunkPiece,
   type ChunkRow
 } from './chunk-store';
@@ -50,16 +50,50 @@ export function encodeContactTable(table: ContactTable): ChunkPiece[] {
   return pieces;
 }
 
+/** String columns whose dictionary is still packed (not split into a string[] yet). */
+const packedDicts = new WeakMap<StringColumn, PackedStrings>();
+
+/**
+ * A string column whose `dict` is split from the packed chunks on first use. Opening a campaign
+ * then costs no O(dictionary) work: the first page of contacts reads its few entries with
+ * dictEntry(), and a search, sort or segment condition on a field splits that field only.
+ */
+export function lazyStringColumn(codes: Uint32Array, packed: PackedStrings): StringColumn {
+  if (packed.length === 0) return { kind: 'string', codes, dict: [''] };
+  let dict: string[] | null = null;
+  const column = { kind: 'string', codes } as StringColumn;
+  Object.defineProperty(column, 'dict', {
+    get() {
+      if (!dict) {
+        dict = packed.toArray();
+        packedDicts.delete(column);
+      }
+      return dict;
+    },
+    set(value: string[]) {
+      dict = value;
+      packedDicts.delete(column);
+    },
+    enumerable: true,
+    configurable: true
+  });
+  packedDicts.set(column, packed);
+  return column;
+}
+
+/** Entry `code` of a string column's dictionary, without splitting a still-packed one. */
+export function dictEntry(column: StringColumn, code: number): string {
+  const packed = packedDicts.get(column);
+  return packed ? packed.get(code) : column.dict[code];
+}
+
 function decodeColumn(meta: ContactMeta, name: string, byColumn: Map<string, ChunkRow[]>): Column {
   const info = meta.columns[name];
   if (info.kind === 'string') {
-    const dict = assembleStrings(byColumn.get(`dict:${name}`));
-    if (dict.length === 0) dict.push('');
-    return {
-      kind: 'string',
-      codes: assembleArray(byColumn.get(`codes:${name}`), Uint32Array, meta.rowCount),
-      dict
-    };
+    return lazyStringColumn(
+      assembleArray(byColumn.get(`codes:${name}`), Uint32Array, meta.rowCount),
+      new PackedStrings(byColumn.get(`dict:${name}`))
+    );
   }
   if (info.kind === 'number') {
     return {
@@ -97,7 +131,10 @@ export async function readContactTable(
   campaignId: string,
   generation: number
 ): Promise<ContactTable> {
+  const T = () => Math.round(performance.timeOrigin + performance.now()) % 100000; // [cold]
+  console.log('[cold] read start', T());
   const metaRows = await columnRange(db, campaignId, generation, 'meta');
+  console.log('[cold] meta', T());
   const meta = metaRows[0]?.meta as ContactMeta | undefined;
   if (!meta) throw new Error('The stored contacts are incomplete (no meta row).');
   const columns: Record<string, Column> = {};
@@ -108,9 +145,12 @@ export async function readContactTable(
           ? [`codes:${field.name}`, `dict:${field.name}`]
           : [`values:${field.name}`];
       const parts = await Promise.all(names.map((n) => columnRange(db, campaignId, generation, n)));
+      const t1 = T();
       const byColumn = new Map(names.map((n, i) => [n, parts[i]]));
       columns[field.name] = decodeColumn(meta, field.name, byColumn);
+      console.log('[cold] col', field.name, t1, T());
     })
   );
+  console.log('[cold] read end', T());
   return { rowCount: meta.rowCount, identity: meta.identity, fields: meta.fields, columns };
 }

@@ -12,7 +12,8 @@ import type {
   EventMapping,
   FieldProposal,
   FilePreview,
-  MergePolicy
+  MergePolicy,
+  RejectedRow
 } from '$lib/core/csv/types';
 
 export type {
@@ -213,6 +214,11 @@ export interface EngineApi {
   listImports(campaignId: string): Promise<ImportRecord[]>;
   /** CSV (line, column, reason, raw line) of every rejected row of an import. */
   rejectedReport(importId: string): Promise<string>;
+  /** A page of an import's rejected rows, in file order, with how many there are in all. */
+  rejectedRows(
+    importId: string,
+    page: { offset: number; limit: number }
+  ): Promise<{ total: number; rows: RejectedRow[] }>;
 
   // Contacts
   queryContacts(campaignId: string, query: ContactQuery): Promise<ContactPage>;

@@ -19,11 +19,13 @@ export interface LoadedCampaign {
   eventGeneration: number;
   contacts: ContactTable | null;
   /**
-   * Events once read. They are read after the contacts and not waited for, so the contacts
-   * browser and attribute-only counts are ready sooner; use eventsOf() to get them.
+   * Events once read. They are read only when something needs them, or in the background a
+   * moment after the contacts are served, so that the contacts browser's first page and
+   * attribute-only counts never wait for (or compete with) them; use eventsOf() to get them.
    */
   events: EventTable | null;
-  eventsPromise: Promise<EventTable>;
+  /** Starts reading the events (once) and resolves to them. */
+  loadEvents: () => Promise<EventTable>;
   /** An empty event table (stable object) for evaluations that use no events. */
   noEvents: EventTable;
   derived: Derived;
@@ -31,8 +33,14 @@ export interface LoadedCampaign {
 
 /** The campaign's events, waiting for them to be read if need be. */
 export function eventsOf(loaded: LoadedCampaign): Promise<EventTable> {
-  return loaded.events ? Promise.resolve(loaded.events) : loaded.eventsPromise;
+  return loaded.events ? Promise.resolve(loaded.events) : loaded.loadEvents();
 }
+
+/**
+ * How long after a campaign is first served its events start loading in the background: long
+ * enough for the page to receive and draw the first contacts before decoding them takes the CPU.
+ */
+export const EVENTS_PREFETCH_DELAY_MS = 300;
 
 /** Things computed from the tables, dropped with them. */
 export interface Derived {
@@ -100,6 +108,7 @@ export class CampaignCache {
           this.loading = null;
           this.current = loaded;
         }
+        this.prefetchEvents(loaded);
         return loaded;
       },
       (err) => {
@@ -111,31 +120,48 @@ export class CampaignCache {
     return promise;
   }
 
+  /** Starts reading the events of a just-served campaign a little later, if still held. */
+  private prefetchEvents(loaded: LoadedCampaign): void {
+    if (loaded.events) return;
+    setTimeout(() => {
+      if (this.current !== loaded || loaded.events) return;
+      // Whoever needs the events sees a read failure; nobody waiting is not an error.
+      console.log('[cold] events start', Math.round(performance.timeOrigin + performance.now()) % 100000);
+      loaded.loadEvents().then(() => console.log('[cold] events end', Math.round(performance.timeOrigin + performance.now()) % 100000)).catch(() => undefined);
+    }, EVENTS_PREFETCH_DELAY_MS);
+  }
+
   private async load(row: CampaignRow): Promise<LoadedCampaign> {
     const contacts =
       row.contactGeneration > 0
         ? await readContactTable(this.db, row.id, row.contactGeneration)
         : null;
     const rowCount = contacts?.rowCount ?? 0;
+    const noEvents = emptyEventTable(rowCount);
+    let reading: Promise<EventTable> | null = null;
     const loaded: LoadedCampaign = {
       campaign: row,
       contactGeneration: row.contactGeneration,
       eventGeneration: row.eventGeneration,
       contacts,
-      events: null,
-      eventsPromise: Promise.resolve(emptyEventTable(rowCount)),
-      noEvents: emptyEventTable(rowCount),
+      events: row.eventGeneration > 0 ? null : noEvents,
+      loadEvents: () => {
+        if (loaded.events) return Promise.resolve(loaded.events);
+        if (!reading) {
+          reading = readEventTable(this.db, row.id, row.eventGeneration, rowCount).then(
+            (events) => (loaded.events = events),
+            (err: unknown) => {
+              // A failed read may be retried by the next caller.
+              reading = null;
+              throw err;
+            }
+          );
+        }
+        return reading;
+      },
+      noEvents,
       derived: newDerived()
     };
-    if (row.eventGeneration > 0) {
-      loaded.eventsPromise = readEventTable(this.db, row.id, row.eventGeneration, rowCount).then(
-        (events) => (loaded.events = events)
-      );
-      // Whoever needs the events sees a read failure; nobody waiting is not an error.
-      loaded.eventsPromise.catch(() => undefined);
-    } else {
-      loaded.events = loaded.noEvents;
-    }
     return loaded;
   }
 
@@ -150,7 +176,7 @@ export class CampaignCache {
       eventGeneration: row.eventGeneration,
       contacts,
       events: fitted,
-      eventsPromise: Promise.resolve(fitted),
+      loadEvents: () => Promise.resolve(fitted),
       noEvents: emptyEventTable(rowCount),
       derived: newDerived()
     };

@@ -3,6 +3,7 @@
  * ISO datetimes, null for empty.
  */
 import type { Column, FieldType } from '$lib/core/columns/types';
+import { dictEntry } from '$lib/db/column-chunks';
 import type { CellValue } from './api';
 
 export function isoDate(ms: number): string {
@@ -12,7 +13,7 @@ export function isoDate(ms: number): string {
 export function cellValue(column: Column, type: FieldType, row: number): CellValue {
   if (column.kind === 'string') {
     const code = column.codes[row];
-    return code === 0 ? null : column.dict[code];
+    return code === 0 ? null : dictEntry(column, code);
   }
   if (column.kind === 'boolean') {
     const v = column.values[row];

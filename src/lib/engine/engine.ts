@@ -14,6 +14,7 @@ import {
 import { piecesBytes, writeGeneration } from '$lib/db/chunk-store';
 import { encodeContactTable } from '$lib/db/column-chunks';
 import { encodeEventTable } from '$lib/db/event-chunks';
+import { readRejectedRows } from '$lib/db/imports';
 import { isQuotaError, quotaMessage } from '$lib/db/quota';
 import {
   failWhenReleased,
@@ -262,6 +263,10 @@ export function createEngine(options: EngineOptions): Engine {
     cancelImport: (importId) => imports.cancelImport(importId),
     listImports: (campaignId) => imports.listImports(campaignId),
     rejectedReport: (importId) => imports.rejectedReport(importId),
+    async rejectedRows(importId, page) {
+      await ctx.ready;
+      return readRejectedRows(db, importId, page);
+    },
 
     // Contacts
     async queryContacts(campaignId: string, query: ContactQuery): Promise<ContactPage> {

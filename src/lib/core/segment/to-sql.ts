@@ -88,6 +88,8 @@ class SqlWriter {
   private readonly fields: Map<string, FieldSpec>;
   private readonly d: SqlDialect;
   private readonly trimSet: string;
+  /** Whether the PostgreSQL query needs the combining-marks class (defined once, in a CTE). */
+  usesMarks = false;
 
   constructor(private readonly opts: SqlOptions) {
     this.fields = new Map(opts.fields.map((f) => [f.name, f]));
@@ -102,10 +104,13 @@ class SqlWriter {
   /** SQL for foldText (text.ts) applied to a column. */
   private fold(col: string): string {
     const lowered = `lower(${this.trim(col)})`;
+    if (this.d === 'postgres') this.usesMarks = true;
+    // PostgreSQL has no strip_accents: the class of every combining mark is long, so it is
+    // written once in the slice_marks CTE and read by a scalar subquery (evaluated once).
     const stripped =
       this.d === 'duckdb'
         ? `strip_accents(${lowered})`
-        : `normalize(regexp_replace(normalize(${lowered}, NFD), ${quoteLiteral(postgresMarksClass())}, '', 'g'), NFC)`;
+        : `normalize(regexp_replace(normalize(${lowered}, NFD), (SELECT re FROM slice_marks), '', 'g'), NFC)`;
     return `replace(replace(replace(${stripped}, 'ß', 'ss'), 'œ', 'oe'), 'æ', 'ae')`;
   }
 
@@ -312,6 +317,9 @@ export function toSql(def: Definition, opts: SqlOptions): string {
   const name = opts.dialect === 'duckdb' ? 'DuckDB' : 'PostgreSQL';
   return [
     `-- Slice segment (${name}); relative dates resolved at ${new Date(opts.now).toISOString()} in ${opts.timeZone}.`,
+    ...(w.usesMarks
+      ? [`WITH slice_marks(re) AS (SELECT ${quoteLiteral(postgresMarksClass())}::text)`]
+      : []),
     'SELECT contact_id',
     'FROM contacts',
     `WHERE ${where}`,
