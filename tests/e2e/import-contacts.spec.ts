@@ -7,7 +7,7 @@ import { expect, test } from '@playwright/test';
 import { readFile } from 'node:fs/promises';
 import { CampaignPage } from './pages/campaign-page';
 import { ContactsPage } from './pages/contacts-page';
-import { campaignWithContacts, fixture } from './pages/flows';
+import { campaignWithContacts, fixture, writeLargeCsv } from './pages/flows';
 import { HomePage } from './pages/home-page';
 import { ImportPage } from './pages/import-page';
 
@@ -77,9 +77,17 @@ test('quoted fields with newlines keep their lines', async ({ page }) => {
   await expect(contacts.attribute('comment')).toHaveText('said "hello", then left');
 });
 
-test('bad rows are rejected with their line and reason, in a downloadable report', async ({
+/** What bad-rows.csv's rejected rows say: line, column, reason. */
+const BAD_ROWS: [number, string, string][] = [
+  [3, 'email', "invalid email 'not-an-email' in column email"],
+  [5, '—', 'expected 3 fields, found 4'],
+  [6, 'email', "duplicate identity 'good1@example.com', first seen on line 2"],
+  [7, 'email', 'empty identity in column email']
+];
+
+test('bad rows are rejected with their line and reason, listed and in a downloadable report', async ({
   page
-}) => {
+}, testInfo) => {
   const home = new HomePage(page);
   const importer = new ImportPage(page);
   const campaign = new CampaignPage(page);
@@ -96,6 +104,13 @@ test('bad rows are rejected with their line and reason, in a downloadable report
   await expect(importer.count('Added')).toHaveText('3');
   await expect(importer.count('Rejected')).toHaveText('4');
   await campaign.expectCounts(3);
+
+  // The rejected rows are listed right there, each with its line, column and reason.
+  const rejected = importer.rejectedRows('bad-rows.csv');
+  await importer.expectRejected(rejected, BAD_ROWS);
+  await expect(page.getByTestId('rejected-shown')).toHaveText('Showing 4 of 4');
+  await expect(page.getByRole('button', { name: /^Show \d+ more$/ })).toHaveCount(0);
+  await page.screenshot({ path: testInfo.outputPath('rejected-rows.png'), fullPage: true });
 
   const downloading = page.waitForEvent('download');
   await page.getByRole('button', { name: 'Download rejected rows (CSV)' }).click();
@@ -115,6 +130,66 @@ test('bad rows are rejected with their line and reason, in a downloadable report
   const history = page.getByRole('table', { name: /Imports of this campaign/ });
   await expect(history).toContainText('bad-rows.csv');
   await expect(history.getByRole('button', { name: 'Download rejected rows (CSV)' })).toBeVisible();
+  const show = history.getByRole('button', { name: 'Show rejected rows' });
+  await expect(show).toHaveAttribute('aria-expanded', 'false');
+  await expect(importer.rejectedRows('bad-rows.csv')).toHaveCount(0);
+  await show.focus();
+  await page.keyboard.press('Enter');
+  const hide = history.getByRole('button', { name: 'Hide rejected rows' });
+  await expect(hide).toHaveAttribute('aria-expanded', 'true');
+  await importer.expectRejected(importer.rejectedRows('bad-rows.csv', history), BAD_ROWS);
+  await hide.click();
+  await expect(importer.rejectedRows('bad-rows.csv')).toHaveCount(0);
+});
+
+test('many rejected rows are shown 20 at a time, with the total', async ({ page }, testInfo) => {
+  const home = new HomePage(page);
+  const importer = new ImportPage(page);
+  const campaign = new CampaignPage(page);
+  const path = testInfo.outputPath('many-bad.csv');
+  // 45 bad emails on lines 2-46 after one good row that makes the column an email column.
+  await writeLargeCsv(path, 'email,name', 46, (i) =>
+    i === 45 ? 'ok@example.com,OK' : `bad-${i},N${i}`
+  );
+  await home.open();
+  await home.createCampaign('Many bad rows');
+  await importer.chooseFile(path);
+  await importer.typeOf('email').selectOption('email');
+  await page.getByLabel('Identity column').selectOption('email');
+  await importer.startImport();
+  await importer.expectFinished();
+  await expect(importer.count('Rejected')).toHaveText('45');
+
+  const rejected = importer.rejectedRows('many-bad.csv');
+  const body = rejected.locator('tbody tr');
+  const shown = page.getByTestId('rejected-shown');
+  await expect(body).toHaveCount(20);
+  await expect(shown).toHaveText('Showing 20 of 45');
+  await expect(body.first().getByRole('cell')).toHaveText([
+    '2',
+    'email',
+    "invalid email 'bad-0' in column email"
+  ]);
+  // Keyboard: the button is reachable and works with Enter.
+  const more = page.getByRole('button', { name: 'Show 20 more' });
+  await more.focus();
+  await page.keyboard.press('Enter');
+  await expect(body).toHaveCount(40);
+  await expect(shown).toHaveText('Showing 40 of 45');
+  await expect(body.nth(39).getByRole('cell').first()).toHaveText('41');
+  await page.getByRole('button', { name: 'Show 5 more' }).click();
+  await expect(body).toHaveCount(45);
+  await expect(shown).toHaveText('Showing 45 of 45');
+  await expect(body.last().getByRole('cell')).toHaveText([
+    '46',
+    'email',
+    "invalid email 'bad-44' in column email"
+  ]);
+  await expect(page.getByRole('button', { name: /^Show \d+ more$/ })).toHaveCount(0);
+  // With the button gone, the keyboard stays in the list.
+  await expect(page.getByRole('region', { name: 'Rejected rows of many-bad.csv' })).toBeFocused();
+  await expect(page.getByRole('button', { name: 'Download rejected rows (CSV)' })).toBeVisible();
+  await campaign.expectCounts(1);
 });
 
 const BAD_FILES: [file: string, message: RegExp][] = [

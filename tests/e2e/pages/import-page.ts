@@ -45,6 +45,23 @@ export class ImportPage {
     });
   }
 
+  /** The table of an import's rejected rows (on the result screen or in the History). */
+  rejectedRows(fileName: string, within: Page | Locator = this.page): Locator {
+    return within.getByRole('table', { name: `Rejected rows of ${fileName}`, exact: false });
+  }
+
+  /** Expects the rejected-rows table to list exactly these rows (line, column, reason). */
+  async expectRejected(
+    table: Locator,
+    rows: [line: number, column: string, reason: string | RegExp][]
+  ): Promise<void> {
+    const body = table.locator('tbody tr');
+    await expect(body).toHaveCount(rows.length);
+    for (const [i, [line, column, reason]] of rows.entries()) {
+      await expect(body.nth(i).getByRole('cell')).toHaveText([String(line), column, reason]);
+    }
+  }
+
   /** A count of the finished import's summary (Added, Updated, Skipped, Rejected). */
   count(label: 'Added' | 'Updated' | 'Skipped' | 'Rejected' | 'Events added'): Locator {
     return this.page.getByRole('group', { name: label, exact: true }).getByRole('definition');
