@@ -101,14 +101,20 @@ export class PackedStrings {
   /** Index of the first entry of each piece. */
   private readonly starts: number[] = [];
 
-  constructor(pieces: readonly ChunkRow[] | undefined) {
+  /**
+   * `pieces` in chunk order. With `sparse`, only some chunks may be there (each placed by its
+   * chunk number, all but the last holding STRINGS_PER_CHUNK entries); entries of a missing
+   * chunk read as ''. toArray() is for complete dictionaries only.
+   */
+  constructor(pieces: readonly ChunkRow[] | undefined, sparse = false) {
     let total = 0;
     for (const piece of pieces ?? []) {
       if (piece.text === undefined || !piece.offsets || piece.offsets.length < 2) continue;
+      const start = sparse ? piece.chunk * STRINGS_PER_CHUNK : total;
       this.texts.push(piece.text);
       this.offsets.push(piece.offsets);
-      this.starts.push(total);
-      total += piece.offsets.length - 1;
+      this.starts.push(start);
+      total = start + piece.offsets.length - 1;
     }
     this.length = total;
   }
@@ -122,6 +128,8 @@ export class PackedStrings {
     while (p + 1 < this.starts.length && this.starts[p + 1] <= i) p++;
     const offsets = this.offsets[p];
     const k = i - this.starts[p];
+    // A chunk missing from a sparse set.
+    if (k < 0 || k + 1 >= offsets.length) return '';
     return this.texts[p].slice(offsets[k], offsets[k + 1]);
   }
 
@@ -133,7 +141,8 @@ export class PackedStrings {
     for (let p = 0; p < this.texts.length; p++) {
       const text = this.texts[p];
       const offsets = this.offsets[p];
-      for (let i = 0; i + 1 < offsets.length; i++) out[k++] = text.slice(offsets[i], offsets[i + 1]);
+      for (let i = 0; i + 1 < offsets.length; i++)
+        out[k++] = text.slice(offsets[i], offsets[i + 1]);
     }
     return out;
   }

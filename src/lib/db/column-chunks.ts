@@ -11,6 +11,7 @@ import {
   CHUNK_ROWS,
   narrowCodes,
   PackedStrings,
+  STRINGS_PER_CHUNK,
   type ChunkPiece,
   type ChunkRow
 } from './chunk-store';
@@ -131,10 +132,7 @@ export async function readContactTable(
   campaignId: string,
   generation: number
 ): Promise<ContactTable> {
-  const T = () => Math.round(performance.timeOrigin + performance.now()) % 100000; // [cold]
-  console.log('[cold] read start', T());
   const metaRows = await columnRange(db, campaignId, generation, 'meta');
-  console.log('[cold] meta', T());
   const meta = metaRows[0]?.meta as ContactMeta | undefined;
   if (!meta) throw new Error('The stored contacts are incomplete (no meta row).');
   const columns: Record<string, Column> = {};
@@ -145,12 +143,82 @@ export async function readContactTable(
           ? [`codes:${field.name}`, `dict:${field.name}`]
           : [`values:${field.name}`];
       const parts = await Promise.all(names.map((n) => columnRange(db, campaignId, generation, n)));
-      const t1 = T();
       const byColumn = new Map(names.map((n, i) => [n, parts[i]]));
       columns[field.name] = decodeColumn(meta, field.name, byColumn);
-      console.log('[cold] col', field.name, t1, T());
     })
   );
-  console.log('[cold] read end', T());
   return { rowCount: meta.rowCount, identity: meta.identity, fields: meta.fields, columns };
+}
+
+/**
+ * The first `rows` contacts (at most one chunk) of a generation, read with a few key lookups
+ * instead of the whole campaign: what the contacts browser shows first while the rest loads.
+ * `rowCount` is the whole table's; `table` holds rows [0, rows) only.
+ */
+export interface FirstRows {
+  rowCount: number;
+  /** The rows the columns cover. */
+  rows: number;
+  table: ContactTable;
+}
+
+export async function readFirstRows(
+  db: SliceDb,
+  campaignId: string,
+  generation: number,
+  rows: number
+): Promise<FirstRows> {
+  const meta = (await db.columnChunks.get([campaignId, generation, 'meta', 0]))?.meta as
+    ContactMeta | undefined;
+  if (!meta) throw new Error('The stored contacts are incomplete (no meta row).');
+  const n = Math.max(0, Math.min(rows, CHUNK_ROWS, meta.rowCount));
+  const arrayColumn = (field: FieldSpec) =>
+    `${meta.columns[field.name].kind === 'string' ? 'codes' : 'values'}:${field.name}`;
+  const heads = await db.columnChunks.bulkGet(
+    meta.fields.map((f) => [campaignId, generation, arrayColumn(f), 0])
+  );
+  // A generation deleted meanwhile (another tab's import) must not show as empty values.
+  if (n > 0 && heads.some((row) => !row?.array)) {
+    throw new Error('The stored contacts are incomplete (a first chunk is missing).');
+  }
+  // The dictionary chunks the first rows' codes point into (usually chunk 0 only).
+  const dictKeys: [string, number, string, number][] = [];
+  const dictOwner: number[] = [];
+  meta.fields.forEach((field, i) => {
+    const head = heads[i]?.array;
+    if (meta.columns[field.name].kind !== 'string' || !head) return;
+    const chunks = new Set<number>();
+    for (let r = 0; r < n && r < head.length; r++) {
+      if (head[r] !== 0) chunks.add(Math.floor(head[r] / STRINGS_PER_CHUNK));
+    }
+    for (const chunk of [...chunks].sort((a, b) => a - b)) {
+      dictKeys.push([campaignId, generation, `dict:${field.name}`, chunk]);
+      dictOwner.push(i);
+    }
+  });
+  const dictRows = dictKeys.length > 0 ? await db.columnChunks.bulkGet(dictKeys) : [];
+  const columns: Record<string, Column> = {};
+  meta.fields.forEach((field, i) => {
+    const head = heads[i]?.array;
+    const kind = meta.columns[field.name].kind;
+    if (kind === 'string') {
+      const codes = new Uint32Array(n);
+      if (head) codes.set(head.subarray(0, n));
+      const pieces = dictRows.filter((row, k): row is ChunkRow => !!row && dictOwner[k] === i);
+      columns[field.name] = lazyStringColumn(codes, new PackedStrings(pieces, true));
+    } else if (kind === 'number') {
+      const values = new Float64Array(n).fill(NaN);
+      if (head) values.set(head.subarray(0, n));
+      columns[field.name] = { kind: 'number', values };
+    } else {
+      const values = new Uint8Array(n);
+      if (head) values.set(head.subarray(0, n));
+      columns[field.name] = { kind: 'boolean', values };
+    }
+  });
+  return {
+    rowCount: meta.rowCount,
+    rows: n,
+    table: { rowCount: n, identity: meta.identity, fields: meta.fields, columns }
+  };
 }

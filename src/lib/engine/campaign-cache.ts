@@ -9,9 +9,11 @@ import { emptyEventTable, type ContactTable, type EventTable } from '$lib/core/c
 import type { Bitset } from '$lib/core/columns/bitset';
 import { EvalCache } from '$lib/core/segment';
 import { getCampaignRow, type CampaignRow } from '$lib/db/campaigns';
-import { readContactTable } from '$lib/db/column-chunks';
+import { readContactTable, readFirstRows, type FirstRows } from '$lib/db/column-chunks';
 import { readEventTable } from '$lib/db/event-chunks';
 import type { SliceDb } from '$lib/db/slice-db';
+import type { ContactPage, ContactQuery } from './api';
+import { rowsOf } from './contact-query';
 
 export interface LoadedCampaign {
   campaign: CampaignRow;
@@ -41,6 +43,9 @@ export function eventsOf(loaded: LoadedCampaign): Promise<EventTable> {
  * enough for the page to receive and draw the first contacts before decoding them takes the CPU.
  */
 export const EVENTS_PREFETCH_DELAY_MS = 300;
+
+/** Rows read ahead of the rest when a campaign is opened: the contacts browser's first pages. */
+export const FIRST_ROWS = 2_000;
 
 /** Things computed from the tables, dropped with them. */
 export interface Derived {
@@ -78,6 +83,8 @@ export class CampaignCache {
   private current: LoadedCampaign | null = null;
   private loading: { campaignId: string; key: string; promise: Promise<LoadedCampaign> } | null =
     null;
+  /** The first rows of the campaign being opened, until the whole of it is held. */
+  private head: { campaignId: string; key: string; promise: Promise<FirstRows> } | null = null;
 
   constructor(private readonly db: SliceDb) {}
 
@@ -108,6 +115,7 @@ export class CampaignCache {
           this.loading = null;
           this.current = loaded;
         }
+        if (this.head?.campaignId === campaignId) this.head = null;
         this.prefetchEvents(loaded);
         return loaded;
       },
@@ -120,14 +128,53 @@ export class CampaignCache {
     return promise;
   }
 
+  /**
+   * A page of contacts in file order, answered from the campaign's first rows while the campaign
+   * is not held yet: opening a campaign then shows its contacts after a few key lookups rather
+   * than after every column is read (which starts right behind them). Null when the normal path
+   * is to answer: a search, sort or segment, rows past FIRST_ROWS, or the campaign already held.
+   */
+  async firstPage(campaignId: string, query: ContactQuery): Promise<ContactPage | null> {
+    if (query.search?.trim() || query.sort || query.segmentId) return null;
+    const offset = Math.max(0, Math.floor(query.offset || 0));
+    const limit = Math.max(0, Math.min(10_000, Math.floor(query.limit || 0)));
+    if (offset + limit > FIRST_ROWS) return null;
+    const row = await getCampaignRow(this.db, campaignId);
+    if (!row || row.contactGeneration === 0) return null;
+    const cur = this.current;
+    if (cur?.campaign.id === campaignId && cur.contactGeneration === row.contactGeneration) {
+      return null;
+    }
+    const key = `${campaignId}/${row.contactGeneration}`;
+    if (this.head?.key !== key) {
+      const promise = readFirstRows(this.db, campaignId, row.contactGeneration, FIRST_ROWS);
+      this.head = { campaignId, key, promise };
+    }
+    const pending = this.head.promise;
+    let head: FirstRows;
+    try {
+      head = await pending;
+    } catch {
+      // The normal path reads again and reports the failure.
+      if (this.head?.promise === pending) this.head = null;
+      return null;
+    }
+    // The whole campaign loads behind the first rows; its errors reach whoever needs it.
+    this.get(campaignId).catch(() => undefined);
+    const end = Math.min(head.rowCount, offset + limit);
+    if (end > head.rows) return null;
+    const ids: number[] = [];
+    for (let i = offset; i < end; i++) ids.push(i);
+    return { total: head.rowCount, offset, ids, rows: rowsOf(head.table, ids) };
+  }
+
   /** Starts reading the events of a just-served campaign a little later, if still held. */
   private prefetchEvents(loaded: LoadedCampaign): void {
     if (loaded.events) return;
     setTimeout(() => {
       if (this.current !== loaded || loaded.events) return;
       // Whoever needs the events sees a read failure; nobody waiting is not an error.
-      console.log('[cold] events start', Math.round(performance.timeOrigin + performance.now()) % 100000);
-      loaded.loadEvents().then(() => console.log('[cold] events end', Math.round(performance.timeOrigin + performance.now()) % 100000)).catch(() => undefined);
+      loaded.loadEvents().catch(() => undefined);
     }, EVENTS_PREFETCH_DELAY_MS);
   }
 
@@ -185,6 +232,7 @@ export class CampaignCache {
       loaded.derived.memberships = previous.derived.memberships;
     }
     this.loading = null;
+    if (this.head?.campaignId === row.id) this.head = null;
     this.current = loaded;
     return loaded;
   }
@@ -197,5 +245,6 @@ export class CampaignCache {
   drop(campaignId?: string): void {
     if (!campaignId || this.current?.campaign.id === campaignId) this.current = null;
     if (!campaignId || this.loading?.campaignId === campaignId) this.loading = null;
+    if (!campaignId || this.head?.campaignId === campaignId) this.head = null;
   }
 }

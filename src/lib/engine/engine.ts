@@ -271,6 +271,8 @@ export function createEngine(options: EngineOptions): Engine {
     // Contacts
     async queryContacts(campaignId: string, query: ContactQuery): Promise<ContactPage> {
       await ctx.ready;
+      const first = await cache.firstPage(campaignId, query);
+      if (first) return first;
       const loaded = await cache.get(campaignId);
       if (!loaded) return { total: 0, offset: query.offset, ids: [], rows: [] };
       let membership = null;

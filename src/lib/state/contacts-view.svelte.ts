@@ -125,7 +125,6 @@ export class ContactsView {
     const generation = this.#generation;
     this.#inflight.add(page);
     try {
-      console.log('[cold] page query', Math.round(performance.timeOrigin + performance.now()) % 100000);
       const result = await engine().queryContacts(this.campaignId, {
         search: this.search || undefined,
         sort: this.sort ?? undefined,
@@ -133,7 +132,6 @@ export class ContactsView {
         offset: page * PAGE_SIZE,
         limit: PAGE_SIZE
       });
-      console.log('[cold] page got', Math.round(performance.timeOrigin + performance.now()) % 100000);
       if (generation !== this.#generation) return;
       this.total = result.total;
       this.error = null;

@@ -8,9 +8,16 @@ import {
   readGeneration,
   writeGeneration,
   narrowCodes,
+  PackedStrings,
+  STRINGS_PER_CHUNK,
   type ChunkRow
 } from '$lib/db/chunk-store';
-import { encodeContactTable, readContactTable } from '$lib/db/column-chunks';
+import {
+  dictEntry,
+  encodeContactTable,
+  readContactTable,
+  readFirstRows
+} from '$lib/db/column-chunks';
 import { encodeEventTable, readEventTable } from '$lib/db/event-chunks';
 import { openSliceDb } from '$lib/db/slice-db';
 import { recoverAtStart, importLockName } from '$lib/db/recovery';
@@ -62,7 +69,73 @@ describe('packed strings', () => {
   });
 });
 
+describe('packed dictionaries read lazily', () => {
+  const strings = Array.from({ length: STRINGS_PER_CHUNK + 10 }, (_, i) => (i ? `s${i}` : ''));
+
+  it('give single entries across chunks without splitting, and split to the same array', () => {
+    const packed = new PackedStrings(chunkStrings('dict:x', strings) as ChunkRow[]);
+    expect(packed.length).toBe(strings.length);
+    for (const i of [0, 1, STRINGS_PER_CHUNK - 1, STRINGS_PER_CHUNK, strings.length - 1]) {
+      expect(packed.get(i)).toBe(strings[i]);
+    }
+    expect(packed.get(strings.length)).toBe('');
+    expect(packed.get(-1)).toBe('');
+    expect(packed.toArray()).toEqual(strings);
+  });
+
+  it('place sparse chunks by their number', () => {
+    const pieces = chunkStrings('dict:x', strings) as ChunkRow[];
+    const packed = new PackedStrings([pieces[1]], true);
+    expect(packed.get(STRINGS_PER_CHUNK + 3)).toBe(strings[STRINGS_PER_CHUNK + 3]);
+    expect(packed.get(5)).toBe('');
+  });
+});
+
 describe('contact and event chunks', () => {
+  it('read string columns whose dictionary splits only when used', async () => {
+    const db = freshDb();
+    const t = table(70_000);
+    await writeGeneration(db.columnChunks, 'c1', 1, encodeContactTable(t));
+    const back = await readContactTable(db, 'c1', 1);
+    const email = back.columns.email;
+    if (email.kind !== 'string') throw new Error('email is not a string column');
+    // A single entry, then the whole dictionary, then an entry again: always the same values.
+    expect(dictEntry(email, 69_999)).toBe('person69998@example.org');
+    expect(email.dict).toBe(email.dict);
+    expect(email.dict).toHaveLength(70_001);
+    expect(dictEntry(email, 2)).toBe('person1@example.org');
+    // Import code may append to or replace a dictionary.
+    email.dict.push('new@example.org');
+    expect(dictEntry(email, 70_001)).toBe('new@example.org');
+    email.dict = ['', 'only@example.org'];
+    expect(dictEntry(email, 1)).toBe('only@example.org');
+    db.close();
+  });
+
+  it('read the first rows of a generation on their own', async () => {
+    const db = freshDb();
+    const t = table(70_000);
+    await writeGeneration(db.columnChunks, 'c1', 2, encodeContactTable(t));
+    const first = await readFirstRows(db, 'c1', 2, 100);
+    expect(first.rowCount).toBe(70_000);
+    expect(first.rows).toBe(100);
+    expect(first.table.rowCount).toBe(100);
+    const email = first.table.columns.email;
+    if (email.kind !== 'string') throw new Error('email is not a string column');
+    expect(dictEntry(email, email.codes[99])).toBe('person99@example.org');
+    const score = first.table.columns.score as { values: Float64Array };
+    expect(Array.from(score.values)).toEqual(
+      Array.from((t.columns.score as { values: Float64Array }).values.subarray(0, 100))
+    );
+    const optin = first.table.columns.optin as { values: Uint8Array };
+    expect(Array.from(optin.values)).toEqual([...Array(100).keys()].map((r) => r % 3));
+    // Fewer rows than asked for: all of them.
+    await writeGeneration(db.columnChunks, 'c2', 1, encodeContactTable(table(3)));
+    expect((await readFirstRows(db, 'c2', 1, 100)).rows).toBe(3);
+    await expect(readFirstRows(db, 'c3', 1, 100)).rejects.toThrow(/incomplete/);
+    db.close();
+  });
+
   it('write a generation and read back every value (several chunks)', async () => {
     const db = freshDb();
     const t = table(70_000);

@@ -15,8 +15,7 @@ import {
   growTypedArray,
   nextCapacity,
   type AnyColumnBuilder,
-  type BooleanColumnBuilder,
-  type NumberColumnBuilder,
+  BooleanColumnBuilder,
   StringColumnBuilder
 } from './column-builders';
 import { isValidEmail, normaliseEmail } from './email';
@@ -26,6 +25,7 @@ import { parseBoolean } from './parse-boolean';
 import { parseDate, parseDateTime } from './parse-date';
 import { parseNumber } from './parse-number';
 import type { Delimiter, MergePolicy, RejectedRow } from './types';
+import { trimCell } from './trim-cell';
 import { joinCells } from './write-csv';
 
 export interface RejectedRowDetail extends RejectedRow {
@@ -194,167 +194,246 @@ export function createContactImporter(opts: ContactImporterOptions): ContactImpo
   let started = false;
 
   const n = fileFields.length;
-  const nums = new Float64Array(n);
-  const texts: string[] = new Array(n).fill('');
-  const reads = fileFields.map((f) => f.read);
-  const columns = fileFields.map((f) => f.column);
   const allBuilders = [...builders.values()];
   const stringBuilders = allBuilders.filter((b) => b instanceof StringColumnBuilder);
-  const idIsText = reads[idK] === Read.Text || reads[idK] === Read.Email;
+  const idIsText = idField.read === Read.Text || idField.read === Read.Email;
+
+  // A batch is read column by column (one tight loop per column, specialised to its type),
+  // then its rows are matched by identity in file order, then written column by column.
+  // Scratch arrays, reused from batch to batch; indexed by the record's place in the batch.
+  let room = 0;
+  /** Normalised identity of each record. */
+  let keys: string[] = [];
+  /** Why the record is rejected (the first failing check, in the order of the fields). */
+  let reasons: (string | undefined)[] = [];
+  let reasonColumns: (string | undefined)[] = [];
+  /** Row of the table each accepted record writes (-1: none); `fresh` = it adds that row. */
+  let target = new Int32Array(0);
+  let fresh = new Uint8Array(0);
+  /** Values read per field: numbers, dates and booleans as numbers, emails normalised. */
+  const numbers: (Float64Array | null)[] = fileFields.map(() => null);
+  const emails: (string[] | null)[] = fileFields.map(() => null);
+
+  const makeRoom = (m: number) => {
+    if (m <= room) return;
+    room = Math.max(m, room * 2);
+    keys = new Array<string>(room).fill('');
+    reasons = new Array<string | undefined>(room).fill(undefined);
+    reasonColumns = new Array<string | undefined>(room).fill(undefined);
+    target = new Int32Array(room);
+    fresh = new Uint8Array(room);
+    for (let k = 0; k < n; k++) {
+      const read = fileFields[k].read;
+      if (read === Read.Email) emails[k] = new Array<string>(room).fill('');
+      else if (read !== Read.Text) numbers[k] = new Float64Array(room);
+    }
+  };
+
+  const fail = (i: number, column: string | undefined, reason: string) => {
+    reasons[i] = reason;
+    reasonColumns[i] = column;
+  };
+
+  /** Checks the shape and identity of records [from, to); the rest are read only if these pass. */
+  const readIdentities = (rows: string[][], from: number, to: number) => {
+    for (let i = from; i < to; i++) {
+      const row = rows[i];
+      reasons[i] = undefined;
+      if (row.length !== width) {
+        fail(i, undefined, `expected ${width} fields, found ${row.length}`);
+        continue;
+      }
+      const rawId = row[idColumn];
+      const key = normaliseIdentity(rawId, idType);
+      keys[i] = key;
+      if (key === '') fail(i, idName, `empty identity in column ${idName}`);
+      else if (idType === 'email' && !isValidEmail(key))
+        fail(i, idName, `invalid email '${rawId.trim()}' in column ${idName}`);
+    }
+    if (!idIsText) readField(idK, rows, from, to);
+  };
+
+  /** Reads field `k` of the records [from, to) not rejected yet; rejects the unreadable ones. */
+  const readField = (k: number, rows: string[][], from: number, to: number) => {
+    const f = fileFields[k];
+    const col = f.column;
+    const header = f.header;
+    switch (f.read) {
+      case Read.Text:
+        // Text is read when written: it cannot be wrong.
+        return;
+      case Read.Email: {
+        const out = emails[k]!;
+        for (let i = from; i < to; i++) {
+          if (reasons[i] !== undefined) continue;
+          const raw = rows[i][col];
+          const v = normaliseEmail(raw);
+          if (v !== '' && !isValidEmail(v)) {
+            fail(i, header, `invalid email '${raw.trim()}' in column ${header}`);
+          }
+          out[i] = v;
+        }
+        return;
+      }
+      case Read.Number: {
+        const out = numbers[k]!;
+        const decimal = f.decimal;
+        for (let i = from; i < to; i++) {
+          if (reasons[i] !== undefined) continue;
+          const s = trimCell(rows[i][col]);
+          const v = s === '' ? NaN : parseNumber(s, decimal);
+          if (v !== v && s !== '') {
+            const mark = decimal === ',' ? 'decimal comma' : 'decimal point';
+            fail(i, header, `'${s}' is not a number (${mark}) in column ${header}`);
+          }
+          out[i] = v;
+        }
+        return;
+      }
+      case Read.Date:
+      case Read.DateTime: {
+        const out = numbers[k]!;
+        const order = f.order;
+        const date = f.read === Read.Date;
+        for (let i = from; i < to; i++) {
+          if (reasons[i] !== undefined) continue;
+          const s = trimCell(rows[i][col]);
+          const v = s === '' ? NaN : date ? parseDate(s, order) : parseDateTime(s, order);
+          if (v !== v && s !== '') {
+            const what = date ? 'a date' : 'a date and time';
+            fail(
+              i,
+              header,
+              `'${s}' is not ${what} (${ORDER_LABEL[order]}${date ? '' : ' hh:mm'}) in column ${header}`
+            );
+          }
+          out[i] = v;
+        }
+        return;
+      }
+      case Read.Boolean: {
+        const out = numbers[k]!;
+        for (let i = from; i < to; i++) {
+          if (reasons[i] !== undefined) continue;
+          const raw = rows[i][col];
+          const v = parseBoolean(raw);
+          if (v === -1) fail(i, header, `'${raw.trim()}' is not a yes/no value in column ${header}`);
+          out[i] = v;
+        }
+        return;
+      }
+    }
+  };
+
+  /** Writes the identity cell of record `i` into `row` (`fresh`: a row just added). */
+  const writeIdentity = (i: number, row: number, isNew: boolean) => {
+    const b = idField.builder;
+    if (b instanceof StringColumnBuilder) {
+      if (!isNew && !(policy === 'keep_first' && !b.isEmpty(row))) b.set(row, keys[i]);
+      return;
+    }
+    const v = numbers[idK]![i];
+    if (isNew) b.values[row] = v;
+    else if (v === v && !(policy === 'keep_first' && !b.isEmpty(row))) b.values[row] = v;
+  };
+
+  /**
+   * Matches records [from, to) by identity, in file order: rejects the rejected and the
+   * duplicates, and says which row each of the others writes.
+   */
+  const matchRows = (rows: string[][], lines: number[], from: number, to: number) => {
+    for (let i = from; i < to; i++) {
+      target[i] = -1;
+      const line = lines[i];
+      const reason = reasons[i];
+      if (reason !== undefined) {
+        reject(rows[i], line, reasonColumns[i], reason);
+        continue;
+      }
+      const key = keys[i];
+      const found = identityIndex.find(key);
+      if (found !== -1) {
+        const first = fileLine[found];
+        if (first > 0) {
+          reject(rows[i], line, idName, `duplicate identity '${key}', first seen on line ${first}`);
+          continue;
+        }
+        fileLine[found] = line;
+        if (policy === 'skip') {
+          skipped++;
+          continue;
+        }
+        // Written now, as before any later lookup: the identity's dictionary may change.
+        writeIdentity(i, found, false);
+        target[i] = found;
+        fresh[i] = 0;
+        updated++;
+        continue;
+      }
+      const r = rowCount++;
+      if (r >= fileLine.length) {
+        fileLine = growTypedArray(fileLine, nextCapacity(fileLine.length, r + 1));
+      }
+      if (rowCount > capacity) {
+        capacity = nextCapacity(capacity, rowCount);
+        for (const b of allBuilders) b.ensure(capacity);
+      }
+      identityIndex.add(key, r);
+      if (!idWrittenByIndex) writeIdentity(i, r, true);
+      fileLine[r] = line;
+      target[i] = r;
+      fresh[i] = 1;
+      added++;
+    }
+  };
+
+  /**
+   * Writes field `k` of the matched records [from, to): every cell of a new row; for an
+   * existing row only non-blank cells, and under keep_first only into empty cells.
+   */
+  const writeField = (k: number, rows: string[][], from: number, to: number) => {
+    const f = fileFields[k];
+    const b = f.builder;
+    const keepFirst = policy === 'keep_first';
+    if (b instanceof StringColumnBuilder) {
+      const codes = b.codes;
+      const col = f.column;
+      const given = f.read === Read.Email ? emails[k]! : null;
+      for (let i = from; i < to; i++) {
+        const row = target[i];
+        if (row < 0) continue;
+        const v = given ? given[i] : trimCell(rows[i][col]);
+        if (fresh[i] === 0 && (v === '' || (keepFirst && codes[row] !== 0))) continue;
+        codes[row] = v === '' ? 0 : b.codeOf(v);
+      }
+      return;
+    }
+    const read = numbers[k]!;
+    if (b instanceof BooleanColumnBuilder) {
+      const values = b.values;
+      for (let i = from; i < to; i++) {
+        const row = target[i];
+        if (row < 0) continue;
+        const v = read[i];
+        if (fresh[i] === 0 && (v === 0 || (keepFirst && values[row] !== 0))) continue;
+        values[row] = v;
+      }
+      return;
+    }
+    const values = b.values;
+    for (let i = from; i < to; i++) {
+      const row = target[i];
+      if (row < 0) continue;
+      const v = read[i];
+      if (fresh[i] === 0 && (v !== v || (keepFirst && values[row] === values[row]))) continue;
+      values[row] = v;
+    }
+  };
 
   const reject = (row: string[], line: number, column: string | undefined, reason: string) => {
     const r: RejectedRowDetail = { line, reason, raw: joinCells(row, delimiter) };
     if (column !== undefined) r.column = column;
     rejected.push(r);
-  };
-
-  /** Reads cell `raw` of file field `k` into nums/texts; the rejection reason, or null. */
-  const readCell = (k: number, raw: string): { column: string; reason: string } | null => {
-    const f = fileFields[k];
-    switch (reads[k]) {
-      case Read.Text:
-        texts[k] = raw.trim();
-        break;
-      case Read.Email: {
-        const v = normaliseEmail(raw);
-        if (v !== '' && !isValidEmail(v)) {
-          return {
-            column: f.header,
-            reason: `invalid email '${raw.trim()}' in column ${f.header}`
-          };
-        }
-        texts[k] = v;
-        break;
-      }
-      case Read.Number: {
-        const s = raw.trim();
-        const v = s === '' ? NaN : parseNumber(s, f.decimal);
-        if (s !== '' && Number.isNaN(v)) {
-          const mark = f.decimal === ',' ? 'decimal comma' : 'decimal point';
-          return {
-            column: f.header,
-            reason: `'${s}' is not a number (${mark}) in column ${f.header}`
-          };
-        }
-        nums[k] = v;
-        break;
-      }
-      case Read.Date:
-      case Read.DateTime: {
-        const s = raw.trim();
-        const date = reads[k] === Read.Date;
-        const v = s === '' ? NaN : date ? parseDate(s, f.order) : parseDateTime(s, f.order);
-        if (s !== '' && Number.isNaN(v)) {
-          const what = date ? 'a date' : 'a date and time';
-          return {
-            column: f.header,
-            reason: `'${s}' is not ${what} (${ORDER_LABEL[f.order]}${date ? '' : ' hh:mm'}) in column ${f.header}`
-          };
-        }
-        nums[k] = v;
-        break;
-      }
-      case Read.Boolean: {
-        const v = parseBoolean(raw);
-        if (v === -1) {
-          return {
-            column: f.header,
-            reason: `'${raw.trim()}' is not a yes/no value in column ${f.header}`
-          };
-        }
-        nums[k] = v;
-        break;
-      }
-    }
-    return null;
-  };
-
-  /** Reads the cells of `row` but the identity's; the first rejection reason, or null. */
-  const readRow = (row: string[]): { column: string; reason: string } | null => {
-    for (let k = 0; k < n; k++) {
-      if (k === idK) continue;
-      const bad = readCell(k, row[columns[k]]);
-      if (bad) return bad;
-    }
-    return null;
-  };
-
-  const isBlankCell = (k: number): boolean => {
-    const read = reads[k];
-    if (read === Read.Text || read === Read.Email) return texts[k] === '';
-    if (read === Read.Boolean) return nums[k] === 0;
-    return Number.isNaN(nums[k]);
-  };
-
-  const write = (k: number, row: number) => {
-    const b = fileFields[k].builder;
-    const read = reads[k];
-    if (read === Read.Text || read === Read.Email) (b as StringColumnBuilder).set(row, texts[k]);
-    else if (read === Read.Boolean) (b as BooleanColumnBuilder).values[row] = nums[k];
-    else (b as NumberColumnBuilder).values[row] = nums[k];
-  };
-
-  const addRow = (row: string[], line: number) => {
-    if (row.length !== width) {
-      reject(row, line, undefined, `expected ${width} fields, found ${row.length}`);
-      return;
-    }
-    const rawId = row[idColumn];
-    const key = normaliseIdentity(rawId, idType);
-    if (key === '') {
-      reject(row, line, idName, `empty identity in column ${idName}`);
-      return;
-    }
-    if (idType === 'email' && !isValidEmail(key)) {
-      reject(row, line, idName, `invalid email '${rawId.trim()}' in column ${idName}`);
-      return;
-    }
-    if (idIsText) {
-      texts[idK] = key;
-    } else {
-      const badId = readCell(idK, rawId);
-      if (badId) {
-        reject(row, line, badId.column, badId.reason);
-        return;
-      }
-    }
-    const bad = readRow(row);
-    if (bad) {
-      reject(row, line, bad.column, bad.reason);
-      return;
-    }
-    const found = identityIndex.find(key);
-    if (found !== -1) {
-      const first = fileLine[found];
-      if (first > 0) {
-        reject(row, line, idName, `duplicate identity '${key}', first seen on line ${first}`);
-        return;
-      }
-      fileLine[found] = line;
-      if (policy === 'skip') {
-        skipped++;
-        return;
-      }
-      for (let k = 0; k < n; k++) {
-        if (isBlankCell(k)) continue;
-        if (policy === 'keep_first' && !fileFields[k].builder.isEmpty(found)) continue;
-        write(k, found);
-      }
-      updated++;
-      return;
-    }
-    const r = rowCount++;
-    if (r >= fileLine.length) {
-      fileLine = growTypedArray(fileLine, nextCapacity(fileLine.length, r + 1));
-    }
-    if (rowCount > capacity) {
-      capacity = nextCapacity(capacity, rowCount);
-      for (const b of allBuilders) b.ensure(capacity);
-    }
-    identityIndex.add(key, r);
-    for (let k = 0; k < n; k++) if (k !== idK || !idWrittenByIndex) write(k, r);
-    fileLine[r] = line;
-    added++;
   };
 
   return {
@@ -365,7 +444,14 @@ export function createContactImporter(opts: ContactImporterOptions): ContactImpo
         const first = rows[0];
         if (first.length === width && first.every((c, j) => c === headers[j])) i = 1;
       }
-      for (; i < rows.length; i++) addRow(rows[i], lines[i]);
+      const m = rows.length;
+      if (i < m) {
+        makeRoom(m);
+        readIdentities(rows, i, m);
+        for (let k = 0; k < n; k++) if (k !== idK) readField(k, rows, i, m);
+        matchRows(rows, lines, i, m);
+        for (let k = 0; k < n; k++) if (k !== idK) writeField(k, rows, i, m);
+      }
       for (const b of stringBuilders) b.compact();
     },
     finish() {

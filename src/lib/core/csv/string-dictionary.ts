@@ -30,6 +30,9 @@ export class StringDictionary {
   private mask = 0;
   /** Other spellings that find a code (e.g. the normalised form of a stored identity). */
   private aliases: Map<string, number> | undefined;
+  // The last value looked up and its hash: appending it right after costs no second hash.
+  private lastValue = '';
+  private lastHash = hashOf('');
 
   /** A dictionary over `values` (a copy; '' is put first if it is not). */
   constructor(values: string[] = ['']) {
@@ -122,7 +125,10 @@ export class StringDictionary {
 
   /** The code of `value` (or of a value it is an alias of), or -1; nothing is added. */
   lookup(value: string): number {
-    const code = this.find(value, hashOf(value));
+    const h = hashOf(value);
+    this.lastValue = value;
+    this.lastHash = h;
+    const code = this.find(value, h);
     if (code !== -1 || this.aliases === undefined) return code;
     return this.aliases.get(value) ?? -1;
   }
@@ -136,7 +142,7 @@ export class StringDictionary {
 
   /** Adds `value`, known to be absent (its lookup just missed), and returns its code. */
   append(value: string): number {
-    return this.add(value, hashOf(value));
+    return this.add(value, value === this.lastValue ? this.lastHash : hashOf(value));
   }
 
   /** Makes `alias` find `code` too, unless `alias` is a value of its own. */
