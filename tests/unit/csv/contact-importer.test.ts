@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ContactTable, FieldSpec, StringColumn } from '$lib/core/columns/types';
 import { createContactImporter, type ContactImportResult } from '$lib/core/csv';
@@ -255,5 +256,91 @@ describe('createContactImporter: merge', () => {
     const r = await importText('id,name\n2,Bobby\n3,Cy\n', { identity: 'id', existing });
     expect([r.added, r.updated]).toEqual([1, 1]);
     expect(str(r.table, 'name', 1)).toBe('Bobby');
+  });
+});
+
+describe('createContactImporter: batches', () => {
+  const fields: FieldSpec[] = [
+    { name: 'email', type: 'email' },
+    { name: 'name', type: 'text' },
+    { name: 'score', type: 'number', decimal: '.' },
+    { name: 'day', type: 'date', dateOrder: 'dmy' },
+    { name: 'optin', type: 'boolean' }
+  ];
+  const headers = fields.map((f) => f.name);
+  const cell = {
+    email: fc.constantFrom('a@x.fr', 'B@X.FR', ' c@x.fr ', 'd@x.fr', 'bad', ''),
+    name: fc.constantFrom('Ann', ' Bob ', '', 'Cy'),
+    score: fc.constantFrom('1', '2.5', '', 'x'),
+    day: fc.constantFrom('01/02/2000', '', '31/02/2000'),
+    optin: fc.constantFrom('yes', 'no', '', 'maybe')
+  };
+  const record: fc.Arbitrary<string[]> = fc.oneof(
+    { weight: 9, arbitrary: fc.tuple(cell.email, cell.name, cell.score, cell.day, cell.optin) },
+    { weight: 1, arbitrary: fc.constant<string[]>(['short']) }
+  );
+
+  function run(
+    records: string[][],
+    cuts: number[],
+    policy: 'update' | 'skip' | 'keep_first',
+    existing?: ContactTable
+  ): ContactImportResult {
+    const importer = createContactImporter({
+      fields,
+      headers,
+      identity: 'email',
+      policy,
+      existing
+    });
+    const lines = records.map((_, i) => i + 2);
+    let from = 0;
+    for (const cut of [
+      ...cuts.filter((c) => c < records.length).sort((a, b) => a - b),
+      records.length
+    ]) {
+      importer.addRows(records.slice(from, cut), lines.slice(from, cut));
+      from = cut;
+    }
+    return importer.finish();
+  }
+
+  it('gives the same table and rejections however the records are batched', () => {
+    fc.assert(
+      fc.property(
+        fc.array(record, { maxLength: 14 }),
+        fc.array(record, { maxLength: 14 }),
+        fc.array(fc.integer({ min: 0, max: 14 }), { maxLength: 4 }),
+        fc.constantFrom('update' as const, 'skip' as const, 'keep_first' as const),
+        (firstFile, secondFile, cuts, policy) => {
+          const existing = run(firstFile, [], 'update').table;
+          // One record per batch is the reference: rows are taken in file order.
+          const single = secondFile.map((_, i) => i);
+          const expected = run(secondFile, single, policy, existing);
+          const actual = run(secondFile, cuts, policy, existing);
+          expect(actual).toEqual(expected);
+          expect(actual.added + actual.updated + actual.skipped + actual.rejected.length).toBe(
+            secondFile.length
+          );
+          expect(actual.rejected.map((r) => r.line)).toEqual(
+            [...actual.rejected.map((r) => r.line)].sort((a, b) => a - b)
+          );
+        }
+      ),
+      { numRuns: 300 }
+    );
+  });
+
+  it('rejects the first failing field of a record, in field order', async () => {
+    const { rejected } = await importText(
+      'email,name,score,day,optin\nbad,x,y,z,w\na@x.fr,x,y,z,w\nb@x.fr,x,1,z,w\nc@x.fr,x,1,,w\n',
+      { fields }
+    );
+    expect(rejected.map((r) => [r.line, r.column])).toEqual([
+      [2, 'email'],
+      [3, 'score'],
+      [4, 'day'],
+      [5, 'optin']
+    ]);
   });
 });

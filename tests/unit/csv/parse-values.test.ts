@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   isValidEmail,
@@ -170,5 +171,57 @@ describe('emails and identities', () => {
     expect(normaliseIdentity(' AB-12 ', 'text')).toBe('AB-12');
     expect(normaliseIdentity(' 0012 ', 'number')).toBe('12');
     expect(normaliseIdentity('12.0', 'number')).toBe('12');
+  });
+});
+
+describe('fixed-width dates', () => {
+  // A leading space always takes the general scanner: both readings must agree.
+  const digit = fc.constantFrom(...'0123456789'.split(''));
+  const two = fc.oneof(
+    fc.tuple(digit, digit).map(([a, b]) => a + b),
+    fc.constantFrom('00', '12', '13', '29', '31', '1x')
+  );
+  const sep = fc.constantFrom('/', '.', '-', ':', 'T');
+  const text = fc
+    .tuple(
+      two,
+      sep,
+      two,
+      sep,
+      two,
+      two,
+      fc.constantFrom('', 'T', ' ', 'x'),
+      two,
+      sep,
+      two,
+      sep,
+      two,
+      fc.constantFrom('', 'Z', 'z', '+')
+    )
+    .chain(([a, s1, b, s2, c, d, t, h, s3, m, s4, sec, z]) =>
+      fc.constantFrom(
+        `${a}${s1}${b}${s2}${c}${d}`,
+        `${c}${d}${s1}${a}${s2}${b}`,
+        `${c}${d}${s1}${a}${s2}${b}${t}${h}${s3}${m}${s4}${sec}${z}`,
+        `${a}${s1}${b}${s2}${c}${d}${t}${h}${s3}${m}${s4}${sec}${z}`
+      )
+    );
+
+  it('reads them as the general scanner does', () => {
+    fc.assert(
+      fc.property(
+        text,
+        fc.constantFrom('dmy' as const, 'mdy' as const, 'ymd' as const),
+        (s, order) => {
+          expect(parseDate(s, order)).toBe(parseDate(' ' + s, order));
+          expect(parseDateTime(s, order)).toBe(parseDateTime(' ' + s, order));
+        }
+      ),
+      { numRuns: 3000 }
+    );
+    expect(parseDateTime('2026-07-20T13:26:56Z', 'dmy')).toBe(Date.UTC(2026, 6, 20, 13, 26, 56));
+    expect(parseDateTime('20/07/2026T24:00:00', 'dmy')).toBeNaN();
+    expect(parseDate('29/02/2023', 'dmy')).toBeNaN();
+    expect(parseDate('02/29/2024', 'mdy')).toBe(Date.UTC(2024, 1, 29));
   });
 });

@@ -60,6 +60,19 @@ export class StringColumnBuilder implements ColumnBuilder {
     return this.dictionary.lookup(value);
   }
 
+  /** See StringDictionary.prepare: hashes of values [from, to), table slots read ahead. */
+  prepare(values: string[], from: number, to: number, hashes: Uint32Array): void {
+    this.dictionary.prepare(values, from, to, hashes);
+  }
+
+  lookupHashed(value: string, hash: number): number {
+    return this.dictionary.lookupHashed(value, hash);
+  }
+
+  codeOfHashed(value: string, hash: number): number {
+    return this.dictionary.codeOfHashed(value, hash);
+  }
+
   /** Adds `value`, known to be absent (its lookup just missed), and returns its code. */
   append(value: string): number {
     return this.dictionary.append(value);

@@ -193,6 +193,65 @@ function scannedTime(): number {
   return ((h * 60 + minute) * 60 + second) * 1000 + millis - zoneMinutes * 60_000;
 }
 
+/** The two digits at `i` as a number, or -1. */
+function twoDigits(s: string, i: number): number {
+  const a = s.charCodeAt(i) - 48;
+  const b = s.charCodeAt(i + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
+}
+
+// Returned by fixedDay when the text is not in a fixed-width form (day numbers are far smaller).
+const NOT_FIXED = Infinity;
+
+/**
+ * The day number of the first 10 characters of `s` when they are `yyyy-mm-dd` or `dd/mm/yyyy`
+ * (any of / . - as separator, day and month as `order` says): what exports write in nearly
+ * every cell, read without the general scanner. NaN for an impossible date, NOT_FIXED when the
+ * text has another form (then the scanner decides, with the same result for these forms).
+ */
+function fixedDay(s: string, order: DateOrder): number {
+  const sep = s.charCodeAt(2);
+  let y: number;
+  let mo: number;
+  let d: number;
+  if (sep === 47 || sep === 46 || sep === 45) {
+    if (s.charCodeAt(5) !== sep) return NOT_FIXED;
+    const a = twoDigits(s, 0);
+    const b = twoDigits(s, 3);
+    const hi = twoDigits(s, 6);
+    const lo = twoDigits(s, 8);
+    if (a < 0 || b < 0 || hi < 0 || lo < 0) return NOT_FIXED;
+    if (order === 'ymd') return NaN;
+    y = hi * 100 + lo;
+    mo = order === 'dmy' ? b : a;
+    d = order === 'dmy' ? a : b;
+  } else {
+    const sep2 = s.charCodeAt(4);
+    if ((sep2 !== 47 && sep2 !== 46 && sep2 !== 45) || s.charCodeAt(7) !== sep2) return NOT_FIXED;
+    const hi = twoDigits(s, 0);
+    const lo = twoDigits(s, 2);
+    mo = twoDigits(s, 5);
+    d = twoDigits(s, 8);
+    if (hi < 0 || lo < 0 || mo < 0 || d < 0) return NOT_FIXED;
+    y = hi * 100 + lo;
+  }
+  if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo)) return NaN;
+  return daysFromCivil(y, mo, d);
+}
+
+/** Milliseconds of `THH:MM:SS` at 10 (and an optional Z at 19) in `s`, or -1. */
+function fixedTime(s: string): number {
+  const n = s.length;
+  if (n !== 19 && !(n === 20 && s.charCodeAt(19) === 90)) return -1;
+  if (s.charCodeAt(10) !== 84 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58) return -1;
+  const h = twoDigits(s, 11);
+  const m = twoDigits(s, 14);
+  const sec = twoDigits(s, 17);
+  if (h < 0 || m < 0 || sec < 0) return -1;
+  if (h > 23 || m > 59 || sec > 59) return -2;
+  return ((h * 60 + m) * 60 + sec) * 1000;
+}
+
 function trimmed(raw: string): string {
   const n = raw.length;
   return n > 0 && raw.charCodeAt(0) > 32 && raw.charCodeAt(n - 1) > 32 ? raw : raw.trim();
@@ -203,6 +262,10 @@ function trimmed(raw: string): string {
  * A midnight time (`31/12/1985 00:00`, as spreadsheets often add) is accepted.
  */
 export function parseDate(raw: string, order: DateOrder = 'dmy'): number {
+  if (raw.length === 10) {
+    const fixed = fixedDay(raw, order);
+    if (fixed !== NOT_FIXED) return fixed * DAY_MS;
+  }
   if (!scan(trimmed(raw))) return NaN;
   const day = scannedDay(order);
   if (Number.isNaN(day)) return NaN;
@@ -213,6 +276,14 @@ export function parseDate(raw: string, order: DateOrder = 'dmy'): number {
 
 /** The instant (epoch ms) written in `raw`; no zone means UTC; a date alone is its midnight. */
 export function parseDateTime(raw: string, order: DateOrder = 'dmy'): number {
+  const n = raw.length;
+  if (n === 10 || n === 19 || n === 20) {
+    const fixed = fixedDay(raw, order);
+    if (fixed !== NOT_FIXED && n === 10) return fixed * DAY_MS;
+    const time = fixed !== NOT_FIXED ? fixedTime(raw) : -1;
+    if (time === -2) return NaN;
+    if (time >= 0) return fixed * DAY_MS + time;
+  }
   if (!scan(trimmed(raw))) return NaN;
   const day = scannedDay(order);
   if (Number.isNaN(day)) return NaN;
