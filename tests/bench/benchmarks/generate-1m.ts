@@ -18,6 +18,7 @@ import {
   startPageEngine,
   timeEngineCall
 } from '../lib/engine-in-page';
+import { openHome } from '../lib/slice-app';
 import { largestRendererRssMb } from '../lib/renderer-memory';
 import { result, round, summarise } from '../lib/timing';
 import type { Benchmark } from '../lib/types';
@@ -47,6 +48,10 @@ export const benchmark: Benchmark = {
     const workerUrl = engineWorkerUrl(app);
     return withChromium(ctx, async (session, baseUrl) => {
       const campaign = await fillCampaign(ctx, session, baseUrl, { events: true });
+      // A fresh browser, so the renderer holds only this page and its engine worker (not the
+      // app's worker that ran the setup imports): its memory is then the worker's.
+      await session.restart();
+      await openHome(session.page, baseUrl);
       const page = session.page;
       await startPageEngine(page, workerUrl);
       const segment = await callEngine<SegmentRecord>(page, 'saveSegment', {
