@@ -1,23 +1,29 @@
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeDemoFiles } from '../../support/demo';
 import { makeEngine } from './engine-fixture';
 
-// The built app serves static/ under any sub-path; this server does the same on localhost.
+// The built app serves static/ (demo/ included) under any sub-path; this server does the same
+// on localhost, from a folder holding the demo files the build would write.
 const SUB_PATH = '/some/sub/path/';
 let server: Server;
 let base = '';
+let root = '';
 
 beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'slice-demo-'));
+  await writeDemoFiles(join(root, 'demo') + '/');
   server = createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (!url.pathname.startsWith(SUB_PATH)) {
       res.writeHead(404).end();
       return;
     }
-    const file = join(process.cwd(), 'static', url.pathname.slice(SUB_PATH.length));
+    const file = join(root, url.pathname.slice(SUB_PATH.length));
     try {
       await stat(file);
     } catch {
@@ -32,7 +38,10 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}${SUB_PATH}`;
 });
 
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+afterAll(async () => {
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await rm(root, { recursive: true, force: true });
+});
 
 describe('loadDemoCampaign', () => {
   it('fetches the demo CSVs relative to the page and imports them through the normal path', async () => {
