@@ -18,6 +18,28 @@ export interface RejectedReportRow {
 export const INTERRUPTED_MESSAGE =
   'Interrupted: the tab was closed during the import; the campaign is unchanged.';
 
+/** The record of an import that has just started: nothing read yet, no outcome. */
+export function runningImportRow(
+  start: Pick<ImportRow, 'id' | 'campaignId' | 'kind' | 'fileName' | 'startedAt'>
+): ImportRow {
+  // Spelled out in the stored order, which backups keep.
+  return {
+    id: start.id,
+    campaignId: start.campaignId,
+    kind: start.kind,
+    fileName: start.fileName,
+    status: 'running',
+    startedAt: start.startedAt,
+    finishedAt: null,
+    message: null,
+    rowsRead: 0,
+    added: 0,
+    updated: 0,
+    skipped: 0,
+    rejected: 0
+  };
+}
+
 export async function listImportRows(db: SliceDb, campaignId: string): Promise<ImportRow[]> {
   const rows = await db.imports.where('campaignId').equals(campaignId).toArray();
   return rows.sort((a, b) => b.startedAt.localeCompare(a.startedAt));

@@ -28,6 +28,15 @@ interface BackupColumn {
   values?: Section;
 }
 
+/** A segment's stored membership: its bits are a section in the header, an array in content. */
+interface BackupMembership<Bits> {
+  segmentId: string;
+  rowCount: number;
+  count: number;
+  generatedAt: string;
+  bits: Bits;
+}
+
 export interface BackupHeader {
   format: typeof FORMAT;
   version: number;
@@ -57,13 +66,7 @@ export interface BackupHeader {
     propCodes: Section;
   } | null;
   segments: SegmentRecord[];
-  memberships: {
-    segmentId: string;
-    rowCount: number;
-    count: number;
-    generatedAt: string;
-    bits: Section;
-  }[];
+  memberships: BackupMembership<Section>[];
   imports: ImportRecord[];
   reports: { importId: string; csv: string }[];
 }
@@ -73,15 +76,9 @@ export interface BackupContent {
   contacts: ContactTable | null;
   events: EventTable | null;
   segments: SegmentRecord[];
-  memberships: {
-    segmentId: string;
-    rowCount: number;
-    count: number;
-    generatedAt: string;
-    bits: Uint32Array;
-  }[];
+  memberships: BackupMembership<Uint32Array>[];
   imports: ImportRecord[];
-  reports: { importId: string; csv: string }[];
+  reports: BackupHeader['reports'];
 }
 
 const TYPE_OF = (a: AnyArray): ArrayType =>

@@ -21,7 +21,7 @@ import {
 } from '$lib/db/chunk-store';
 import { encodeContactTable } from '$lib/db/column-chunks';
 import { encodeEventTable } from '$lib/db/event-chunks';
-import { listImportRows, getRejectedCsv, type ImportRow } from '$lib/db/imports';
+import { getRejectedCsv, listImportRows, runningImportRow, type ImportRow } from '$lib/db/imports';
 import { isQuotaError, quotaMessage } from '$lib/db/quota';
 import { failAbandoned, importLockName } from '$lib/db/recovery';
 import type {
@@ -57,35 +57,45 @@ interface RowSink {
 
 class ImportFailure extends Error {}
 
+/** What an import's build step gets: its cancel flag and its progress reporter. */
+interface Job {
+  signal: Signal;
+  progress: ImportProgressReporter;
+}
+
 /**
- * Reads the whole file into the sink made from its header. Returns 'cancelled' or throws an
- * ImportFailure naming the file problem.
+ * Reads the whole file into the sink made from its header and returns that sink, or 'cancelled';
+ * throws an ImportFailure naming the file problem.
  */
-async function streamFile(
+async function streamFile<S extends RowSink>(
   file: Blob,
-  encoding: CsvEncoding,
-  delimiter: ContactImportOptions['delimiter'],
-  signal: Signal,
-  progress: ImportProgressReporter,
-  makeSink: (headers: string[]) => RowSink
-): Promise<'done' | 'cancelled'> {
-  const bomLength = await bomLengthOf(file, encoding);
-  let sink: RowSink | null = null;
-  const chunks = readBlobText(file, encoding, bomLength, SLICE_BYTES, (bytes) => {
+  options: { encoding: CsvEncoding; delimiter: ContactImportOptions['delimiter'] },
+  job: Job,
+  makeSink: (headers: string[]) => S
+): Promise<S | 'cancelled'> {
+  const { signal, progress } = job;
+  const bomLength = await bomLengthOf(file, options.encoding);
+  // Set in the parse callback: the cast keeps TypeScript from narrowing it to null for good.
+  let sink = null as S | null;
+  const chunks = readBlobText(file, options.encoding, bomLength, SLICE_BYTES, (bytes) => {
     progress.bytesRead = bytes;
   });
-  const result = await parseCsvChunks(chunks, { delimiter, signal }, (rows, lines) => {
-    let from = 0;
-    if (!sink) {
-      sink = makeSink(rows[0]);
-      from = 1;
+  const result = await parseCsvChunks(
+    chunks,
+    { delimiter: options.delimiter, signal },
+    (rows, lines) => {
+      let from = 0;
+      if (!sink) {
+        sink = makeSink(rows[0]);
+        from = 1;
+      }
+      if (rows.length > from) {
+        sink.addRows(from ? rows.slice(from) : rows, from ? lines.slice(from) : lines);
+        progress.rows += rows.length - from;
+      }
+      progress.report('reading');
     }
-    if (rows.length > from) {
-      sink.addRows(from ? rows.slice(from) : rows, from ? lines.slice(from) : lines);
-      progress.rows += rows.length - from;
-    }
-    progress.report('reading');
-  });
+  );
   if (result.cancelled || signal.cancelled) return 'cancelled';
   if (result.problem) {
     const where = result.problem.line ? ` (line ${result.problem.line})` : '';
@@ -95,7 +105,7 @@ async function streamFile(
     );
   }
   if (!sink) throw new ImportFailure('The file cannot be imported: it is empty (no header row).');
-  return 'done';
+  return sink;
 }
 
 export class ImportService {
@@ -137,27 +147,18 @@ export class ImportService {
     return this.run(campaignId, 'contacts', file, onProgress, async (job) => {
       const loaded = await this.ctx.cache.get(campaignId);
       const existing = loaded?.contacts ?? null;
-      let importer: ReturnType<typeof createContactImporter> | null = null;
-      const state = await streamFile(
-        file,
-        options.encoding,
-        options.delimiter,
-        job.signal,
-        job.progress,
-        (headers) => {
-          importer = createContactImporter({
-            fields: options.fields,
-            headers,
-            identity: options.identity,
-            policy: options.policy,
-            existing: existing ?? undefined,
-            delimiter: options.delimiter
-          });
-          return importer;
-        }
+      const importer = await streamFile(file, options, job, (headers) =>
+        createContactImporter({
+          fields: options.fields,
+          headers,
+          identity: options.identity,
+          policy: options.policy,
+          existing: existing ?? undefined,
+          delimiter: options.delimiter
+        })
       );
-      if (state === 'cancelled' || !importer) return 'cancelled';
-      const out = (importer as ReturnType<typeof createContactImporter>).finish();
+      if (importer === 'cancelled') return 'cancelled';
+      const out = importer.finish();
       const events = fitEvents(
         loaded ? await eventsOf(loaded) : emptyEventTable(out.table.rowCount),
         out.table.rowCount
@@ -200,25 +201,11 @@ export class ImportService {
         );
       }
       const existing = await eventsOf(loaded);
-      let importer: ReturnType<typeof createEventImporter> | null = null;
-      const state = await streamFile(
-        file,
-        options.encoding,
-        options.delimiter,
-        job.signal,
-        job.progress,
-        (headers) => {
-          importer = createEventImporter({
-            mapping: options.mapping,
-            headers,
-            contacts,
-            existing
-          });
-          return importer;
-        }
+      const importer = await streamFile(file, options, job, (headers) =>
+        createEventImporter({ mapping: options.mapping, headers, contacts, existing })
       );
-      if (state === 'cancelled' || !importer) return 'cancelled';
-      const out = (importer as ReturnType<typeof createEventImporter>).finish();
+      if (importer === 'cancelled') return 'cancelled';
+      const out = importer.finish();
       const events: EventTable = out.events;
       return {
         pieces: encodeEventTable(events),
@@ -248,7 +235,7 @@ export class ImportService {
     kind: Kind,
     file: NamedBlob,
     onProgress: ((p: ImportProgress) => void) | undefined,
-    build: (job: { signal: Signal; progress: ImportProgressReporter }) => Promise<
+    build: (job: Job) => Promise<
       | 'cancelled'
       | {
           pieces: ChunkPiece[];
@@ -272,21 +259,13 @@ export class ImportService {
     const t0 = ctx.tick();
     const signal: Signal = { cancelled: false };
     const progress = new ImportProgressReporter(importId, file.size, ctx.tick, onProgress);
-    const record: ImportRow = {
+    const record = runningImportRow({
       id: importId,
       campaignId,
       kind,
       fileName: file.name ?? (kind === 'contacts' ? 'contacts.csv' : 'events.csv'),
-      status: 'running',
-      startedAt: isoAt(ctx),
-      finishedAt: null,
-      message: null,
-      rowsRead: 0,
-      added: 0,
-      updated: 0,
-      skipped: 0,
-      rejected: 0
-    };
+      startedAt: isoAt(ctx)
+    });
     const fail = async (
       message: string,
       cancelled: boolean,

@@ -22,7 +22,7 @@ import { encodeEventTable, readEventTable } from '$lib/db/event-chunks';
 import { openSliceDb } from '$lib/db/slice-db';
 import { recoverAtStart, importLockName } from '$lib/db/recovery';
 import { newCampaignRow } from '$lib/db/campaigns';
-import { INTERRUPTED_MESSAGE } from '$lib/db/imports';
+import { INTERRUPTED_MESSAGE, runningImportRow } from '$lib/db/imports';
 
 let n = 0;
 const freshDb = () => openSliceDb(`chunks-test-${Date.now()}-${n++}`);
@@ -214,18 +214,11 @@ describe('start-up recovery', () => {
       campaignId: 'c1',
       kind: 'contacts' as const,
       fileName: 'a.csv',
-      startedAt: '2026-01-01T00:00:00.000Z',
-      finishedAt: null,
-      message: null,
-      rowsRead: 0,
-      added: 0,
-      updated: 0,
-      skipped: 0,
-      rejected: 0
+      startedAt: '2026-01-01T00:00:00.000Z'
     };
     await db.imports.bulkPut([
-      { ...base, id: 'run', status: 'running' },
-      { ...base, id: 'ok', status: 'done' }
+      runningImportRow({ ...base, id: 'run' }),
+      { ...runningImportRow({ ...base, id: 'ok' }), status: 'done' }
     ]);
     const report = await recoverAtStart(db, '2026-01-02T00:00:00.000Z');
     expect(report.interruptedImports).toEqual(['run']);
@@ -249,21 +242,15 @@ describe('start-up recovery', () => {
       lastGeneration: 2
     });
     await writeGeneration(db.columnChunks, 'c1', 2, encodeContactTable(table(5)));
-    await db.imports.put({
-      id: 'live',
-      campaignId: 'c1',
-      kind: 'contacts',
-      fileName: 'a.csv',
-      status: 'running',
-      startedAt: '2026-01-01T00:00:00.000Z',
-      finishedAt: null,
-      message: null,
-      rowsRead: 0,
-      added: 0,
-      updated: 0,
-      skipped: 0,
-      rejected: 0
-    });
+    await db.imports.put(
+      runningImportRow({
+        id: 'live',
+        campaignId: 'c1',
+        kind: 'contacts',
+        fileName: 'a.csv',
+        startedAt: '2026-01-01T00:00:00.000Z'
+      })
+    );
     const report = await recoverAtStart(
       db,
       '2026-01-02T00:00:00.000Z',

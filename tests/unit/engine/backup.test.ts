@@ -1,15 +1,18 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Column } from '$lib/core/columns/types';
 import { readContactTable } from '$lib/db/column-chunks';
 import { readEventTable } from '$lib/db/event-chunks';
 import { storeMembership } from '$lib/db/segments';
-import type { Engine } from '$lib/engine/engine';
-import { csvFile, importText, makeEngine, PEOPLE, PEOPLE_FIELDS } from './engine-fixture';
+import {
+  csvFile,
+  EVENT_OPTIONS,
+  importText,
+  PEOPLE,
+  PEOPLE_FIELDS,
+  trackEngines
+} from './engine-fixture';
 
-const engines: Engine[] = [];
-afterEach(async () => {
-  while (engines.length) await engines.pop()?.close();
-});
+const { setup } = trackEngines();
 
 function bytesOf(column: Column): number[] {
   const array = column.kind === 'string' ? column.codes : column.values;
@@ -18,8 +21,7 @@ function bytesOf(column: Column): number[] {
 
 describe('backup', () => {
   it('round-trips a campaign losslessly into a new campaign', async () => {
-    const { engine, db } = makeEngine();
-    engines.push(engine);
+    const { engine, db } = setup();
     const c = await engine.createCampaign('Spring');
     const withOddValues = `${PEOPLE}\n"odd,""quoted""@example.org";"Line\nbreak";;-0;;non\n`;
     const imported = await importText(engine, c.id, withOddValues, PEOPLE_FIELDS);
@@ -33,17 +35,7 @@ describe('backup', () => {
           'marc@example.org,page_view,,2026-06-01T10:00:00Z,\n',
         'events.csv'
       ),
-      {
-        mapping: {
-          contact: 'contact',
-          type: 'type',
-          target: 'target',
-          at: 'at',
-          properties: ['amount']
-        },
-        encoding: 'utf-8',
-        delimiter: ','
-      }
+      EVENT_OPTIONS
     );
     expect(events).toMatchObject({ ok: true, added: 2 });
     const fr = await engine.saveSegment({
@@ -152,8 +144,7 @@ describe('backup', () => {
   });
 
   it('refuses a file that is not a backup with a clear error', async () => {
-    const { engine } = makeEngine();
-    engines.push(engine);
+    const { engine } = setup();
     await expect(engine.importBackup(csvFile('email\na@example.org\n'))).rejects.toThrow(
       /not a Slice backup/
     );

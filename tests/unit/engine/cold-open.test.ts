@@ -1,24 +1,20 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import type { Definition } from '$lib/core/segment/definition';
-import type { Engine } from '$lib/engine/engine';
+import { describe, expect, it } from 'vitest';
 import { FIRST_ROWS } from '$lib/engine/campaign-cache';
-import { csvFile, importText, makeEngine, PEOPLE, PEOPLE_FIELDS } from './engine-fixture';
+import {
+  all,
+  csvFile,
+  EVAL_OPTIONS,
+  importText,
+  PEOPLE,
+  PEOPLE_FIELDS,
+  trackEngines
+} from './engine-fixture';
 
-const engines: Engine[] = [];
-afterEach(async () => {
-  while (engines.length) await engines.pop()?.close();
-});
-
-const OPTIONS = { now: '2026-06-15T10:00:00.000Z', timeZone: 'Europe/Brussels' };
-
-function all(...children: Definition['root']['children']): Definition {
-  return { version: 1, root: { kind: 'group', match: 'all', children } };
-}
+const { setup, forget } = trackEngines();
 
 /** A campaign with the PEOPLE contacts and two events, then a restarted engine on its data. */
 async function storedCampaign() {
-  const first = makeEngine();
-  engines.push(first.engine);
+  const first = setup();
   const c = await first.engine.createCampaign('A');
   expect((await importText(first.engine, c.id, PEOPLE, PEOPLE_FIELDS)).ok).toBe(true);
   const events = await first.engine.importEvents(
@@ -37,16 +33,15 @@ async function storedCampaign() {
   expect(events).toMatchObject({ ok: true, added: 2 });
   const warm = await first.engine.queryContacts(c.id, { offset: 0, limit: 10 });
   await first.engine.close();
-  engines.length = 0;
+  forget();
   // Counts the event chunk rows the restarted engine reads.
   const reads = { events: 0 };
-  const again = makeEngine(first.name, {}, (db) => {
+  const again = setup(first.name, (db) => {
     db.eventChunks.hook('reading', (row) => {
       reads.events++;
       return row;
     });
   });
-  engines.push(again.engine);
   return { engine: again.engine, id: c.id, warm, reads };
 }
 
@@ -82,10 +77,10 @@ describe('opening a stored campaign', () => {
     const { engine, id, reads } = await storedCampaign();
     await engine.queryContacts(id, { offset: 0, limit: 10 });
     const french = all({ kind: 'attribute', field: 'email', rule: 'ends_with', value: '.fr' });
-    expect(await engine.count(id, french, OPTIONS)).toMatchObject({ ok: true, count: 2 });
+    expect(await engine.count(id, french, EVAL_OPTIONS)).toMatchObject({ ok: true, count: 2 });
     expect(reads.events).toBe(0);
     const buyers = all({ kind: 'event', event: 'purchase' });
-    expect(await engine.count(id, buyers, OPTIONS)).toMatchObject({ ok: true, count: 1 });
+    expect(await engine.count(id, buyers, EVAL_OPTIONS)).toMatchObject({ ok: true, count: 1 });
     expect(reads.events).toBeGreaterThan(0);
   });
 

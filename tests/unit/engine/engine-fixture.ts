@@ -1,12 +1,21 @@
 /**
- * Test support for the engine: a fresh fake-indexeddb database per engine, a fixed clock, and
- * CSV text as named Blobs (what a File is to the engine).
+ * Test support for the engine: a fresh fake-indexeddb database per engine, a fixed clock,
+ * engines closed after each test, writes a test can watch or refuse, and CSV text as named
+ * Blobs (what a File is to the engine).
  */
 import 'fake-indexeddb/auto';
+import type { DBCoreMutateRequest, DBCoreMutateResponse } from 'dexie';
+import { afterEach } from 'vitest';
 import { createEngine, type Engine } from '$lib/engine/engine';
 import { openSliceDb, type SliceDb } from '$lib/db/slice-db';
 import type { FieldSpec, FieldType } from '$lib/core/columns/types';
-import type { ContactImportOptions, FieldProposal, FilePreview } from '$lib/engine/api';
+import type { Definition } from '$lib/core/segment/definition';
+import type {
+  ContactImportOptions,
+  EventImportOptions,
+  FieldProposal,
+  FilePreview
+} from '$lib/engine/api';
 
 let n = 0;
 
@@ -31,6 +40,57 @@ export function makeEngine(
   // A clock that moves a millisecond per read keeps timestamps ordered and distinct.
   const engine = createEngine({ db, now: () => t++, ...extra });
   return { engine, db, name };
+}
+
+/**
+ * Engines a test file opens, each closed after its test: call once at the top of the file.
+ * `forget()` drops the ones a test closed itself (before reopening their database, as a new tab).
+ */
+export function trackEngines(): {
+  setup: (name?: string, prepare?: (db: SliceDb) => void) => ReturnType<typeof makeEngine>;
+  forget: () => void;
+} {
+  const open: Engine[] = [];
+  afterEach(async () => {
+    while (open.length) await open.pop()?.close();
+  });
+  return {
+    setup(name, prepare) {
+      const made = makeEngine(name, {}, prepare);
+      open.push(made.engine);
+      return made;
+    },
+    forget() {
+      open.length = 0;
+    }
+  };
+}
+
+/**
+ * A `prepare` for makeEngine that hands every write to one table to `mutate`, which may watch
+ * or refuse it and otherwise passes it on with `write`.
+ */
+export function interceptWrites(
+  middleware: string,
+  tableName: string,
+  mutate: (
+    req: DBCoreMutateRequest,
+    write: (req: DBCoreMutateRequest) => Promise<DBCoreMutateResponse>
+  ) => Promise<DBCoreMutateResponse>
+): (db: SliceDb) => void {
+  return (db) =>
+    db.use({
+      stack: 'dbcore',
+      name: middleware,
+      create: (down) => ({
+        ...down,
+        table: (name) => {
+          const table = down.table(name);
+          if (name !== tableName) return table;
+          return { ...table, mutate: (req) => mutate(req, (r) => table.mutate(r)) };
+        }
+      })
+    });
 }
 
 export function csvFile(text: string, name = 'contacts.csv'): Blob & { name: string } {
@@ -100,3 +160,24 @@ export const PEOPLE = [
   'ana@example.com;Ana;Namur;;24/12/2000;oui',
   'zoe@example.fr;Zoé;liege;27;;'
 ].join('\n');
+
+/** Options for the events CSVs of these tests (contact, type, target, at, amount). */
+export const EVENT_OPTIONS: EventImportOptions = {
+  mapping: {
+    contact: 'contact',
+    type: 'type',
+    target: 'target',
+    at: 'at',
+    properties: ['amount']
+  },
+  encoding: 'utf-8',
+  delimiter: ','
+};
+
+/** The moment and zone the segment tests evaluate at. */
+export const EVAL_OPTIONS = { now: '2026-06-15T10:00:00.000Z', timeZone: 'Europe/Brussels' };
+
+/** A definition matching the contacts that meet all of `children`. */
+export function all(...children: Definition['root']['children']): Definition {
+  return { version: 1, root: { kind: 'group', match: 'all', children } };
+}

@@ -5,24 +5,19 @@
  * Node has no Web Locks: these tests give the engines a shared lock manager (web-locks.ts).
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { INTERRUPTED_MESSAGE, type ImportRow } from '$lib/db/imports';
+import { INTERRUPTED_MESSAGE, runningImportRow, type ImportRow } from '$lib/db/imports';
 import { failAbandoned, importLockName } from '$lib/db/recovery';
-import type { SliceDb } from '$lib/db/slice-db';
 import type { Engine } from '$lib/engine/engine';
 import type { ImportOutcome, ImportProgress } from '$lib/engine/api';
-import { fields, importText, makeEngine } from './engine-fixture';
+import { fields, importText, interceptWrites, trackEngines } from './engine-fixture';
 import { installWebLocks, type TestLockManager } from './web-locks';
 
-const engines: Engine[] = [];
-afterEach(async () => {
-  while (engines.length) await engines.pop()?.close();
+// Registered before the engines' own hook so that it runs after it (after-hooks run in reverse):
+// engines close while the lock manager is still installed.
+afterEach(() => {
   vi.unstubAllGlobals();
 });
-function setup(name?: string, prepare?: (db: SliceDb) => void) {
-  const made = makeEngine(name, {}, prepare);
-  engines.push(made.engine);
-  return made;
-}
+const { setup } = trackEngines();
 
 const SPECS = { email: 'email', score: 'number' } as const;
 
@@ -65,50 +60,27 @@ function startImport(engine: Engine, campaignId: string, file: Blob & { name: st
 }
 
 function runningRow(id: string, campaignId: string): ImportRow {
-  return {
+  return runningImportRow({
     id,
     campaignId,
     kind: 'contacts',
     fileName: `${id}.csv`,
-    status: 'running',
-    startedAt: '2026-06-15T09:00:00.000Z',
-    finishedAt: null,
-    message: null,
-    rowsRead: 0,
-    added: 0,
-    updated: 0,
-    skipped: 0,
-    rejected: 0
-  };
+    startedAt: '2026-06-15T09:00:00.000Z'
+  });
 }
 
 /** Records, for every `running` import record written, whether its lock was held then. */
 function watchRunningWrites(locks: TestLockManager, seen: [string, boolean][]) {
-  return (db: SliceDb) =>
-    db.use({
-      stack: 'dbcore',
-      name: 'watch-running-imports',
-      create: (down) => ({
-        ...down,
-        table: (tableName) => {
-          const table = down.table(tableName);
-          if (tableName !== 'imports') return table;
-          return {
-            ...table,
-            mutate: (req) => {
-              if (req.type === 'put' || req.type === 'add') {
-                for (const row of req.values as ImportRow[]) {
-                  if (row.status === 'running') {
-                    seen.push([row.id, locks.isHeld(importLockName(row.id))]);
-                  }
-                }
-              }
-              return table.mutate(req);
-            }
-          };
+  return interceptWrites('watch-running-imports', 'imports', (req, write) => {
+    if (req.type === 'put' || req.type === 'add') {
+      for (const row of req.values as ImportRow[]) {
+        if (row.status === 'running') {
+          seen.push([row.id, locks.isHeld(importLockName(row.id))]);
         }
-      })
-    });
+      }
+    }
+    return write(req);
+  });
 }
 
 describe('import locks', () => {

@@ -1,19 +1,11 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { writeGeneration } from '$lib/db/chunk-store';
 import { encodeContactTable } from '$lib/db/column-chunks';
-import { INTERRUPTED_MESSAGE } from '$lib/db/imports';
+import { INTERRUPTED_MESSAGE, runningImportRow } from '$lib/db/imports';
 import type { Engine } from '$lib/engine/engine';
-import { csvFile, fields, importText, makeEngine } from './engine-fixture';
+import { csvFile, fields, importText, interceptWrites, trackEngines } from './engine-fixture';
 
-const engines: Engine[] = [];
-afterEach(async () => {
-  while (engines.length) await engines.pop()?.close();
-});
-function setup(name?: string, prepare?: Parameters<typeof makeEngine>[2]) {
-  const made = makeEngine(name, {}, prepare);
-  engines.push(made.engine);
-  return made;
-}
+const { setup, forget } = trackEngines();
 
 const BASE = ['email,score', 'a@example.org,1', 'b@example.org,2'].join('\n');
 const SPECS = { email: 'email', score: 'number' } as const;
@@ -72,29 +64,16 @@ describe('an import that does not finish leaves the campaign unchanged', () => {
     // The browser refusing a chunk write, as IndexedDB reports it (Dexie wraps it).
     let refuse = false;
     let refused = 0;
-    const { engine, db } = setup(undefined, (db) =>
-      db.use({
-        stack: 'dbcore',
-        name: 'refuse-chunk-writes',
-        create: (down) => ({
-          ...down,
-          table: (name) => {
-            const table = down.table(name);
-            if (name !== 'columnChunks') return table;
-            return {
-              ...table,
-              mutate: (req) => {
-                if (refuse && req.type === 'put') {
-                  refused++;
-                  return Promise.reject(
-                    new DOMException('The quota has been exceeded.', 'QuotaExceededError')
-                  );
-                }
-                return table.mutate(req);
-              }
-            };
-          }
-        })
+    const { engine, db } = setup(
+      undefined,
+      interceptWrites('refuse-chunk-writes', 'columnChunks', (req, write) => {
+        if (refuse && req.type === 'put') {
+          refused++;
+          return Promise.reject(
+            new DOMException('The quota has been exceeded.', 'QuotaExceededError')
+          );
+        }
+        return write(req);
       })
     );
     const c = await engine.createCampaign('A');
@@ -129,21 +108,15 @@ describe('an import that does not finish leaves the campaign unchanged', () => {
     const row = await first.db.campaigns.get(c.id);
     const orphan = (row?.lastGeneration ?? 0) + 1;
     await first.db.campaigns.update(c.id, { lastGeneration: orphan });
-    await first.db.imports.put({
-      id: 'interrupted',
-      campaignId: c.id,
-      kind: 'contacts',
-      fileName: 'big.csv',
-      status: 'running',
-      startedAt: '2026-06-15T09:00:00.000Z',
-      finishedAt: null,
-      message: null,
-      rowsRead: 0,
-      added: 0,
-      updated: 0,
-      skipped: 0,
-      rejected: 0
-    });
+    await first.db.imports.put(
+      runningImportRow({
+        id: 'interrupted',
+        campaignId: c.id,
+        kind: 'contacts',
+        fileName: 'big.csv',
+        startedAt: '2026-06-15T09:00:00.000Z'
+      })
+    );
     await writeGeneration(
       first.db.columnChunks,
       c.id,
@@ -158,7 +131,7 @@ describe('an import that does not finish leaves the campaign unchanged', () => {
       })
     );
     await first.engine.close();
-    engines.length = 0;
+    forget();
 
     const second = setup(first.name);
     const report = await second.engine.recovery();

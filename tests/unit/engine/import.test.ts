@@ -1,17 +1,15 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ImportProgress } from '$lib/engine/api';
-import type { Engine } from '$lib/engine/engine';
-import { contactOptions, csvFile, importText, makeEngine, PEOPLE } from './engine-fixture';
+import {
+  contactOptions,
+  csvFile,
+  EVENT_OPTIONS,
+  importText,
+  PEOPLE,
+  trackEngines
+} from './engine-fixture';
 
-const engines: Engine[] = [];
-afterEach(async () => {
-  while (engines.length) await engines.pop()?.close();
-});
-function setup() {
-  const made = makeEngine();
-  engines.push(made.engine);
-  return made;
-}
+const { setup } = trackEngines();
 
 describe('campaigns', () => {
   it('creates, lists, renames and deletes campaigns, each with its default segment', async () => {
@@ -167,29 +165,17 @@ describe('importing events again', () => {
     'marc@example.org,purchase,offer-42,2026-06-03T12:30:00Z,19.90',
     'elodie@example.fr,page_view,/home,2026-05-01T08:00:00Z,'
   ];
-  const options = {
-    mapping: {
-      contact: 'contact',
-      type: 'type',
-      target: 'target',
-      at: 'at',
-      properties: ['amount']
-    },
-    encoding: 'utf-8' as const,
-    delimiter: ',' as const
-  };
-
   it('stores each event once: duplicates are counted as skipped', async () => {
     const { engine } = setup();
     const c = await engine.createCampaign('A');
     expect((await importText(engine, c.id, PEOPLE, { email: 'email' })).ok).toBe(true);
     const file = csvFile(EVENTS.join('\n'), 'events.csv');
-    expect(await engine.importEvents(c.id, file, options)).toMatchObject({
+    expect(await engine.importEvents(c.id, file, EVENT_OPTIONS)).toMatchObject({
       ok: true,
       added: 3,
       skipped: 0
     });
-    expect(await engine.importEvents(c.id, file, options)).toMatchObject({
+    expect(await engine.importEvents(c.id, file, EVENT_OPTIONS)).toMatchObject({
       ok: true,
       rowsRead: 3,
       added: 0,
@@ -201,7 +187,7 @@ describe('importing events again', () => {
       [...EVENTS, 'ana@example.com,opened,news,2026-06-04T07:00:00Z,'].join('\n'),
       'more-events.csv'
     );
-    expect(await engine.importEvents(c.id, overlapping, options)).toMatchObject({
+    expect(await engine.importEvents(c.id, overlapping, EVENT_OPTIONS)).toMatchObject({
       ok: true,
       added: 1,
       skipped: 3

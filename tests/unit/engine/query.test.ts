@@ -1,15 +1,18 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import type { Engine } from '$lib/engine/engine';
-import { csvFile, importText, makeEngine, PEOPLE, PEOPLE_FIELDS } from './engine-fixture';
+import { describe, expect, it } from 'vitest';
+import {
+  csvFile,
+  EVAL_OPTIONS,
+  EVENT_OPTIONS,
+  importText,
+  PEOPLE,
+  PEOPLE_FIELDS,
+  trackEngines
+} from './engine-fixture';
 
-const engines: Engine[] = [];
-afterEach(async () => {
-  while (engines.length) await engines.pop()?.close();
-});
+const { setup, forget } = trackEngines();
 
 async function people() {
-  const { engine, db } = makeEngine();
-  engines.push(engine);
+  const { engine, db } = setup();
   const c = await engine.createCampaign('A');
   const outcome = await importText(engine, c.id, PEOPLE, PEOPLE_FIELDS);
   expect(outcome.ok).toBe(true);
@@ -82,9 +85,8 @@ describe('queryContacts', () => {
     const { engine, id, db } = await people();
     const before = await engine.queryContacts(id, { sort: 'age', offset: 0, limit: 10 });
     await engine.close();
-    engines.length = 0;
-    const again = makeEngine(db.name);
-    engines.push(again.engine);
+    forget();
+    const again = setup(db.name);
     expect(await again.engine.queryContacts(id, { sort: 'age', offset: 0, limit: 10 })).toEqual(
       before
     );
@@ -102,17 +104,7 @@ describe('getContact', () => {
       'marc@example.org,opened,spring-news,2026-06-02T09:00:00Z,',
       'unknown@example.org,page_view,/x,2026-06-01T10:00:00Z,'
     ].join('\n');
-    const outcome = await engine.importEvents(id, csvFile(events, 'events.csv'), {
-      mapping: {
-        contact: 'contact',
-        type: 'type',
-        target: 'target',
-        at: 'at',
-        properties: ['amount']
-      },
-      encoding: 'utf-8',
-      delimiter: ','
-    });
+    const outcome = await engine.importEvents(id, csvFile(events, 'events.csv'), EVENT_OPTIONS);
     expect(outcome).toMatchObject({ ok: true, kind: 'events', added: 4, rejected: 1 });
     const campaign = await engine.getCampaign(id);
     expect(campaign?.eventCount).toBe(4);
@@ -149,9 +141,8 @@ describe('getContact', () => {
     // After a restart the events are read back from storage (after the contacts).
     const before = await engine.getContact(id, 1);
     await engine.close();
-    engines.length = 0;
-    const again = makeEngine(db.name);
-    engines.push(again.engine);
+    forget();
+    const again = setup(db.name);
     expect(await again.engine.getContact(id, 1)).toEqual(before);
     const bought = await again.engine.count(
       id,
@@ -159,7 +150,7 @@ describe('getContact', () => {
         version: 1,
         root: { kind: 'group', match: 'all', children: [{ kind: 'event', event: 'purchase' }] }
       },
-      { now: '2026-06-15T10:00:00.000Z', timeZone: 'Europe/Brussels' }
+      EVAL_OPTIONS
     );
     expect(bought).toMatchObject({ ok: true, count: 1, total: 5 });
   });

@@ -2,19 +2,10 @@
  * engine.rejectedRows: the rejected rows of an import as data, page by page, read back from the
  * stored report exactly as the importer rejected them (line, column, reason).
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import type { Engine } from '$lib/engine/engine';
-import { importText, makeEngine } from './engine-fixture';
+import { describe, expect, it } from 'vitest';
+import { importText, trackEngines } from './engine-fixture';
 
-const engines: Engine[] = [];
-afterEach(async () => {
-  while (engines.length) await engines.pop()?.close();
-});
-function setup() {
-  const made = makeEngine();
-  engines.push(made.engine);
-  return made;
-}
+const { setup } = trackEngines();
 
 describe('rejectedRows', () => {
   it('returns each rejected row with its line, column and reason', async () => {

@@ -1,23 +1,19 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import type { Definition } from '$lib/core/segment/definition';
-import type { Engine } from '$lib/engine/engine';
-import { importText, makeEngine, PEOPLE, PEOPLE_FIELDS } from './engine-fixture';
+import { describe, expect, it } from 'vitest';
+import {
+  all,
+  EVAL_OPTIONS,
+  importText,
+  PEOPLE,
+  PEOPLE_FIELDS,
+  trackEngines
+} from './engine-fixture';
 
-const engines: Engine[] = [];
-afterEach(async () => {
-  while (engines.length) await engines.pop()?.close();
-});
+const { setup } = trackEngines();
 
-const OPTIONS = { now: '2026-06-15T10:00:00.000Z', timeZone: 'Europe/Brussels' };
-
-function all(...children: Definition['root']['children']): Definition {
-  return { version: 1, root: { kind: 'group', match: 'all', children } };
-}
 const FRENCH = all({ kind: 'attribute', field: 'email', rule: 'ends_with', value: '.fr' });
 
 async function people() {
-  const { engine, db } = makeEngine();
-  engines.push(engine);
+  const { engine, db } = setup();
   const c = await engine.createCampaign('A');
   expect((await importText(engine, c.id, PEOPLE, PEOPLE_FIELDS)).ok).toBe(true);
   return { engine, db, id: c.id };
@@ -36,7 +32,7 @@ describe('segments', () => {
       count: 4
     });
     await expect(engine.deleteSegment(everyone.id)).rejects.toThrow(/cannot be deleted/);
-    expect(await engine.generate(everyone.id, OPTIONS)).toMatchObject({
+    expect(await engine.generate(everyone.id, EVAL_OPTIONS)).toMatchObject({
       ok: true,
       count: 4,
       total: 4
@@ -46,27 +42,31 @@ describe('segments', () => {
 
   it('counts a definition, and reports invalid ones as errors naming the condition', async () => {
     const { engine, id } = await people();
-    expect(await engine.count(id, FRENCH, OPTIONS)).toMatchObject({ ok: true, count: 2, total: 4 });
-    expect(await engine.count(id, all(), OPTIONS)).toMatchObject({ ok: true, count: 4 });
+    expect(await engine.count(id, FRENCH, EVAL_OPTIONS)).toMatchObject({
+      ok: true,
+      count: 2,
+      total: 4
+    });
+    expect(await engine.count(id, all(), EVAL_OPTIONS)).toMatchObject({ ok: true, count: 4 });
     const bad = await engine.count(
       id,
       all({ kind: 'attribute', field: 'shoe_size', rule: 'equals', value: 42 }),
-      OPTIONS
+      EVAL_OPTIONS
     );
     expect(bad.ok).toBe(false);
     expect('errors' in bad && bad.errors[0].path).toBe('root.children[0]');
     expect('errors' in bad && bad.errors[0].message).toMatch(/shoe_size/);
     expect(await engine.validate(id, { nonsense: true })).not.toEqual([]);
     expect(await engine.validate(id, FRENCH)).toEqual([]);
-    const badZone = await engine.count(id, FRENCH, { ...OPTIONS, timeZone: 'Mars/Olympus' });
+    const badZone = await engine.count(id, FRENCH, { ...EVAL_OPTIONS, timeZone: 'Mars/Olympus' });
     expect('errors' in badZone && badZone.errors[0].message).toMatch(/time zone/);
   });
 
   it('a newer count on the same channel cancels the older one', async () => {
     const { engine, id } = await people();
-    const older = engine.count(id, FRENCH, OPTIONS, 'builder');
-    const newer = engine.count(id, all(), OPTIONS, 'builder');
-    const other = engine.count(id, FRENCH, OPTIONS, 'elsewhere');
+    const older = engine.count(id, FRENCH, EVAL_OPTIONS, 'builder');
+    const newer = engine.count(id, all(), EVAL_OPTIONS, 'builder');
+    const other = engine.count(id, FRENCH, EVAL_OPTIONS, 'elsewhere');
     expect(await older).toEqual({ ok: false, cancelled: true });
     expect(await newer).toMatchObject({ ok: true, count: 4 });
     expect(await other).toMatchObject({ ok: true, count: 2 });
@@ -94,7 +94,7 @@ describe('segments', () => {
       isDefault: false
     });
     const progress: string[] = [];
-    const outcome = await engine.generate(saved.id, OPTIONS, (p) =>
+    const outcome = await engine.generate(saved.id, EVAL_OPTIONS, (p) =>
       progress.push(`${p.done}/${p.total} ${p.label}`)
     );
     expect(outcome).toMatchObject({ ok: true, count: 2, total: 4 });
@@ -132,7 +132,7 @@ describe('segments', () => {
       name: 'Not French',
       definition: all({ kind: 'segment', segment: saved.id, member: false })
     });
-    expect(await engine.generate(others.id, OPTIONS)).toMatchObject({ ok: true, count: 2 });
+    expect(await engine.generate(others.id, EVAL_OPTIONS)).toMatchObject({ ok: true, count: 2 });
     expect((await engine.members(others.id, { offset: 0, limit: 10 })).ids).toEqual([1, 2]);
     // Cycles are refused.
     await expect(
@@ -161,7 +161,7 @@ describe('segments', () => {
       definition: FRENCH,
       autoUpdate: true
     });
-    expect(await engine.generate(auto.id, OPTIONS)).toMatchObject({ ok: true, count: 2 });
+    expect(await engine.generate(auto.id, EVAL_OPTIONS)).toMatchObject({ ok: true, count: 2 });
     expect((await importText(engine, id, 'email\nnew@example.fr\n', { email: 'email' })).ok).toBe(
       true
     );
@@ -170,7 +170,7 @@ describe('segments', () => {
 
   it('exports a definition as SQL', async () => {
     const { engine, id } = await people();
-    const sql = await engine.exportSql(id, FRENCH, 'duckdb', OPTIONS);
+    const sql = await engine.exportSql(id, FRENCH, 'duckdb', EVAL_OPTIONS);
     expect(sql.ok).toBe(true);
     expect(sql.ok && sql.sql).toMatch(/SELECT contact_id/);
     expect(sql.ok && sql.sql).toMatch(/"email"/);
@@ -178,7 +178,7 @@ describe('segments', () => {
       id,
       all({ kind: 'attribute', field: 'x', rule: 'is_empty' }),
       'postgres',
-      OPTIONS
+      EVAL_OPTIONS
     );
     expect(bad.ok).toBe(false);
   });

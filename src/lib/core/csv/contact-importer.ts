@@ -101,6 +101,33 @@ export function headerIndex(headers: string[], name: string): number {
   return headers.findIndex((h) => h.trim() === trimmed);
 }
 
+/**
+ * For an importer's addRows, which may be given the file from its first line: how many records
+ * of each batch to skip, 1 when the file's first record is the header itself, else 0.
+ */
+export function headerSkipper(headers: string[]): (rows: string[][]) => number {
+  let started = false;
+  return (rows) => {
+    if (started || rows.length === 0) return 0;
+    started = true;
+    const first = rows[0];
+    return first.length === headers.length && first.every((c, j) => c === headers[j]) ? 1 : 0;
+  };
+}
+
+/** A rejected record: where it starts, why, and the record as it was in the file. */
+export function rejectedRow(
+  row: string[],
+  line: number,
+  column: string | undefined,
+  reason: string,
+  delimiter: Delimiter
+): RejectedRowDetail {
+  const r: RejectedRowDetail = { line, reason, raw: joinCells(row, delimiter) };
+  if (column !== undefined) r.column = column;
+  return r;
+}
+
 interface FileField {
   spec: FieldSpec;
   column: number;
@@ -191,7 +218,7 @@ export function createContactImporter(opts: ContactImporterOptions): ContactImpo
   let updated = 0;
   let skipped = 0;
   const rejected: RejectedRowDetail[] = [];
-  let started = false;
+  const headerRows = headerSkipper(headers);
 
   const n = fileFields.length;
   const allBuilders = [...builders.values()];
@@ -453,19 +480,12 @@ export function createContactImporter(opts: ContactImporterOptions): ContactImpo
   };
 
   const reject = (row: string[], line: number, column: string | undefined, reason: string) => {
-    const r: RejectedRowDetail = { line, reason, raw: joinCells(row, delimiter) };
-    if (column !== undefined) r.column = column;
-    rejected.push(r);
+    rejected.push(rejectedRow(row, line, column, reason, delimiter));
   };
 
   return {
     addRows(rows, lines) {
-      let i = 0;
-      if (!started && rows.length > 0) {
-        started = true;
-        const first = rows[0];
-        if (first.length === width && first.every((c, j) => c === headers[j])) i = 1;
-      }
+      const i = headerRows(rows);
       const m = rows.length;
       if (i < m) {
         makeRoom(m);

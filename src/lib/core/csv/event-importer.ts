@@ -8,12 +8,16 @@
  */
 import type { ContactTable, DateOrder, EventTable } from '$lib/core/columns/types';
 import { growTypedArray, nextCapacity } from './column-builders';
-import { headerIndex, type RejectedRowDetail } from './contact-importer';
+import {
+  headerIndex,
+  headerSkipper,
+  rejectedRow,
+  type RejectedRowDetail
+} from './contact-importer';
 import { dateOrdersOf, parseDateTime } from './parse-date';
 import { normaliseIdentity } from './normalise-identity';
 import { StringDictionary } from './string-dictionary';
 import type { Delimiter, EventMapping } from './types';
-import { joinCells } from './write-csv';
 
 export interface EventImporterOptions {
   mapping: EventMapping;
@@ -131,12 +135,10 @@ export function createEventImporter(opts: EventImporterOptions): EventImporter {
   let evAt = new Float64Array(0);
   let evProp = new Uint32Array(0);
   const rejected: RejectedRowDetail[] = [];
-  let started = false;
+  const headerRows = headerSkipper(headers);
 
   const reject = (row: string[], line: number, column: string | undefined, reason: string) => {
-    const r: RejectedRowDetail = { line, reason, raw: joinCells(row, delimiter) };
-    if (column !== undefined) r.column = column;
-    rejected.push(r);
+    rejected.push(rejectedRow(row, line, column, reason, delimiter));
   };
 
   /** Day-first unless the timestamps of the first batch read only month-first. */
@@ -259,12 +261,7 @@ export function createEventImporter(opts: EventImporterOptions): EventImporter {
 
   return {
     addRows(rows, lines) {
-      let i = 0;
-      if (!started && rows.length > 0) {
-        started = true;
-        const first = rows[0];
-        if (first.length === width && first.every((c, j) => c === headers[j])) i = 1;
-      }
+      let i = headerRows(rows);
       if (order === undefined) inferOrder(i === 0 ? rows : rows.slice(1));
       for (; i < rows.length; i++) addRow(rows[i], lines[i]);
       targets.compact();

@@ -227,6 +227,8 @@ function codeResultsFor(plan: TextPlan, dict: string[], eager: boolean): CodeRes
   return results;
 }
 
+// textRows, rangeRows, byteRows and sampleRows each repeat the word loop on purpose: a shared
+// loop taking a per-row test would cost a call per row in the hottest code of a count.
 function textRows(
   col: StringColumn,
   plan: TextPlan,

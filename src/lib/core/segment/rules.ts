@@ -31,11 +31,8 @@ export const NUMBER_RULES: readonly NumberRule[] = [
   'is_not_empty'
 ];
 
-export const DATE_RULES: readonly DateRule[] = [
-  'on',
-  'before',
-  'after',
-  'between',
+/** Date rules whose meaning depends on `now` (the others only on the time zone). */
+export const RELATIVE_DATE_RULES: readonly DateRule[] = [
   'in_last',
   'not_in_last',
   'more_than_ago',
@@ -44,7 +41,15 @@ export const DATE_RULES: readonly DateRule[] = [
   'age_gt',
   'age_lt',
   'age_between',
-  'anniversary_in',
+  'anniversary_in'
+];
+
+export const DATE_RULES: readonly DateRule[] = [
+  'on',
+  'before',
+  'after',
+  'between',
+  ...RELATIVE_DATE_RULES,
   'is_empty',
   'is_not_empty'
 ];
@@ -84,19 +89,6 @@ export function rulesForType(type: FieldType): readonly Rule[] {
       return TEXT_RULES;
   }
 }
-
-/** Date rules whose meaning depends on `now` (the others only on the time zone). */
-export const RELATIVE_DATE_RULES: readonly DateRule[] = [
-  'in_last',
-  'not_in_last',
-  'more_than_ago',
-  'in_next',
-  'age_equals',
-  'age_gt',
-  'age_lt',
-  'age_between',
-  'anniversary_in'
-];
 
 export const COUNT_OPS = ['at_least', 'at_most', 'exactly'] as const;
 export const PERIOD_UNITS = ['days', 'weeks', 'months'] as const;
