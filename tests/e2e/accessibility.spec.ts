@@ -1,0 +1,205 @@
+/**
+ * Accessibility (SPEC section 6): axe finds no serious or critical violation on any main screen
+ * in its meaningful states, and the main flow works with the keyboard alone.
+ */
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Locator, type Page } from '@playwright/test';
+import { CampaignPage } from './pages/campaign-page';
+import { ContactsPage } from './pages/contacts-page';
+import { fixture, sharedFixture } from './pages/flows';
+import { HomePage } from './pages/home-page';
+import { ImportPage } from './pages/import-page';
+
+/**
+ * Runs axe on the page as it is and expects no serious or critical violation; the message
+ * lists each one with its rule, impact, help text and the elements at fault.
+ */
+async function expectAccessible(page: Page, screen: string): Promise<void> {
+  // Let transitions settle so colours are measured at rest.
+  await page.waitForTimeout(250);
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  const report = bad
+    .map(
+      (v) =>
+        `- ${v.id} (${v.impact}): ${v.help}\n` +
+        v.nodes
+          .slice(0, 5)
+          .map((n) => `    ${n.target.join(' ')}: ${(n.failureSummary ?? '').replace(/\s+/g, ' ')}`)
+          .join('\n') +
+        (v.nodes.length > 5 ? `\n    …and ${v.nodes.length - 5} more` : '')
+    )
+    .join('\n');
+  const ids = bad.map((v) => `${v.id} (${v.impact})`);
+  expect.soft(ids, `axe violations on ${screen}:\n${report}`).toEqual([]);
+}
+
+/** Presses Tab (at most `max` times) until `target` has the focus. */
+async function tabTo(page: Page, target: Locator, max = 40): Promise<void> {
+  for (let i = 0; i < max; i++) {
+    if (await target.evaluate((el) => el === document.activeElement)) return;
+    await page.keyboard.press('Tab');
+  }
+  await expect(target).toBeFocused();
+}
+
+test('the campaigns home, contacts browser and column chooser', async ({ page }) => {
+  const home = new HomePage(page);
+  const contacts = new ContactsPage(page);
+  await home.open();
+  await expect(page.getByRole('heading', { name: 'No campaigns yet' })).toBeVisible();
+  await expectAccessible(page, 'home (empty)');
+
+  await home.loadDemo();
+  await expect(contacts.grid).toBeVisible({ timeout: 45_000 });
+  await expect(contacts.row(0).getByRole('gridcell').nth(1)).not.toBeEmpty();
+  await expectAccessible(page, 'contacts');
+
+  await contacts.openRow(3);
+  await expect(contacts.detail.getByRole('heading', { name: /Events/ })).toBeVisible();
+  await expectAccessible(page, 'contact detail');
+
+  await page.getByRole('button', { name: /^Columns/ }).click();
+  await expect(page.getByRole('group', { name: 'Columns to show' })).toBeVisible();
+  await expectAccessible(page, 'column chooser');
+  await page.keyboard.press('Escape');
+
+  await home.open();
+  await expect(home.list.getByRole('listitem')).toHaveCount(1);
+  await expectAccessible(page, 'home (with campaigns)');
+
+  await page.getByRole('button', { name: /^Delete / }).click();
+  await expect(page.getByRole('dialog', { name: 'Delete campaign?' })).toBeVisible();
+  await expectAccessible(page, 'delete dialog');
+  await page.keyboard.press('Escape');
+
+  await page.getByRole('button', { name: 'New campaign' }).click();
+  await expect(page.getByRole('dialog', { name: 'New campaign' })).toBeVisible();
+  await expectAccessible(page, 'new campaign dialog');
+});
+
+test('the import screens, History and Settings', async ({ page }) => {
+  const home = new HomePage(page);
+  const campaign = new CampaignPage(page);
+  const importer = new ImportPage(page);
+  await home.open();
+  await home.createCampaign('Club members');
+  await expect(page.getByRole('heading', { name: 'Import a file' })).toBeVisible();
+  await expectAccessible(page, 'import (choose a file)');
+
+  await importer.chooseFile(sharedFixture('unterminated-quote.csv'));
+  await expect(importer.fileProblem()).toBeVisible();
+  await expectAccessible(page, 'import (file problem)');
+
+  await importer.chooseFile(sharedFixture('bad-rows.csv'));
+  await expect(importer.mapping).toBeVisible();
+  await importer.typeOf('email').selectOption('email');
+  await expect(page.getByRole('note').first()).toBeVisible();
+  await expectAccessible(page, 'import (mapping)');
+
+  await page.getByLabel('Identity column').selectOption('email');
+  await importer.startImport();
+  await importer.expectFinished();
+  await expect(importer.rejectedRows('bad-rows.csv')).toBeVisible();
+  await expectAccessible(page, 'import (result with rejected rows)');
+
+  await page.getByRole('button', { name: 'Import another file' }).click();
+  await importer.chooseFile(fixture('events.csv'), 'events');
+  await expect(page.getByLabel('Contact column')).toBeVisible();
+  await expectAccessible(page, 'import (events mapping)');
+  await page.getByRole('button', { name: 'Cancel', exact: true }).click();
+
+  await campaign.section('History');
+  const history = page.getByRole('table', { name: /Imports of this campaign/ });
+  await expect(history).toContainText('bad-rows.csv');
+  await history.getByRole('button', { name: 'Show rejected rows' }).click();
+  await expect(importer.rejectedRows('bad-rows.csv', history)).toBeVisible();
+  await expectAccessible(page, 'history (rejected rows open)');
+
+  await campaign.section('Settings & backup');
+  await expect(page.getByRole('heading', { name: 'Storage in this browser' })).toBeVisible();
+  await expect(page.getByText(/used of/)).toBeVisible();
+  await expectAccessible(page, 'settings & backup');
+
+  await campaign.section('Contacts');
+  await expect(new ContactsPage(page).grid).toBeVisible();
+  await expectAccessible(page, 'contacts (after import)');
+});
+
+test('an empty campaign’s contacts screen', async ({ page }) => {
+  const home = new HomePage(page);
+  const campaign = new CampaignPage(page);
+  await home.open();
+  await home.createCampaign('Empty');
+  await campaign.section('Contacts');
+  await expect(page.getByRole('heading', { name: 'No contacts yet — import a CSV' })).toBeVisible();
+  await expectAccessible(page, 'contacts (empty campaign)');
+});
+
+test('create a campaign and browse the demo with the keyboard alone', async ({ page }) => {
+  const home = new HomePage(page);
+  const contacts = new ContactsPage(page);
+  await home.open();
+
+  // New campaign: Tab to the button, Enter opens the dialog with the name field focused.
+  await tabTo(page, page.getByRole('button', { name: 'New campaign' }).first());
+  await page.keyboard.press('Enter');
+  const dialog = page.getByRole('dialog', { name: 'New campaign' });
+  await expect(dialog).toBeVisible();
+  await expect(dialog.getByLabel('Campaign name')).toBeFocused();
+  await page.keyboard.type('Keyboard only');
+  await page.keyboard.press('Enter');
+  await expect(dialog).toBeHidden();
+  await expect(page.getByRole('heading', { name: 'Keyboard only', level: 1 })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Import a file' })).toBeVisible();
+
+  // Back to all campaigns, then load the demo.
+  const allCampaigns = page
+    .getByRole('navigation', { name: 'Main' })
+    .getByRole('link', { name: 'All campaigns' });
+  await tabTo(page, allCampaigns);
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { name: 'Campaigns', level: 1 })).toBeVisible();
+  await expect(home.campaign('Keyboard only')).toBeVisible();
+  await tabTo(page, page.getByRole('button', { name: 'Load demo campaign' }));
+  await page.keyboard.press('Enter');
+  await expect(contacts.grid).toBeVisible({ timeout: 45_000 });
+
+  // The demo's Contacts section, through its section link.
+  const contactsLink = page
+    .getByRole('navigation', { name: 'Campaign sections' })
+    .getByRole('link', { name: 'Contacts' });
+  await tabTo(page, contactsLink);
+  await page.keyboard.press('Enter');
+  await expect(contactsLink).toHaveAttribute('aria-current', 'page');
+  await expect(contacts.row(0).getByRole('gridcell').nth(1)).not.toBeEmpty();
+
+  // Into the table: arrows move the row focus, Enter opens the contact.
+  await tabTo(page, contacts.grid);
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowUp');
+  await expect(contacts.grid).toHaveAttribute('aria-activedescendant', /-row-1$/);
+  await expect(contacts.row(1)).toHaveClass(/\bfocused\b/);
+  const email = (await contacts.row(1).getByRole('gridcell').nth(1).innerText()).trim();
+  await page.keyboard.press('Enter');
+  await expect(contacts.detail).toBeVisible();
+  await expect(contacts.row(1)).toHaveAttribute('aria-selected', 'true');
+  await expect(contacts.detail.getByRole('heading', { level: 2 })).toContainText(email);
+  await expect(contacts.grid).toBeFocused();
+
+  // Escape closes the contact and leaves the focus in the table.
+  await page.keyboard.press('Escape');
+  await expect(contacts.detail).toBeHidden();
+  await expect(contacts.grid).toBeFocused();
+
+  // Open it again, Tab into the panel to its Close button; Escape there gives the focus back.
+  await page.keyboard.press('Enter');
+  await expect(contacts.detail).toBeVisible();
+  const closeButton = contacts.detail.getByRole('button', { name: 'Close contact' });
+  await tabTo(page, closeButton);
+  await expect(closeButton).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(contacts.detail).toBeHidden();
+  await expect(contacts.grid).toBeFocused();
+});
