@@ -8,22 +8,10 @@
  */
 import type { DateOrder } from '$lib/core/columns/types';
 
-const DAY_MS = 86_400_000;
+import { DAY_MS, daysFromCivil, daysInMonth } from '../columns/calendar';
 
-/** Days since 1970-01-01 of a proleptic Gregorian date (no Date.UTC two-digit-year quirk). */
-export function daysFromCivil(y: number, m: number, d: number): number {
-  const yy = m <= 2 ? y - 1 : y;
-  const era = Math.floor(yy / 400);
-  const yoe = yy - era * 400;
-  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146097 + doe - 719468;
-}
-
-function daysInMonth(y: number, m: number): number {
-  if (m === 2) return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0 ? 29 : 28;
-  return m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
-}
+// Days since 1970-01-01 of a proleptic Gregorian date (no Date.UTC two-digit-year quirk).
+export { daysFromCivil };
 
 // What the last scan read (module state: the scanner is synchronous and allocation-free).
 let aVal = 0;
