@@ -173,6 +173,46 @@ export interface SegmentRecord {
   createdAt: string;
   updatedAt: string;
   isDefault: boolean;
+  /**
+   * The campaign data (contact and event generations) the stored membership was computed on;
+   * absent before the first generation and on rows written before this key existed.
+   */
+  dataVersion?: string | null;
+  /** Why the last automatic update of this segment failed; null once one succeeds. */
+  updateError?: string | null;
+  /** Filled by listSegments: the campaign's data changed since the membership was generated. */
+  stale?: boolean;
+}
+
+/** Something that uses a segment and so keeps it from being deleted. */
+export interface SegmentUser {
+  kind: 'segment' | 'emailing';
+  id: string;
+  name: string;
+}
+
+/** The automatic update of a campaign's segments that follows an import, while it runs. */
+export interface AutoUpdateStatus {
+  campaignId: string;
+  running: boolean;
+  done: number;
+  total: number;
+  /** Name of the segment being updated now. */
+  current: string | null;
+  /** Segments whose update failed in this run, with the reason. */
+  failures: { id: string; name: string; message: string }[];
+}
+
+/** Per top-level condition counts of a definition (index = the root group's child). */
+export type PartCountsOutcome =
+  | { ok: true; counts: (number | null)[]; total: number }
+  | { ok: false; errors: ValidationError[] }
+  | { ok: false; cancelled: true };
+
+/** A distinct value of a field (or event target) and how many contacts (events) have it. */
+export interface ValueCount {
+  value: string;
+  count: number;
 }
 
 export interface WorkProgress {
@@ -236,7 +276,14 @@ export interface EngineApi {
   saveSegment(
     segment: Partial<SegmentRecord> & { campaignId: string; name: string }
   ): Promise<SegmentRecord>;
+  /** Refuses (throws, naming them) while another segment or an emailing uses the segment. */
   deleteSegment(id: string): Promise<void>;
+  /** A copy of a segment (definition, description, settings), named "Copy of …", not generated. */
+  duplicateSegment(id: string): Promise<SegmentRecord>;
+  /** What uses a segment (other segments' definitions, emailings): empty = it can be deleted. */
+  segmentUsers(id: string): Promise<SegmentUser[]>;
+  /** The automatic update running (or last run) after an import, or null when none ran. */
+  autoUpdateStatus(campaignId: string): Promise<AutoUpdateStatus | null>;
   validate(campaignId: string, definition: unknown): Promise<ValidationError[]>;
   /** Counts the members of a definition; a newer call with the same channel cancels this one. */
   count(
@@ -245,6 +292,28 @@ export interface EngineApi {
     options: EvalOptions,
     channel?: string
   ): Promise<CountOutcome>;
+  /**
+   * Counts each top-level condition of a definition on its own (null for one that is invalid);
+   * a newer call with the same channel cancels this one.
+   */
+  countParts(
+    campaignId: string,
+    definition: unknown,
+    options: EvalOptions,
+    channel?: string
+  ): Promise<PartCountsOutcome>;
+  /** The most frequent values of a text-like field, for suggestions (at most `limit`). */
+  fieldValues(
+    campaignId: string,
+    field: string,
+    options?: { prefix?: string; limit?: number }
+  ): Promise<ValueCount[]>;
+  /** The most frequent targets of events of the given types (e.g. pages, emailings). */
+  eventTargets(
+    campaignId: string,
+    types: string[],
+    options?: { prefix?: string; limit?: number }
+  ): Promise<ValueCount[]>;
   /** Computes and stores a segment's membership, count and time. */
   generate(
     segmentId: string,

@@ -38,6 +38,7 @@ import { cellValue } from './cell-values';
 import { queryContactTable } from './contact-query';
 import { errorMessage, isoAt, randomId, type EngineContext } from './engine-context';
 import { ImportService } from './import-service';
+import { campaignTimeZone } from '$lib/core/segment/campaign-zone';
 import { SegmentService } from './segment-service';
 
 export interface EngineOptions {
@@ -61,14 +62,6 @@ export interface EngineExtras {
 }
 
 export type Engine = EngineApi & EngineExtras;
-
-function defaultTimeZone(): string {
-  try {
-    return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
-  } catch {
-    return 'UTC';
-  }
-}
 
 /** Where the app's static files live when only the worker's own URL is known. */
 function guessBaseUrl(): string | undefined {
@@ -98,10 +91,10 @@ export function createEngine(options: EngineOptions): Engine {
     ready: Promise.resolve(),
     newId: randomId,
     afterDataChange: (campaignId) =>
-      segments.regenerateAutomatic(campaignId, {
+      segments.regenerateAutomatic(campaignId, async () => ({
         now: new Date(now()).toISOString(),
-        timeZone: defaultTimeZone()
-      })
+        timeZone: campaignTimeZone(await getCampaignRow(db, campaignId))
+      }))
   };
   const recoveryPromise = db
     .open()
@@ -461,6 +454,13 @@ export function createEngine(options: EngineOptions): Engine {
     listSegments: (campaignId) => segments.listSegments(campaignId),
     saveSegment: (segment) => segments.saveSegment(segment),
     deleteSegment: (id) => segments.deleteSegment(id),
+    duplicateSegment: (id) => segments.duplicateSegment(id),
+    segmentUsers: (id) => segments.segmentUsers(id),
+    autoUpdateStatus: (campaignId) => segments.autoUpdateStatus(campaignId),
+    countParts: (campaignId, definition, opts, channel) =>
+      segments.countParts(campaignId, definition, opts, channel),
+    fieldValues: (campaignId, field, opts) => segments.fieldValues(campaignId, field, opts),
+    eventTargets: (campaignId, types, opts) => segments.eventTargets(campaignId, types, opts),
     validate: (campaignId, definition) => segments.validate(campaignId, definition),
     count: (campaignId, definition, opts, channel) =>
       segments.count(campaignId, definition, opts, channel),

@@ -350,7 +350,9 @@ export class ImportService {
         if (previous > 0)
           await deleteGeneration(table, campaignId, previous).catch(() => undefined);
         progress.report('done', true);
-        await ctx.afterDataChange(campaignId).catch(() => undefined);
+        // In the background: the import's result is shown while segments update (their
+        // progress and failures are reported by autoUpdateStatus and on each segment).
+        void ctx.afterDataChange(campaignId).catch(() => undefined);
         return {
           ok: true,
           importId,

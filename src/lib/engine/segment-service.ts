@@ -29,7 +29,19 @@ import {
   storeMembership,
   type SegmentRow
 } from '$lib/db/segments';
-import type { ContactPage, CountOutcome, EvalOptions, SegmentRecord, WorkProgress } from './api';
+import { foldText } from '$lib/core/segment/text';
+import type { CampaignRow } from '$lib/db/campaigns';
+import type {
+  AutoUpdateStatus,
+  ContactPage,
+  CountOutcome,
+  EvalOptions,
+  PartCountsOutcome,
+  SegmentRecord,
+  SegmentUser,
+  ValueCount,
+  WorkProgress
+} from './api';
 import { eventsOf, type LoadedCampaign } from './campaign-cache';
 import { rowsOf } from './contact-query';
 import { errorMessage, isoAt, type EngineContext } from './engine-context';
@@ -41,6 +53,29 @@ export function everyoneDefinition(): Definition {
 }
 
 type Signal = { cancelled: boolean };
+
+/** Which contact and event data a membership was computed on (see SegmentRecord.dataVersion). */
+export function dataVersionOf(campaign: CampaignRow): string {
+  return `${campaign.contactGeneration}:${campaign.eventGeneration}`;
+}
+
+/**
+ * Finds what uses a segment. Segments' definitions are one finder; emailings register theirs,
+ * so that deletion stays refused for every kind of user without this service knowing them.
+ */
+export type SegmentUsageFinder = (segment: SegmentRecord) => Promise<SegmentUser[]>;
+
+/** Most frequent first, then alphabetical; at most `limit`. */
+function topValues(counts: Map<string, number>, limit: number): ValueCount[] {
+  return [...counts]
+    .map(([value, count]) => ({ value, count }))
+    .sort((a, b) => b.count - a.count || a.value.localeCompare(b.value))
+    .slice(0, limit);
+}
+
+function suggestionLimit(limit: number | undefined): number {
+  return Math.max(1, Math.min(200, Math.floor(limit ?? 20)));
+}
 
 /** Whether a definition has event or email conditions (which need the events read). */
 export function usesEvents(node: unknown): boolean {
@@ -71,8 +106,35 @@ function optionErrors(options: EvalOptions): ValidationError[] {
 
 export class SegmentService {
   private readonly channels = new Map<string, Signal>();
+  private readonly usageFinders: SegmentUsageFinder[] = [];
+  private readonly updates = new Map<string, AutoUpdateStatus>();
 
-  constructor(private readonly ctx: EngineContext) {}
+  constructor(private readonly ctx: EngineContext) {
+    this.usageFinders.push((segment) => this.segmentsReferring(segment));
+  }
+
+  /** Adds a kind of user of segments (emailings) to the deletion check. */
+  addUsageFinder(finder: SegmentUsageFinder): void {
+    this.usageFinders.push(finder);
+  }
+
+  private async segmentsReferring(segment: SegmentRecord): Promise<SegmentUser[]> {
+    const rows = await listSegmentRows(this.ctx.db, segment.campaignId);
+    return rows
+      .filter(
+        (s) =>
+          s.id !== segment.id && s.definition && segmentReferences(s.definition).includes(segment.id)
+      )
+      .map((s) => ({ kind: 'segment' as const, id: s.id, name: s.name }));
+  }
+
+  async segmentUsers(id: string): Promise<SegmentUser[]> {
+    await this.ctx.ready;
+    const row = await this.ctx.db.segments.get(id);
+    if (!row) return [];
+    const found = await Promise.all(this.usageFinders.map((find) => find(row)));
+    return found.flat();
+  }
 
   /** Creates the campaign's default segment when it is missing. */
   async ensureDefault(campaignId: string): Promise<void> {
@@ -106,9 +168,19 @@ export class SegmentService {
     if (!campaign) return [];
     await this.ensureDefault(campaignId);
     const rows = await listSegmentRows(this.ctx.db, campaignId);
+    const version = dataVersionOf(campaign);
     // The default segment is everyone, always current: its count is the contact count.
     return rows.map((s) =>
-      s.isDefault ? { ...s, count: campaign.contactCount, generatedAt: campaign.updatedAt } : s
+      s.isDefault
+        ? { ...s, count: campaign.contactCount, generatedAt: campaign.updatedAt, stale: false }
+        : {
+            ...s,
+            stale:
+              s.kind === 'dynamic' &&
+              s.generatedAt !== null &&
+              s.dataVersion != null &&
+              s.dataVersion !== version
+          }
     );
   }
 
@@ -183,7 +255,9 @@ export class SegmentService {
       generatedAt: previous && !definitionChanged ? previous.generatedAt : null,
       createdAt: previous?.createdAt ?? at,
       updatedAt: at,
-      isDefault: previous?.isDefault ?? false
+      isDefault: previous?.isDefault ?? false,
+      dataVersion: previous && !definitionChanged ? (previous.dataVersion ?? null) : null,
+      updateError: previous && !definitionChanged ? (previous.updateError ?? null) : null
     };
     await db.transaction('rw', db.segments, db.memberships, async () => {
       await db.segments.put(row);
@@ -199,8 +273,54 @@ export class SegmentService {
     if (!row) return;
     if (row.isDefault)
       throw new Error(`"${row.name}" is the campaign's default segment; it cannot be deleted.`);
+    const users = await this.segmentUsers(id);
+    if (users.length > 0) {
+      const names = users.map((u) => `the ${u.kind} "${u.name}"`).join(', ');
+      throw new Error(`"${row.name}" cannot be deleted: ${names} uses it.`);
+    }
     await deleteSegmentRow(this.ctx.db, id);
     this.forgetMembership(row.campaignId, id);
+  }
+
+  async duplicateSegment(id: string): Promise<SegmentRecord> {
+    await this.ctx.ready;
+    const row = await this.ctx.db.segments.get(id);
+    if (!row) throw new Error('This segment does not exist (it may have been deleted).');
+    const names = new Set(
+      (await listSegmentRows(this.ctx.db, row.campaignId)).map((s) => s.name.toLowerCase())
+    );
+    let name = `Copy of ${row.name}`;
+    for (let n = 2; names.has(name.toLowerCase()); n++) name = `Copy of ${row.name} (${n})`;
+    const at = isoAt(this.ctx);
+    // A copy of the default segment is an ordinary "everyone" segment the user may change.
+    const copy: SegmentRow = {
+      ...row,
+      id: this.ctx.newId(),
+      name,
+      kind: row.kind,
+      definition: row.definition ? structuredClone(row.definition) : null,
+      count: null,
+      generatedAt: null,
+      dataVersion: null,
+      updateError: null,
+      createdAt: at,
+      updatedAt: at,
+      isDefault: false
+    };
+    const stored = row.kind === 'dynamic' ? undefined : await getMembership(this.ctx.db, id);
+    await this.ctx.db.transaction('rw', this.ctx.db.segments, this.ctx.db.memberships, async () => {
+      await this.ctx.db.segments.put(copy);
+      // Manual members and list snapshots are the segment itself: the copy gets them too.
+      if (stored) {
+        await this.ctx.db.memberships.put({ ...stored, segmentId: copy.id, generatedAt: at });
+        await this.ctx.db.segments.update(copy.id, {
+          count: stored.count,
+          generatedAt: at,
+          dataVersion: row.dataVersion ?? null
+        });
+      }
+    });
+    return (await this.ctx.db.segments.get(copy.id)) ?? copy;
   }
 
   private forgetMembership(campaignId: string, segmentId: string): void {
@@ -370,6 +490,10 @@ export class SegmentService {
     } else {
       await this.ctx.db.segments.update(segmentId, { count, generatedAt });
     }
+    await this.ctx.db.segments.update(segmentId, {
+      dataVersion: `${loaded.contactGeneration}:${loaded.eventGeneration}`,
+      updateError: null
+    });
     loaded.derived.memberships.set(segmentId, bits);
     for (const key of [...loaded.derived.queries.keys()]) {
       if (key.includes(JSON.stringify(segmentId))) loaded.derived.queries.delete(key);
@@ -378,13 +502,157 @@ export class SegmentService {
     return { ok: true, count, total, ms: Math.round((this.ctx.tick() - t0) * 10) / 10 };
   }
 
-  /** Regenerates the campaign's dynamic segments that update automatically. */
-  async regenerateAutomatic(campaignId: string, options: EvalOptions): Promise<void> {
-    const segments = await listSegmentRows(this.ctx.db, campaignId);
-    for (const s of segments) {
-      if (s.isDefault || s.kind !== 'dynamic' || !s.autoUpdate || !s.definition) continue;
-      await this.generate(s.id, options);
+  /**
+   * Regenerates the campaign's dynamic segments that update automatically, segments used by
+   * others first. A failure is written on its segment (updateError) and the others go on;
+   * autoUpdateStatus() reports the progress.
+   */
+  async regenerateAutomatic(
+    campaignId: string,
+    evalOptions: EvalOptions | (() => Promise<EvalOptions>)
+  ): Promise<void> {
+    // Marked running before anything is awaited, so a page asking right after the import's
+    // result never sees the previous run's finished status.
+    const status: AutoUpdateStatus = {
+      campaignId,
+      running: true,
+      done: 0,
+      total: 0,
+      current: null,
+      failures: []
+    };
+    this.updates.set(campaignId, status);
+    try {
+      const options = typeof evalOptions === 'function' ? await evalOptions() : evalOptions;
+      const segments = await listSegmentRows(this.ctx.db, campaignId);
+      const auto = segments.filter(
+        (s) => !s.isDefault && s.kind === 'dynamic' && s.autoUpdate && s.definition
+      );
+      status.total = auto.length;
+      for (const s of dependencyOrder(auto)) {
+        status.current = s.name;
+        let message: string | null = null;
+        try {
+          const outcome = await this.generate(s.id, options);
+          if (!outcome.ok)
+            message =
+              'errors' in outcome
+                ? outcome.errors.map((e) => e.message).join(' ')
+                : 'The update was cancelled.';
+        } catch (err) {
+          message = errorMessage(err);
+        }
+        if (message !== null) {
+          status.failures.push({ id: s.id, name: s.name, message });
+          await this.ctx.db.segments
+            .update(s.id, { updateError: `Automatic update failed: ${message}` })
+            .catch(() => undefined);
+        }
+        status.done++;
+      }
+    } finally {
+      status.running = false;
+      status.current = null;
     }
+  }
+
+  async autoUpdateStatus(campaignId: string): Promise<AutoUpdateStatus | null> {
+    const status = this.updates.get(campaignId);
+    return status ? structuredClone(status) : null;
+  }
+
+  async countParts(
+    campaignId: string,
+    definition: unknown,
+    options: EvalOptions,
+    channel?: string
+  ): Promise<PartCountsOutcome> {
+    await this.ctx.ready;
+    const signal: Signal = { cancelled: false };
+    const key = channel === undefined ? undefined : `parts:${channel}`;
+    if (key !== undefined) {
+      const older = this.channels.get(key);
+      if (older) older.cancelled = true;
+      this.channels.set(key, signal);
+    }
+    try {
+      const optionProblems = optionErrors(options);
+      if (optionProblems.length > 0) return { ok: false, errors: optionProblems };
+      const root = (definition as { root?: { children?: unknown } } | null)?.root;
+      const children = Array.isArray(root?.children) ? root.children : [];
+      const loaded = await this.ctx.cache.get(campaignId);
+      if (!loaded)
+        return { ok: false, errors: [{ path: 'root', message: 'This campaign does not exist.' }] };
+      const counts: (number | null)[] = [];
+      for (const child of children) {
+        if (signal.cancelled) return { ok: false, cancelled: true };
+        const part = { version: 1, root: { kind: 'group', match: 'all', children: [child] } };
+        if ((await this.validate(campaignId, part)).length > 0) {
+          counts.push(null);
+          continue;
+        }
+        const bits = await this.evaluate(loaded, part as Definition, options, signal);
+        counts.push(popcount(bits));
+      }
+      if (signal.cancelled) return { ok: false, cancelled: true };
+      return { ok: true, counts, total: loaded.contacts?.rowCount ?? 0 };
+    } catch (err) {
+      if (err instanceof EvaluationCancelled || signal.cancelled)
+        return { ok: false, cancelled: true };
+      return {
+        ok: false,
+        errors: [{ path: 'root', message: `The count failed: ${errorMessage(err)}` }]
+      };
+    } finally {
+      if (key !== undefined && this.channels.get(key) === signal) this.channels.delete(key);
+    }
+  }
+
+  async fieldValues(
+    campaignId: string,
+    field: string,
+    options: { prefix?: string; limit?: number } = {}
+  ): Promise<ValueCount[]> {
+    await this.ctx.ready;
+    const loaded = await this.ctx.cache.get(campaignId);
+    const column = loaded?.contacts?.columns[field];
+    if (!column || column.kind !== 'string') return [];
+    const perCode = new Uint32Array(column.dict.length);
+    for (let i = 0; i < column.codes.length; i++) perCode[column.codes[i]]++;
+    const prefix = foldText(options.prefix ?? '');
+    const counts = new Map<string, number>();
+    for (let code = 1; code < column.dict.length; code++) {
+      if (perCode[code] === 0) continue;
+      const value = column.dict[code];
+      if (prefix && !foldText(value).includes(prefix)) continue;
+      counts.set(value, (counts.get(value) ?? 0) + perCode[code]);
+    }
+    return topValues(counts, suggestionLimit(options.limit));
+  }
+
+  async eventTargets(
+    campaignId: string,
+    types: string[],
+    options: { prefix?: string; limit?: number } = {}
+  ): Promise<ValueCount[]> {
+    await this.ctx.ready;
+    const loaded = await this.ctx.cache.get(campaignId);
+    if (!loaded?.contacts) return [];
+    const events = await eventsOf(loaded);
+    const wanted = new Set(types);
+    const typeCodes = new Uint8Array(events.types.length);
+    events.types.forEach((t, i) => (typeCodes[i] = wanted.has(t) ? 1 : 0));
+    const perCode = new Uint32Array(events.targets.length);
+    for (let i = 0; i < events.count; i++) if (typeCodes[events.type[i]]) perCode[events.target[i]]++;
+    const prefix = foldText(options.prefix ?? '');
+    const counts = new Map<string, number>();
+    for (let code = 1; code < events.targets.length; code++) {
+      if (perCode[code] === 0) continue;
+      const value = events.targets[code];
+      if (prefix && !foldText(value).includes(prefix)) continue;
+      counts.set(value, perCode[code]);
+    }
+    return topValues(counts, suggestionLimit(options.limit));
   }
 
   async members(segmentId: string, page: { offset: number; limit: number }): Promise<ContactPage> {
@@ -423,4 +691,22 @@ export class SegmentService {
     });
     return { ok: true, sql };
   }
+}
+
+/** Segments ordered so that one comes after every segment of the list it refers to. */
+function dependencyOrder(segments: SegmentRow[]): SegmentRow[] {
+  const byId = new Map(segments.map((s) => [s.id, s]));
+  const out: SegmentRow[] = [];
+  const seen = new Set<string>();
+  const visit = (s: SegmentRow) => {
+    if (seen.has(s.id)) return;
+    seen.add(s.id);
+    for (const ref of s.definition ? segmentReferences(s.definition) : []) {
+      const dep = byId.get(ref);
+      if (dep) visit(dep);
+    }
+    out.push(s);
+  };
+  segments.forEach(visit);
+  return out;
 }

@@ -146,11 +146,11 @@ describe('segments', () => {
     const edited = await engine.saveSegment({ ...saved, definition: all() });
     expect(edited).toMatchObject({ id: saved.id, count: null, generatedAt: null });
     expect(await engine.members(saved.id, { offset: 0, limit: 10 })).toMatchObject({ total: 0 });
+    // Used by "Not French": refused until that one goes first.
+    await expect(engine.deleteSegment(saved.id)).rejects.toThrow(/Not French/);
+    await engine.deleteSegment(others.id);
     await engine.deleteSegment(saved.id);
-    expect((await engine.listSegments(id)).map((s) => s.name)).toEqual([
-      'All participants',
-      'Not French'
-    ]);
+    expect((await engine.listSegments(id)).map((s) => s.name)).toEqual(['All participants']);
   });
 
   it('automatic segments are regenerated after an import', async () => {
@@ -162,10 +162,121 @@ describe('segments', () => {
       autoUpdate: true
     });
     expect(await engine.generate(auto.id, EVAL_OPTIONS)).toMatchObject({ ok: true, count: 2 });
+    const manual = await engine.saveSegment({ campaignId: id, name: 'Kept', definition: FRENCH });
+    expect(await engine.generate(manual.id, EVAL_OPTIONS)).toMatchObject({ ok: true, count: 2 });
+    expect((await engine.listSegments(id)).find((s) => s.id === manual.id)?.stale).toBe(false);
     expect((await importText(engine, id, 'email\nnew@example.fr\n', { email: 'email' })).ok).toBe(
       true
     );
-    expect((await engine.listSegments(id)).find((s) => s.id === auto.id)?.count).toBe(3);
+    // The update runs in the background after the import's result.
+    await expect.poll(async () => (await engine.autoUpdateStatus(id))?.running).toBe(false);
+    expect(await engine.autoUpdateStatus(id)).toMatchObject({ done: 1, total: 1, failures: [] });
+    const after = await engine.listSegments(id);
+    expect(after.find((s) => s.id === auto.id)).toMatchObject({ count: 3, stale: false });
+    // Not automatic: kept as generated, marked as out of date.
+    expect(after.find((s) => s.id === manual.id)).toMatchObject({ count: 2, stale: true });
+  });
+
+  it('a failed automatic update is written on its segment, and the others still update', async () => {
+    const { engine, db, id } = await people();
+    const broken = await engine.saveSegment({
+      campaignId: id,
+      name: 'Broken',
+      definition: FRENCH,
+      autoUpdate: true
+    });
+    const fine = await engine.saveSegment({
+      campaignId: id,
+      name: 'Fine',
+      definition: FRENCH,
+      autoUpdate: true
+    });
+    // As a definition stored by an older version could be: its field no longer exists.
+    await db.segments.update(broken.id, {
+      definition: all({ kind: 'attribute', field: 'shoe_size', rule: 'is_empty' })
+    });
+    expect((await importText(engine, id, 'email\nnew@example.fr\n', { email: 'email' })).ok).toBe(
+      true
+    );
+    await expect.poll(async () => (await engine.autoUpdateStatus(id))?.running).toBe(false);
+    const status = await engine.autoUpdateStatus(id);
+    expect(status?.failures.map((f) => f.name)).toEqual(['Broken']);
+    const rows = await engine.listSegments(id);
+    expect(rows.find((s) => s.id === broken.id)?.updateError).toMatch(/shoe_size/);
+    expect(rows.find((s) => s.id === fine.id)).toMatchObject({ count: 3, updateError: null });
+  });
+
+  it('refuses to delete a segment another segment uses, naming it', async () => {
+    const { engine, id } = await people();
+    const french = await engine.saveSegment({ campaignId: id, name: 'French', definition: FRENCH });
+    const user = await engine.saveSegment({
+      campaignId: id,
+      name: 'Not French',
+      definition: all({ kind: 'segment', segment: french.id, member: false })
+    });
+    expect(await engine.segmentUsers(french.id)).toEqual([
+      { kind: 'segment', id: user.id, name: 'Not French' }
+    ]);
+    await expect(engine.deleteSegment(french.id)).rejects.toThrow(
+      /"French" cannot be deleted: the segment "Not French" uses it/
+    );
+    await engine.deleteSegment(user.id);
+    await engine.deleteSegment(french.id);
+    expect((await engine.listSegments(id)).map((s) => s.name)).toEqual(['All participants']);
+  });
+
+  it('duplicates a segment under a new name, not generated', async () => {
+    const { engine, id } = await people();
+    const french = await engine.saveSegment({
+      campaignId: id,
+      name: 'French',
+      description: 'In France',
+      definition: FRENCH
+    });
+    await engine.generate(french.id, EVAL_OPTIONS);
+    const copy = await engine.duplicateSegment(french.id);
+    const again = await engine.duplicateSegment(french.id);
+    expect(copy).toMatchObject({
+      name: 'Copy of French',
+      description: 'In France',
+      definition: FRENCH,
+      count: null,
+      generatedAt: null,
+      isDefault: false
+    });
+    expect(again.name).toBe('Copy of French (2)');
+    expect(copy.id).not.toBe(french.id);
+  });
+
+  it('counts each top-level condition on its own, null for an invalid one', async () => {
+    const { engine, id } = await people();
+    const outcome = await engine.countParts(
+      id,
+      all(
+        { kind: 'attribute', field: 'email', rule: 'ends_with', value: '.fr' },
+        { kind: 'attribute', field: 'newsletter', rule: 'is_true' },
+        { kind: 'attribute', field: 'nope', rule: 'is_empty' }
+      ),
+      EVAL_OPTIONS
+    );
+    expect(outcome).toEqual({ ok: true, counts: [2, 2, null], total: 4 });
+    const older = engine.countParts(id, FRENCH, EVAL_OPTIONS, 'b');
+    const newer = engine.countParts(id, FRENCH, EVAL_OPTIONS, 'b');
+    expect(await older).toEqual({ ok: false, cancelled: true });
+    expect(await newer).toMatchObject({ ok: true, counts: [2] });
+  });
+
+  it('suggests a field’s distinct values with their counts, most frequent first', async () => {
+    const { engine, id } = await people();
+    expect(await engine.fieldValues(id, 'city')).toEqual([
+      { value: 'Bruxelles', count: 1 },
+      { value: 'liege', count: 1 },
+      { value: 'Liège', count: 1 },
+      { value: 'Namur', count: 1 }
+    ]);
+    expect(await engine.fieldValues(id, 'city', { prefix: 'LIE' })).toHaveLength(2);
+    expect(await engine.fieldValues(id, 'age')).toEqual([]);
+    expect(await engine.fieldValues(id, 'unknown')).toEqual([]);
   });
 
   it('exports a definition as SQL', async () => {
