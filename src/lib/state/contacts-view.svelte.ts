@@ -48,8 +48,12 @@ export class ContactsView {
   #generation = 0;
   #searchTimer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(campaignId: string) {
+  /** When set, only this segment's members are listed (search and sort still apply). */
+  readonly segmentId: string | null;
+
+  constructor(campaignId: string, segmentId: string | null = null) {
     this.campaignId = campaignId;
+    this.segmentId = segmentId;
     this.hidden = loadHidden(campaignId);
   }
 
@@ -130,7 +134,8 @@ export class ContactsView {
         sort: this.sort ?? undefined,
         direction: this.direction,
         offset: page * PAGE_SIZE,
-        limit: PAGE_SIZE
+        limit: PAGE_SIZE,
+        segmentId: this.segmentId ?? undefined
       });
       if (generation !== this.#generation) return;
       this.total = result.total;

@@ -15,5 +15,5 @@ export function runtimeTimeZone(): string {
 
 export function campaignTimeZone(campaign: object | null | undefined): string {
   const zone = (campaign as { timeZone?: unknown } | null | undefined)?.timeZone;
-  return typeof zone === "string" && isValidTimeZone(zone) ? zone : runtimeTimeZone();
+  return typeof zone === 'string' && isValidTimeZone(zone) ? zone : runtimeTimeZone();
 }

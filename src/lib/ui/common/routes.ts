@@ -17,6 +17,15 @@ export const routes = {
   campaign: (campaignId: string) => route(`/campaigns/${id(campaignId)}`),
   contact: (campaignId: string, contactId: number) =>
     route(`/campaigns/${id(campaignId)}/contacts/${contactId}`),
+  /** The contacts browser restricted to a segment's members. */
+  members: (campaignId: string, segmentId: string) =>
+    route(`/campaigns/${id(campaignId)}/members/${id(segmentId)}`),
+  member: (campaignId: string, segmentId: string, contactId: number) =>
+    route(`/campaigns/${id(campaignId)}/members/${id(segmentId)}/contacts/${contactId}`),
+  segments: (campaignId: string) => route(`/campaigns/${id(campaignId)}/segments`),
+  /** A segment's editor; `new` opens an empty one. */
+  segment: (campaignId: string, segmentId: string) =>
+    route(`/campaigns/${id(campaignId)}/segments/${id(segmentId)}`),
   import: (campaignId: string) => route(`/campaigns/${id(campaignId)}/import`),
   history: (campaignId: string) => route(`/campaigns/${id(campaignId)}/history`),
   settings: (campaignId: string) => route(`/campaigns/${id(campaignId)}/settings`)

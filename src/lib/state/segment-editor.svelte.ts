@@ -1,0 +1,198 @@
+/**
+ * The segment being edited: its name, description, automatic-update switch and definition,
+ * the structural edits of the builder, and the live count. Counting is debounced; each count
+ * goes on one channel per editor, so the engine cancels a count a newer edit superseded, and
+ * a late answer to an older edit is ignored here too. The page is never blocked: the worker
+ * counts, the editor only waits for its answer.
+ */
+import type { FieldSpec } from '$lib/core/columns/types';
+import type { Definition, Group, SegmentNode } from '$lib/core/segment/definition';
+import {
+  appendNode,
+  duplicateNode,
+  moveNode,
+  newNode,
+  nodeAt,
+  removeNode,
+  replaceNode,
+  setMatch,
+  type NewConditionKind
+} from '$lib/core/segment/edit-tree';
+import type { ValidationError } from '$lib/core/segment/validate';
+import type { CampaignSummary, EvalOptions, SegmentRecord } from '$lib/engine/api';
+import { engine, errorMessage } from './engine';
+
+export const COUNT_DELAY_MS = 250;
+
+export type CountState =
+  | { status: 'idle' }
+  | { status: 'counting' }
+  | { status: 'ok'; count: number; total: number; ms: number }
+  | { status: 'invalid'; errors: ValidationError[] }
+  | { status: 'failed'; message: string };
+
+export interface EditorContext {
+  campaign: () => CampaignSummary | null;
+  options: () => EvalOptions;
+  /** Other segments of the campaign, for segment conditions. */
+  segments: () => { id: string; name: string }[];
+}
+
+let editors = 0;
+
+export function emptyDefinition(): Definition {
+  return { version: 1, root: { kind: 'group', match: 'all', children: [] } };
+}
+
+export class SegmentEditor {
+  readonly campaignId: string;
+  id = $state<string | null>(null);
+  name = $state('');
+  description = $state('');
+  autoUpdate = $state(false);
+  isDefault = $state(false);
+  definition = $state<Definition>(emptyDefinition());
+  count = $state<CountState>({ status: 'idle' });
+  /** Count of each top-level condition on its own (null: not countable yet). */
+  parts = $state<(number | null)[]>([]);
+  saving = $state(false);
+  saveError = $state<string | null>(null);
+  /** JSON of what was last saved, to tell unsaved changes. */
+  #saved = $state('');
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #request = 0;
+  readonly #channel = `builder-${++editors}`;
+
+  readonly dirty = $derived(this.#snapshot() !== this.#saved);
+
+  constructor(
+    campaignId: string,
+    private readonly context: EditorContext
+  ) {
+    this.campaignId = campaignId;
+    this.#saved = this.#snapshot();
+  }
+
+  #snapshot(): string {
+    return JSON.stringify([this.name, this.description, this.autoUpdate, this.definition]);
+  }
+
+  load(segment: SegmentRecord): void {
+    this.id = segment.id;
+    this.name = segment.name;
+    this.description = segment.description;
+    this.autoUpdate = segment.autoUpdate;
+    this.isDefault = segment.isDefault;
+    this.definition = segment.definition ? structuredClone(segment.definition) : emptyDefinition();
+    this.#saved = this.#snapshot();
+    this.schedule(0);
+  }
+
+  /** Validation messages about the node at `path` (exactly that node). */
+  errorsAt(path: string): ValidationError[] {
+    return this.count.status === 'invalid' ? this.count.errors.filter((e) => e.path === path) : [];
+  }
+
+  node(path: string): SegmentNode | undefined {
+    return nodeAt(this.definition, path);
+  }
+
+  #edit(next: Definition): void {
+    this.definition = next;
+    this.schedule();
+  }
+
+  add(groupPath: string, kind: NewConditionKind): void {
+    this.#edit(appendNode(this.definition, groupPath, newNode(kind, this.#nodeContext())));
+  }
+
+  remove(path: string): void {
+    this.#edit(removeNode(this.definition, path));
+  }
+
+  duplicate(path: string): void {
+    this.#edit(duplicateNode(this.definition, path));
+  }
+
+  move(path: string, delta: -1 | 1): void {
+    this.#edit(moveNode(this.definition, path, delta));
+  }
+
+  replace(path: string, node: SegmentNode): void {
+    this.#edit(replaceNode(this.definition, path, node));
+  }
+
+  setMatch(path: string, match: Group['match']): void {
+    this.#edit(setMatch(this.definition, path, match));
+  }
+
+  #nodeContext() {
+    const campaign = this.context.campaign();
+    return {
+      fields: (campaign?.fields ?? []) as FieldSpec[],
+      eventTypes: campaign?.eventTypes ?? [],
+      segments: this.context.segments()
+    };
+  }
+
+  /** Counts again once edits pause (`delay` ms); a newer edit replaces the pending count. */
+  schedule(delay = COUNT_DELAY_MS): void {
+    clearTimeout(this.#timer);
+    this.count = { status: 'counting' };
+    this.#timer = setTimeout(() => void this.refreshCount(), delay);
+  }
+
+  async refreshCount(): Promise<void> {
+    const request = ++this.#request;
+    const definition = $state.snapshot(this.definition);
+    const options = this.context.options();
+    try {
+      const [total, parts] = await Promise.all([
+        engine().count(this.campaignId, definition, options, this.#channel),
+        engine().countParts(this.campaignId, definition, options, this.#channel)
+      ]);
+      if (request !== this.#request) return;
+      if (total.ok) {
+        this.count = { status: 'ok', count: total.count, total: total.total, ms: total.ms };
+      } else if ('errors' in total) {
+        this.count = { status: 'invalid', errors: total.errors };
+      } else {
+        return; // Cancelled by a newer count, whose answer will come.
+      }
+      this.parts = parts.ok ? parts.counts : [];
+    } catch (error) {
+      if (request === this.#request)
+        this.count = { status: 'failed', message: errorMessage(error) };
+    }
+  }
+
+  /** Saves (creating the segment the first time); returns the stored record or null on failure. */
+  async save(): Promise<SegmentRecord | null> {
+    this.saving = true;
+    this.saveError = null;
+    try {
+      const saved = await engine().saveSegment({
+        id: this.id ?? undefined,
+        campaignId: this.campaignId,
+        name: this.name,
+        description: this.description,
+        autoUpdate: this.autoUpdate,
+        kind: 'dynamic',
+        definition: $state.snapshot(this.definition)
+      });
+      this.id = saved.id;
+      this.#saved = this.#snapshot();
+      return saved;
+    } catch (error) {
+      this.saveError = errorMessage(error);
+      return null;
+    } finally {
+      this.saving = false;
+    }
+  }
+
+  dispose(): void {
+    clearTimeout(this.#timer);
+    this.#request++;
+  }
+}
