@@ -83,7 +83,9 @@ export class SegmentEditor {
     this.description = segment.description;
     this.autoUpdate = segment.autoUpdate;
     this.isDefault = segment.isDefault;
-    this.definition = segment.definition ? structuredClone(segment.definition) : emptyDefinition();
+    this.definition = segment.definition
+      ? (structuredClone($state.snapshot(segment.definition)) as Definition)
+      : emptyDefinition();
     this.#saved = this.#snapshot();
     this.schedule(0);
   }
@@ -97,33 +99,38 @@ export class SegmentEditor {
     return nodeAt(this.definition, path);
   }
 
+  /** A plain copy of the definition: the tree edits clone, and proxies do not clone. */
+  #plain(): Definition {
+    return $state.snapshot(this.definition) as Definition;
+  }
+
   #edit(next: Definition): void {
     this.definition = next;
     this.schedule();
   }
 
   add(groupPath: string, kind: NewConditionKind): void {
-    this.#edit(appendNode(this.definition, groupPath, newNode(kind, this.#nodeContext())));
+    this.#edit(appendNode(this.#plain(), groupPath, newNode(kind, this.#nodeContext())));
   }
 
   remove(path: string): void {
-    this.#edit(removeNode(this.definition, path));
+    this.#edit(removeNode(this.#plain(), path));
   }
 
   duplicate(path: string): void {
-    this.#edit(duplicateNode(this.definition, path));
+    this.#edit(duplicateNode(this.#plain(), path));
   }
 
   move(path: string, delta: -1 | 1): void {
-    this.#edit(moveNode(this.definition, path, delta));
+    this.#edit(moveNode(this.#plain(), path, delta));
   }
 
   replace(path: string, node: SegmentNode): void {
-    this.#edit(replaceNode(this.definition, path, node));
+    this.#edit(replaceNode(this.#plain(), path, $state.snapshot(node) as SegmentNode));
   }
 
   setMatch(path: string, match: Group['match']): void {
-    this.#edit(setMatch(this.definition, path, match));
+    this.#edit(setMatch(this.#plain(), path, match));
   }
 
   #nodeContext() {

@@ -4,7 +4,7 @@
  */
 import { expect, type Locator, type Page } from '@playwright/test';
 
-export type Section = 'Contacts' | 'Import' | 'History' | 'Settings & backup';
+export type Section = 'Contacts' | 'Segments' | 'Import' | 'History' | 'Settings & backup';
 
 export class CampaignPage {
   readonly heading: Locator;
