@@ -5,14 +5,14 @@ import { describe, expect, it } from 'vitest';
 import { DeliveryReport, type DeliveryEvent } from '../../../src/lib/core/analytics/index';
 
 function ev(
-  messageKey: string,
+  messageId: string,
   kind: DeliveryEvent['kind'],
   at: number,
   extra: Partial<DeliveryEvent> = {}
 ): DeliveryEvent {
   return {
-    messageKey,
-    recipient: `${messageKey}@x.org`,
+    messageId,
+    recipient: `${messageId}@x.org`,
     emailing: 'e',
     kind,
     at,
@@ -92,6 +92,18 @@ describe('DeliveryReport', () => {
     expect(f.clicked_machine).toBe(1);
     expect(f.open_rate).toBeCloseTo(1 / 3);
     expect(f.click_to_open_rate).toBe(1);
+  });
+
+  it('tells apart the recipients of one message id, and messages without an id by emailing', () => {
+    const r = new DeliveryReport();
+    r.add({ ...ev('m', 'delivered', 1), recipient: 'a@x.org' });
+    r.add({ ...ev('m', 'delivered', 1), recipient: 'b@x.org' });
+    r.add({ ...ev('m', 'opened', 2), recipient: 'b@x.org' });
+    r.add({ ...ev('', 'delivered', 1), recipient: 'a@x.org', emailing: 'e1' });
+    r.add({ ...ev('', 'delivered', 1), recipient: 'a@x.org', emailing: 'e2' });
+    r.add({ ...ev('', 'opened', 1), recipient: 'a@x.org', emailing: 'e2' });
+    expect(r.messages).toBe(4);
+    expect(r.figures().opened_unique).toBe(2);
   });
 
   it('counts the same provider event id once', () => {

@@ -15,8 +15,11 @@ export type DeliveryKind =
   | 'complained';
 
 export interface DeliveryEvent {
-  /** Identifies the message: the provider's message id (with the recipient), else recipient + emailing. */
-  messageKey: string;
+  /**
+   * The provider's message id ('' when the file has none). A message is this id and the
+   * recipient; without an id, the recipient and the emailing.
+   */
+  messageId: string;
   /** Normalised recipient address ('' when the file has none). */
   recipient: string;
   /** Emailing (campaign, category, target) the message belongs to, '' when unknown. */

@@ -8,6 +8,7 @@
  *   every human event; machine counts are messages with machine activity and none from a person;
  * - rates have their denominator's name; a zero denominator gives null.
  * Events arrive in any order and may repeat: the same provider event id counts once.
+ * `add` tells whether an event was new to its message's state, for timelines built beside it.
  */
 import type { DeliveryEvent } from './delivery-event';
 
@@ -40,6 +41,9 @@ const UNSUBSCRIBED = 4;
 const COMPLAINED = 8;
 const MACHINE_OPEN = 16;
 const MACHINE_CLICK = 32;
+/** A handed-over row, and a delivery, seen for the message (for timelines: first one only). */
+const HANDED = 64;
+const DELIVERY_SEEN = 128;
 
 /** Per-message state in growable typed arrays: millions of messages without an object each. */
 class MessageStates {
@@ -89,40 +93,54 @@ function rate(n: number, of: number): number | null {
 
 /** Counts delivery events into per-message states; `figures()` reads the totals at any time. */
 export class DeliveryReport {
-  private readonly index = new Map<string, number>();
+  /** Message by provider id; the recipient of each message, to tell apart an id's recipients. */
+  private readonly byId = new Map<string, number>();
+  private readonly recipients: string[] = [];
+  /** Messages keyed `id NUL recipient` (an id shared by recipients) or `NUL recipient NUL emailing`. */
+  private readonly byKey = new Map<string, number>();
   private readonly states = new MessageStates();
   private readonly seenEventIds = new Set<string>();
   /** Events counted, and events skipped because their provider id was seen before. */
   events = 0;
   repeated = 0;
 
-  add(event: DeliveryEvent): void {
-    if (event.eventId !== undefined) {
+  /**
+   * Counts one event. Returns whether a timeline should count it: false for an open or click
+   * whose provider event id was seen before, and for a message's second handed-over row or
+   * second delivery (a message is sent, and delivered, once). Only opens and clicks remember their ids: for every other kind a repeat
+   * cannot change a figure (flags and latest times are idempotent), and keeping 5,000,000 ids
+   * would cost more than the whole count.
+   */
+  add(event: DeliveryEvent): boolean {
+    const counted = event.kind === 'opened' || event.kind === 'clicked';
+    if (counted && event.eventId !== undefined) {
       if (this.seenEventIds.has(event.eventId)) {
         this.repeated++;
-        return;
+        return false;
       }
       this.seenEventIds.add(event.eventId);
     }
     this.events++;
-    let m = this.index.get(event.messageKey);
-    if (m === undefined) {
-      m = this.states.add();
-      this.index.set(event.messageKey, m);
-    }
+    const m = this.messageOf(event);
     const s = this.states;
     switch (event.kind) {
-      case 'sent':
+      case 'sent': {
+        const first = (s.flags[m] & HANDED) === 0;
+        s.flags[m] |= SENT | HANDED;
+        return first;
+      }
       case 'deferred':
         s.flags[m] |= SENT;
         break;
       case 'dropped':
         s.flags[m] |= DROPPED;
         break;
-      case 'delivered':
-        s.flags[m] |= SENT;
+      case 'delivered': {
+        const first = (s.flags[m] & DELIVERY_SEEN) === 0;
+        s.flags[m] |= SENT | DELIVERY_SEEN;
         s.deliveredAt[m] = latest(s.deliveredAt[m], event.at);
-        break;
+        return first;
+      }
       case 'bounced':
         s.flags[m] |= SENT;
         if (event.bounce === 'soft') s.softAt[m] = latest(s.softAt[m], event.at);
@@ -145,6 +163,30 @@ export class DeliveryReport {
         s.flags[m] |= SENT | COMPLAINED;
         break;
     }
+    return true;
+  }
+
+  // Keyed on the id cell itself in the common case: no key string is built per row.
+  private messageOf(event: DeliveryEvent): number {
+    const { messageId, recipient } = event;
+    if (messageId !== '') {
+      const m = this.byId.get(messageId);
+      if (m !== undefined && this.recipients[m] === recipient) return m;
+      if (m === undefined) return this.newMessage(recipient, (n) => this.byId.set(messageId, n));
+    }
+    const key =
+      messageId !== ''
+        ? `${messageId}\u0000${recipient}`
+        : `\u0000${recipient}\u0000${event.emailing}`;
+    const m = this.byKey.get(key);
+    return m ?? this.newMessage(recipient, (n) => this.byKey.set(key, n));
+  }
+
+  private newMessage(recipient: string, remember: (m: number) => void): number {
+    const m = this.states.add();
+    this.recipients[m] = recipient;
+    remember(m);
+    return m;
   }
 
   /** Messages seen, including those only dropped (never handed over). */

@@ -216,7 +216,7 @@ function bounceClass(preset: DeliveryPreset, raw: string): 'hard' | 'soft' {
 
 /** The message a SendGrid row belongs to: its X-Message-Id, before the per-recipient filter suffix. */
 function messageIdOf(preset: DeliveryPreset, raw: string): string {
-  let id = raw.replace(/^<|>$/g, '');
+  let id = raw.charCodeAt(0) === 60 && raw.endsWith('>') ? raw.slice(1, -1) : raw;
   if (preset === 'sendgrid') {
     const filter = id.indexOf('.filter');
     if (filter !== -1) id = id.slice(0, filter);
@@ -233,25 +233,29 @@ export function readDeliveryRow(
   options: RowReadOptions
 ): DeliveryEvent | { problem: DeliveryRowProblem } {
   const spec = SPECS[preset];
-  const name = (role: string) => headers[columns[role]] ?? role;
   const type = cell(row, columns.type);
   const kind = spec.kinds[type.toLowerCase()];
   if (!kind) {
     return {
       problem:
         type === ''
-          ? { column: name('type'), reason: 'no event type' }
-          : { column: name('type'), reason: `unknown event type '${type}'`, unknownType: type }
+          ? { column: headers[columns.type], reason: 'no event type' }
+          : {
+              column: headers[columns.type],
+              reason: `unknown event type '${type}'`,
+              unknownType: type
+            }
     };
   }
   const contact = cell(row, columns.contact);
-  if (contact === '') return { problem: { column: name('contact'), reason: 'no recipient' } };
+  if (contact === '')
+    return { problem: { column: headers[columns.contact], reason: 'no recipient' } };
   const rawTime = cell(row, columns.at);
   const at = parseEventTime(rawTime, options.parseTime);
   if (!Number.isFinite(at)) {
     return {
       problem: {
-        column: name('at'),
+        column: headers[columns.at],
         reason: rawTime === '' ? 'no time' : `'${rawTime}' is not a time`
       }
     };
@@ -260,8 +264,7 @@ export function readDeliveryRow(
   const emailing = cell(row, columns.emailing);
   const messageId = messageIdOf(preset, cell(row, columns.messageId));
   const event: DeliveryEvent = {
-    messageKey:
-      messageId !== '' ? `${messageId}\u0000${recipient}` : `\u0001${recipient}\u0000${emailing}`,
+    messageId,
     recipient,
     emailing,
     kind,
