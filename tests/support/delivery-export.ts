@@ -65,7 +65,7 @@ export async function writeSendgridExport(
         ',,https://example.com/offer,Mozilla/5.0 (Windows NT 10.0),'
       );
     if (rng.chance(0.005)) row(email, (t += 60), 'unsubscribe', id, ',,,,');
-    if (rng.chance(0.001)) row(email, (t += 60), 'spamreport', id, ',,,,');
+    if (rng.chance(0.001)) row(email, t + 60, 'spamreport', id, ',,,,');
     if (buffer.length > 1 << 20) await flush();
   }
   await flush();

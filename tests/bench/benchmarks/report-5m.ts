@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { BENCH_DATA_DIR, BENCH_SEED, sizeLabel } from '../bench-data';
 import { writeSendgridExport } from '../../support/delivery-export';
-import { result, round, summarise } from '../lib/timing';
+import { result, summarise } from '../lib/timing';
 import type { Benchmark } from '../lib/types';
 
 const run = promisify(execFile);
