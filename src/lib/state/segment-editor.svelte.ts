@@ -19,7 +19,7 @@ import {
   type NewConditionKind
 } from '$lib/core/segment/edit-tree';
 import type { ValidationError } from '$lib/core/segment/validate';
-import type { CampaignSummary, EvalOptions, SegmentRecord } from '$lib/engine/api';
+import type { CampaignSummary, EngineApi, EvalOptions, SegmentRecord } from '$lib/engine/api';
 import { engine, errorMessage } from './engine';
 
 export const COUNT_DELAY_MS = 250;
@@ -36,6 +36,8 @@ export interface EditorContext {
   options: () => EvalOptions;
   /** Other segments of the campaign, for segment conditions. */
   segments: () => { id: string; name: string }[];
+  /** The engine to ask; default the page's worker (tests hand an engine running in Node). */
+  engine?: () => Pick<EngineApi, 'count' | 'countParts' | 'saveSegment'>;
 }
 
 let editors = 0;
@@ -133,6 +135,10 @@ export class SegmentEditor {
     this.#edit(setMatch(this.#plain(), path, match));
   }
 
+  #engine() {
+    return this.context.engine ? this.context.engine() : engine();
+  }
+
   #nodeContext() {
     const campaign = this.context.campaign();
     return {
@@ -155,8 +161,8 @@ export class SegmentEditor {
     const options = this.context.options();
     try {
       const [total, parts] = await Promise.all([
-        engine().count(this.campaignId, definition, options, this.#channel),
-        engine().countParts(this.campaignId, definition, options, this.#channel)
+        this.#engine().count(this.campaignId, definition, options, this.#channel),
+        this.#engine().countParts(this.campaignId, definition, options, this.#channel)
       ]);
       if (request !== this.#request) return;
       if (total.ok) {
@@ -178,7 +184,7 @@ export class SegmentEditor {
     this.saving = true;
     this.saveError = null;
     try {
-      const saved = await engine().saveSegment({
+      const saved = await this.#engine().saveSegment({
         id: this.id ?? undefined,
         campaignId: this.campaignId,
         name: this.name,
