@@ -123,7 +123,9 @@ export class SegmentService {
     return rows
       .filter(
         (s) =>
-          s.id !== segment.id && s.definition && segmentReferences(s.definition).includes(segment.id)
+          s.id !== segment.id &&
+          s.definition &&
+          segmentReferences(s.definition).includes(segment.id)
       )
       .map((s) => ({ kind: 'segment' as const, id: s.id, name: s.name }));
   }
@@ -643,7 +645,8 @@ export class SegmentService {
     const typeCodes = new Uint8Array(events.types.length);
     events.types.forEach((t, i) => (typeCodes[i] = wanted.has(t) ? 1 : 0));
     const perCode = new Uint32Array(events.targets.length);
-    for (let i = 0; i < events.count; i++) if (typeCodes[events.type[i]]) perCode[events.target[i]]++;
+    for (let i = 0; i < events.count; i++)
+      if (typeCodes[events.type[i]]) perCode[events.target[i]]++;
     const prefix = foldText(options.prefix ?? '');
     const counts = new Map<string, number>();
     for (let code = 1; code < events.targets.length; code++) {

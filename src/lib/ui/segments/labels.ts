@@ -33,12 +33,6 @@ export const RULE_LABELS: Record<Rule, string> = {
   is_false: 'is no'
 };
 
-export const COUNT_LABELS = {
-  at_least: 'at least',
-  at_most: 'at most',
-  exactly: 'exactly'
-} as const;
-
 export const EVENT_LABELS: Record<string, string> = {
   participation: 'Took part',
   page_view: 'Viewed a page',
