@@ -57,11 +57,12 @@ async function streamRows(
 
 /**
  * Contacts from a CSV file, every column with its inferred type. Identity: `identity` if given,
- * else `email` when there is such a column, else the first column.
+ * else `email` when there is such a column, else the first column. Date-times without a zone
+ * are read in `timeZone` (UTC when not given), as the app reads them in the campaign's.
  */
 export async function loadContactsCsv(
   path: string,
-  options: { identity?: string } = {}
+  options: { identity?: string; timeZone?: string } = {}
 ): Promise<LoadedContacts> {
   const blob = await openFile(path);
   const preview = await previewCsv(blob, 'contacts', path);
@@ -83,7 +84,8 @@ export async function loadContactsCsv(
     headers: preview.headers,
     identity,
     policy: 'update',
-    delimiter: preview.delimiter
+    delimiter: preview.delimiter,
+    timeZone: options.timeZone
   });
   const problem = await streamRows(blob, preview, (rows, lines) => importer.addRows(rows, lines));
   if (problem) return { table: emptyContacts(identity), rejected: [], problem, preview };
@@ -110,8 +112,15 @@ export function defaultEventMapping(preview: FilePreview): EventMapping | null {
   return preview.suggestedMapping ?? null;
 }
 
-/** Events from a CSV file (`contact,type,target,at` + properties) for `contacts`. */
-export async function loadEventsCsv(path: string, contacts: ContactTable): Promise<LoadedEvents> {
+/**
+ * Events from a CSV file (`contact,type,target,at` + properties) for `contacts`; timestamps
+ * without a zone are read in `timeZone` (UTC when not given).
+ */
+export async function loadEventsCsv(
+  path: string,
+  contacts: ContactTable,
+  options: { timeZone?: string } = {}
+): Promise<LoadedEvents> {
   const blob = await openFile(path);
   const preview = await previewCsv(blob, 'events', path);
   const empty = emptyEventTable(contacts.rowCount);
@@ -131,7 +140,8 @@ export async function loadEventsCsv(path: string, contacts: ContactTable): Promi
     mapping,
     headers: preview.headers,
     contacts,
-    delimiter: preview.delimiter
+    delimiter: preview.delimiter,
+    timeZone: options.timeZone
   });
   const problem = await streamRows(blob, preview, (rows, lines) => importer.addRows(rows, lines));
   if (problem) return { events: empty, rejected: [], problem, preview };

@@ -4,6 +4,7 @@
  * in its `.upgrade()`. Row types live in the per-table-group modules next to this file.
  */
 import Dexie, { type DexieOptions, type EntityTable, type Table } from 'dexie';
+import { runtimeTimeZone } from '$lib/core/segment/dates';
 import type { CampaignRow } from './campaigns';
 import type { ChunkRow } from './chunk-store';
 import type { ImportRow, RejectedReportRow } from './imports';
@@ -55,10 +56,23 @@ export class SliceDb extends Dexie {
           });
         await tx.table<RejectedReportRow, string>('rejectedReports').bulkPut(reports);
       });
+    // v3: campaigns have a time zone; those stored before get the browser's, the zone their
+    // segments were counted in until then (their imported instants are left as they are).
+    this.version(3)
+      .stores({})
+      .upgrade(async (tx) => {
+        const zone = runtimeTimeZone();
+        await tx
+          .table<CampaignRow, string>('campaigns')
+          .toCollection()
+          .modify((row) => {
+            if (typeof row.timeZone !== 'string' || row.timeZone === '') row.timeZone = zone;
+          });
+      });
   }
 }
 
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 /**
  * Opens (creating or upgrading) a Slice database. Tests pass fake-indexeddb's `indexedDB` and

@@ -47,6 +47,8 @@ export interface BackupHeader {
     updatedAt: string;
     isDemo: boolean;
     eventTypes: string[];
+    /** IANA zone; absent in backups made before campaigns had one. */
+    timeZone?: string;
   };
   contacts: {
     rowCount: number;

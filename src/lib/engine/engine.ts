@@ -4,7 +4,9 @@
  * in the Web Worker (engine.worker.ts) and, for tests, in Node over fake-indexeddb.
  */
 import { previewCsv } from '$lib/core/csv';
+import { canonicalTimeZone, runtimeTimeZone, timeZoneProblem } from '$lib/core/segment/dates';
 import {
+  campaignTimeZone,
   getCampaignRow,
   listCampaignRows,
   newCampaignRow,
@@ -62,12 +64,11 @@ export interface EngineExtras {
 
 export type Engine = EngineApi & EngineExtras;
 
-function defaultTimeZone(): string {
-  try {
-    return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
-  } catch {
-    return 'UTC';
-  }
+/** A zone the user chose, canonical; throws a message naming it when it is not a zone. */
+function checkedTimeZone(zone: unknown): string {
+  const problem = timeZoneProblem(zone);
+  if (problem) throw new Error(problem);
+  return canonicalTimeZone(zone as string);
 }
 
 /** Where the app's static files live when only the worker's own URL is known. */
@@ -97,11 +98,9 @@ export function createEngine(options: EngineOptions): Engine {
     tick: perf ? () => perf.now() : () => Date.now(),
     ready: Promise.resolve(),
     newId: randomId,
+    // No zone given: each segment is evaluated in its campaign's zone.
     afterDataChange: (campaignId) =>
-      segments.regenerateAutomatic(campaignId, {
-        now: new Date(now()).toISOString(),
-        timeZone: defaultTimeZone()
-      })
+      segments.regenerateAutomatic(campaignId, { now: new Date(now()).toISOString() })
   };
   const recoveryPromise = db
     .open()
@@ -130,14 +129,20 @@ export function createEngine(options: EngineOptions): Engine {
     return row;
   };
 
-  const createCampaign = async (name: string, isDemo = false): Promise<CampaignSummary> => {
+  const createCampaign = async (
+    name: string,
+    isDemo = false,
+    timeZone?: string
+  ): Promise<CampaignSummary> => {
     await ctx.ready;
+    const zone = timeZone === undefined ? runtimeTimeZone() : checkedTimeZone(timeZone);
     const clean = name.trim() || 'Untitled campaign';
     const row = newCampaignRow(
       ctx.newId(),
       await uniqueCampaignName(db, clean),
       isoAt(ctx),
-      isDemo
+      isDemo,
+      zone
     );
     await db.campaigns.add(row);
     await segments.ensureDefault(row.id);
@@ -202,12 +207,20 @@ export function createEngine(options: EngineOptions): Engine {
       const row = await getCampaignRow(db, id);
       return row ? toSummary(row) : null;
     },
-    createCampaign: (name) => createCampaign(name),
+    createCampaign: (name, timeZone) => createCampaign(name, false, timeZone),
     async renameCampaign(id, name) {
       await requireCampaign(id);
       const clean = name.trim();
       if (!clean) throw new Error('A campaign needs a name.');
       await db.campaigns.update(id, { name: clean, updatedAt: isoAt(ctx) });
+      return toSummary(await requireCampaign(id));
+    },
+    async setCampaignTimeZone(id, timeZone) {
+      await requireCampaign(id);
+      const zone = checkedTimeZone(timeZone);
+      await db.campaigns.update(id, { timeZone: zone, updatedAt: isoAt(ctx) });
+      // Memberships of automatic segments depend on the zone (days, windows, ages).
+      await ctx.afterDataChange(id).catch(() => undefined);
       return toSummary(await requireCampaign(id));
     },
     deleteCampaign,
@@ -329,7 +342,8 @@ export function createEngine(options: EngineOptions): Engine {
             createdAt: row.createdAt,
             updatedAt: row.updatedAt,
             isDemo: row.isDemo,
-            eventTypes: row.eventTypes
+            eventTypes: row.eventTypes,
+            timeZone: campaignTimeZone(row)
           },
           contacts: loaded?.contacts ?? null,
           events: row.eventGeneration > 0 && loaded ? await eventsOf(loaded) : null,
@@ -360,8 +374,16 @@ export function createEngine(options: EngineOptions): Engine {
       }
       const id = ctx.newId();
       const name = await uniqueCampaignName(db, content.campaign.name);
+      const saved = content.campaign.timeZone;
       const row = {
-        ...newCampaignRow(id, name, content.campaign.createdAt, content.campaign.isDemo),
+        ...newCampaignRow(
+          id,
+          name,
+          content.campaign.createdAt,
+          content.campaign.isDemo,
+          // Backups from before campaigns had zones restore in the browser's.
+          timeZoneProblem(saved) === null ? canonicalTimeZone(saved as string) : runtimeTimeZone()
+        ),
         updatedAt: content.campaign.updatedAt
       };
       let bytes = 0;

@@ -12,7 +12,13 @@ import {
   readBlobText,
   rejectedRowsToCsv
 } from '$lib/core/csv';
-import { allocateGeneration, getCampaignRow, type CampaignRow } from '$lib/db/campaigns';
+import { timeZoneProblem } from '$lib/core/segment/dates';
+import {
+  allocateGeneration,
+  campaignTimeZone,
+  getCampaignRow,
+  type CampaignRow
+} from '$lib/db/campaigns';
 import {
   deleteGeneration,
   piecesBytes,
@@ -56,6 +62,21 @@ interface RowSink {
 }
 
 class ImportFailure extends Error {}
+
+/** The zone zone-less times are read in: the one the import names, else the campaign's. */
+async function readingZone(
+  ctx: EngineContext,
+  campaignId: string,
+  chosen: string | undefined
+): Promise<string> {
+  if (chosen !== undefined) {
+    const problem = timeZoneProblem(chosen);
+    if (problem) throw new ImportFailure(`${problem} Nothing was imported.`);
+    return chosen;
+  }
+  const row = await getCampaignRow(ctx.db, campaignId);
+  return row ? campaignTimeZone(row) : 'UTC';
+}
 
 /** What an import's build step gets: its cancel flag and its progress reporter. */
 interface Job {
@@ -145,6 +166,7 @@ export class ImportService {
     onProgress?: (p: ImportProgress) => void
   ): Promise<ImportOutcome> {
     return this.run(campaignId, 'contacts', file, onProgress, async (job) => {
+      const timeZone = await readingZone(this.ctx, campaignId, options.timeZone);
       const loaded = await this.ctx.cache.get(campaignId);
       const existing = loaded?.contacts ?? null;
       const importer = await streamFile(file, options, job, (headers) =>
@@ -154,7 +176,8 @@ export class ImportService {
           identity: options.identity,
           policy: options.policy,
           existing: existing ?? undefined,
-          delimiter: options.delimiter
+          delimiter: options.delimiter,
+          timeZone
         })
       );
       if (importer === 'cancelled') return 'cancelled';
@@ -193,6 +216,7 @@ export class ImportService {
     onProgress?: (p: ImportProgress) => void
   ): Promise<ImportOutcome> {
     return this.run(campaignId, 'events', file, onProgress, async (job) => {
+      const timeZone = await readingZone(this.ctx, campaignId, options.timeZone);
       const loaded = await this.ctx.cache.get(campaignId);
       const contacts = loaded?.contacts;
       if (!loaded || !contacts || contacts.rowCount === 0) {
@@ -202,7 +226,7 @@ export class ImportService {
       }
       const existing = await eventsOf(loaded);
       const importer = await streamFile(file, options, job, (headers) =>
-        createEventImporter({ mapping: options.mapping, headers, contacts, existing })
+        createEventImporter({ mapping: options.mapping, headers, contacts, existing, timeZone })
       );
       if (importer === 'cancelled') return 'cancelled';
       const out = importer.finish();

@@ -14,6 +14,7 @@ import {
   rejectedRow,
   type RejectedRowDetail
 } from './contact-importer';
+import { zoneClock } from '../segment/dates';
 import { dateOrdersOf, parseDateTime } from './parse-date';
 import { normaliseIdentity } from './normalise-identity';
 import { StringDictionary } from './string-dictionary';
@@ -26,6 +27,8 @@ export interface EventImporterOptions {
   existing?: EventTable;
   /** The file's delimiter, to write rejected records back as they were (default ','). */
   delimiter?: Delimiter;
+  /** IANA zone in which timestamps without a zone are read (default UTC). */
+  timeZone?: string;
 }
 
 export interface EventImportResult {
@@ -101,6 +104,7 @@ function dictIndex(values: string[]): Map<string, number> {
 export function createEventImporter(opts: EventImporterOptions): EventImporter {
   const { mapping, headers, contacts, existing } = opts;
   const delimiter = opts.delimiter ?? ',';
+  const zone = opts.timeZone ? zoneClock(opts.timeZone) : undefined;
   const width = headers.length;
   const find = (name: string) => {
     const i = headerIndex(headers, name);
@@ -175,7 +179,7 @@ export function createEventImporter(opts: EventImporterOptions): EventImporter {
       reject(row, line, atName, `empty timestamp in column ${atName}`);
       return;
     }
-    const at = parseDateTime(rawAt, order!);
+    const at = parseDateTime(rawAt, order!, zone);
     if (Number.isNaN(at)) {
       const label = order === 'mdy' ? 'month/day/year' : 'day/month/year';
       reject(
