@@ -35,6 +35,8 @@ export class ImportSession {
   /** The identity field of the campaign being imported into, once it has contacts. */
   campaignIdentity = $state<string | null>(null);
   events = $state<EventMapping>({ contact: '', type: '', target: null, at: '', properties: [] });
+  /** Zone in which the file's date-times without a zone are read: the campaign's unless changed. */
+  timeZone = $state('UTC');
 
   progress = $state<ImportProgress | null>(null);
   outcome = $state<ImportOutcome | null>(null);
@@ -124,7 +126,8 @@ export class ImportSession {
                 identity: this.identity,
                 policy: this.policy,
                 encoding: this.encoding,
-                delimiter: this.delimiter
+                delimiter: this.delimiter,
+                timeZone: this.timeZone
               },
               onProgress
             )
@@ -134,7 +137,8 @@ export class ImportSession {
               {
                 mapping: $state.snapshot(this.events),
                 encoding: this.encoding,
-                delimiter: this.delimiter
+                delimiter: this.delimiter,
+                timeZone: this.timeZone
               },
               onProgress
             );
