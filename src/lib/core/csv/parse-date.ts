@@ -277,11 +277,7 @@ export function parseDate(raw: string, order: DateOrder = 'dmy'): number {
  * in Europe/Paris is 2026-09-29T22:30Z. A wall time skipped or repeated by a DST change follows
  * ZoneClock.wallToInstant (docs/segments.md). A date alone is its midnight.
  */
-export function parseDateTime(
-  raw: string,
-  order: DateOrder = 'dmy',
-  zone?: WallClockZone
-): number {
+export function parseDateTime(raw: string, order: DateOrder = 'dmy', zone?: WallClockZone): number {
   const n = raw.length;
   if (n === 10 || n === 19 || n === 20) {
     const fixed = fixedDay(raw, order);
