@@ -335,7 +335,7 @@ export function createEngine(options: EngineOptions): Engine {
       const memberships = await db.memberships.where('campaignId').equals(campaignId).toArray();
       const importRows = await db.imports.where('campaignId').equals(campaignId).toArray();
       const reports = await db.rejectedReports.where('campaignId').equals(campaignId).toArray();
-      return encodeBackup(
+      return await encodeBackup(
         {
           campaign: {
             name: row.name,
