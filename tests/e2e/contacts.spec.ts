@@ -114,7 +114,7 @@ test('search folds text as segments do: "strasse" finds Straße, "oeuvre" finds 
   await contacts.expectTotal(/^1 of 4 contacts match/);
   await expect(await contacts.cell(0, 'name')).toHaveText('Æron Holm');
 
-  // "weiss" finds Weiß; "stras" finds both the Straße and the Strasser.
+  // "weiss" finds Weiß; "stras" finds both the Straße and the Strasberg.
   await contacts.search.fill('weiss');
   await contacts.expectTotal(/^1 of 4 contacts match/);
   await contacts.search.fill('stras');
