@@ -212,15 +212,20 @@ async function contactsOf(engine: Engine, campaignId: string) {
   return { emails, count: (await engine.getCampaign(campaignId))?.contactCount };
 }
 
+/** Two tabs (engines on one database) and a campaign holding a@example.org. */
+async function twoTabs() {
+  const tab1 = setup();
+  const c = await tab1.engine.createCampaign('A');
+  expect((await importText(tab1.engine, c.id, 'email,score\na@example.org,1\n', SPECS)).ok).toBe(
+    true
+  );
+  return { tab1, tab2: setup(tab1.name), c };
+}
+
 describe('one import at a time per campaign, across tabs', () => {
   it('a second tab waits for the first one and merges into what it saved', async () => {
     const locks = installWebLocks();
-    const tab1 = setup();
-    const c = await tab1.engine.createCampaign('A');
-    expect((await importText(tab1.engine, c.id, 'email,score\na@example.org,1\n', SPECS)).ok).toBe(
-      true
-    );
-    const tab2 = setup(tab1.name);
+    const { tab1, tab2, c } = await twoTabs();
     const first = gatedFile('email,score\nb@example.org,2\n', 'first.csv');
     const second = gatedFile('email,score\nc@example.org,3\n', 'second.csv');
     const phasesA: ImportProgress['phase'][] = [];
@@ -269,12 +274,7 @@ describe('one import at a time per campaign, across tabs', () => {
 describe('without Web Locks (Node): the commit guard', () => {
   it('two tabs importing at once keep both files: the later commit builds again on the new data', async () => {
     expect((globalThis as { navigator?: { locks?: unknown } }).navigator?.locks).toBeUndefined();
-    const tab1 = setup();
-    const c = await tab1.engine.createCampaign('A');
-    expect((await importText(tab1.engine, c.id, 'email,score\na@example.org,1\n', SPECS)).ok).toBe(
-      true
-    );
-    const tab2 = setup(tab1.name);
+    const { tab1, tab2, c } = await twoTabs();
     const first = gatedFile('email,score\nb@example.org,2\n', 'first.csv');
     const second = gatedFile('email,score\nc@example.org,3\na@example.org,7\n', 'second.csv');
     const phasesB: ImportProgress['phase'][] = [];
