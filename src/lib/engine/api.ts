@@ -66,7 +66,11 @@ export interface EventImportOptions {
 
 export interface ImportProgress {
   importId: string;
-  phase: 'reading' | 'writing' | 'done';
+  /**
+   * `waiting`: another import into this campaign (in this tab or another) is running; this one
+   * starts, on the data that one saved, when it ends.
+   */
+  phase: 'waiting' | 'reading' | 'writing' | 'done';
   rows: number;
   bytesRead: number;
   totalBytes: number;
