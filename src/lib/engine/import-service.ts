@@ -23,7 +23,7 @@ import { encodeContactTable } from '$lib/db/column-chunks';
 import { encodeEventTable } from '$lib/db/event-chunks';
 import { getRejectedCsv, listImportRows, runningImportRow, type ImportRow } from '$lib/db/imports';
 import { isQuotaError, quotaMessage } from '$lib/db/quota';
-import { campaignImportLockName, failAbandoned, importLockName } from '$lib/db/recovery';
+import { failAbandoned, importLockName } from '$lib/db/recovery';
 import type {
   ContactImportOptions,
   CsvEncoding,
@@ -33,24 +33,10 @@ import type {
   ImportRecord
 } from './api';
 import { eventsOf, fitEvents } from './campaign-cache';
-import {
-  errorMessage,
-  isAbortError,
-  isoAt,
-  withLock,
-  withQueuedLock,
-  type EngineContext
-} from './engine-context';
+import { errorMessage, isoAt, withLock, type EngineContext } from './engine-context';
 import { ImportProgressReporter } from './import-progress';
 
 const SLICE_BYTES = 1 << 20;
-
-/**
- * How many times an import builds again on newer data when, at its commit, the campaign is no
- * longer at the generations it read (another import committed meanwhile, which the campaign
- * lock prevents wherever Web Locks exist) before it gives up.
- */
-const MAX_BUILDS = 3;
 
 type Kind = 'contacts' | 'events';
 type Signal = { cancelled: boolean };
@@ -75,19 +61,6 @@ class ImportFailure extends Error {}
 interface Job {
   signal: Signal;
   progress: ImportProgressReporter;
-}
-
-/** The campaign generations an import read and merged into. */
-interface Base {
-  contactGeneration: number;
-  eventGeneration: number;
-}
-
-function baseOf(loaded: { contactGeneration: number; eventGeneration: number } | null): Base {
-  return {
-    contactGeneration: loaded?.contactGeneration ?? 0,
-    eventGeneration: loaded?.eventGeneration ?? 0
-  };
 }
 
 /**
@@ -137,8 +110,6 @@ async function streamFile<S extends RowSink>(
 
 export class ImportService {
   private readonly signals = new Map<string, Signal>();
-  /** Aborts an import's wait for its turn (see campaignTurn). */
-  private readonly waits = new Map<string, AbortController>();
   private readonly queues = new Map<string, Promise<void>>();
 
   constructor(private readonly ctx: EngineContext) {}
@@ -146,7 +117,6 @@ export class ImportService {
   async cancelImport(importId: string): Promise<void> {
     const signal = this.signals.get(importId);
     if (signal) signal.cancelled = true;
-    this.waits.get(importId)?.abort();
   }
 
   /**
@@ -189,13 +159,11 @@ export class ImportService {
       );
       if (importer === 'cancelled') return 'cancelled';
       const out = importer.finish();
-      const base = baseOf(loaded);
       const events = fitEvents(
         loaded ? await eventsOf(loaded) : emptyEventTable(out.table.rowCount),
         out.table.rowCount
       );
       return {
-        base,
         pieces: encodeContactTable(out.table),
         table: 'contacts' as const,
         rejectedCsv: out.rejected.length > 0 ? rejectedRowsToCsv(out.rejected) : null,
@@ -203,6 +171,7 @@ export class ImportService {
           added: out.added,
           updated: out.updated,
           skipped: out.skipped,
+          repeatedIds: 0,
           rejected: out.rejected.length,
           newFields: out.newFields
         },
@@ -240,7 +209,6 @@ export class ImportService {
       const out = importer.finish();
       const events: EventTable = out.events;
       return {
-        base: baseOf(loaded),
         pieces: encodeEventTable(events),
         table: 'events' as const,
         rejectedCsv: out.rejected.length > 0 ? rejectedRowsToCsv(out.rejected) : null,
@@ -248,6 +216,7 @@ export class ImportService {
           added: out.added,
           updated: 0,
           skipped: out.skipped,
+          repeatedIds: out.repeatedIds,
           rejected: out.rejected.length,
           newFields: []
         },
@@ -271,8 +240,6 @@ export class ImportService {
     build: (job: Job) => Promise<
       | 'cancelled'
       | {
-          /** The generations the build read: the commit refuses to land on any other. */
-          base: Base;
           pieces: ChunkPiece[];
           table: Kind;
           rejectedCsv: string | null;
@@ -280,6 +247,7 @@ export class ImportService {
             added: number;
             updated: number;
             skipped: number;
+            repeatedIds: number;
             rejected: number;
             newFields: string[];
           };
@@ -326,18 +294,16 @@ export class ImportService {
         rejected: 0
       };
     }
-    const cancelled = () => fail('Import cancelled; the campaign is unchanged.', true);
-    /**
-     * One build and commit: 'stale' when, at the commit, the campaign is no longer at the
-     * generations the build read (nothing is committed then and the new chunks are removed).
-     */
-    const attempt = async (): Promise<ImportOutcome | 'stale'> => {
-      if (signal.cancelled) return cancelled();
+    /** The import proper, once its turn has come. */
+    const work = async (): Promise<ImportOutcome> => {
+      if (signal.cancelled) return fail('Import cancelled; the campaign is unchanged.', true);
       let generation = 0;
       let bytes = 0;
       try {
         const built = await build({ signal, progress });
-        if (built === 'cancelled' || signal.cancelled) return await cancelled();
+        if (built === 'cancelled' || signal.cancelled) {
+          return await fail('Import cancelled; the campaign is unchanged.', true);
+        }
         progress.bytesRead = file.size;
         progress.report('writing', true);
         const table = built.table === 'contacts' ? ctx.db.columnChunks : ctx.db.eventChunks;
@@ -346,7 +312,7 @@ export class ImportService {
         await writeGeneration(table, campaignId, generation, built.pieces);
         if (signal.cancelled) {
           await deleteGeneration(table, campaignId, generation);
-          return await cancelled();
+          return await fail('Import cancelled; the campaign is unchanged.', true);
         }
         const finishedAt = isoAt(ctx);
         const done: ImportRow = {
@@ -359,25 +325,15 @@ export class ImportService {
           skipped: built.counts.skipped,
           rejected: built.counts.rejected
         };
+        if (built.counts.repeatedIds > 0) done.repeatedIds = built.counts.repeatedIds;
         let previous = 0;
         let flipped: CampaignRow | null = null;
-        let stale = false;
         await ctx.db.transaction(
           'rw',
           [ctx.db.campaigns, ctx.db.imports, ctx.db.rejectedReports],
           async () => {
             const row = await ctx.db.campaigns.get(campaignId);
             if (!row) return;
-            // The guard that keeps rows even where no lock could keep imports apart: the
-            // build merged into these generations; committing over newer ones would drop
-            // whatever the import that wrote them added.
-            if (
-              row.contactGeneration !== built.base.contactGeneration ||
-              row.eventGeneration !== built.base.eventGeneration
-            ) {
-              stale = true;
-              return;
-            }
             previous = built.table === 'contacts' ? row.contactGeneration : row.eventGeneration;
             flipped = { ...built.apply(row, generation), updatedAt: finishedAt };
             await ctx.db.campaigns.put(flipped);
@@ -387,11 +343,6 @@ export class ImportService {
             }
           }
         );
-        if (stale) {
-          await deleteGeneration(table, campaignId, generation);
-          generation = 0;
-          return 'stale';
-        }
         if (!flipped) {
           await deleteGeneration(table, campaignId, generation);
           return await fail('The campaign was deleted during the import.', false);
@@ -412,6 +363,7 @@ export class ImportService {
           added: built.counts.added,
           updated: built.counts.updated,
           skipped: built.counts.skipped,
+          repeatedIds: built.counts.repeatedIds,
           rejected: built.counts.rejected,
           newFields: built.counts.newFields,
           durationMs: Math.round(ctx.tick() - t0)
@@ -430,101 +382,29 @@ export class ImportService {
       }
     };
 
-    /** The import proper, once its turn has come: built again on newer data if need be. */
-    const work = async (): Promise<ImportOutcome> => {
-      for (let builds = 1; ; builds++) {
-        const outcome = await attempt();
-        if (outcome !== 'stale') return outcome;
-        if (builds >= MAX_BUILDS) {
-          return fail(
-            `Other imports into this campaign were saved while this one ran (${builds} times); ` +
-              'nothing from this file was saved. Import it again.',
-            false
-          );
-        }
-        // Read the file again, merging into what the other import saved.
-        progress.rows = 0;
-        progress.bytesRead = 0;
-        progress.report('waiting', true);
-      }
-    };
-
     // The import's Web Lock is taken before its `running` record is saved and let go only
     // after its outcome is written, waiting included: an import `running` while its lock is
     // free died with its tab, which start-up recovery and listImports rely on.
     return withLock(importLockName(importId), async (): Promise<ImportOutcome> => {
       this.signals.set(importId, signal);
-      const wait = new AbortController();
-      this.waits.set(importId, wait);
+      // Imports into one campaign run one after the other: each merges into what the previous
+      // one committed, never into a stale copy.
+      const previousImport = this.queues.get(campaignId) ?? Promise.resolve();
+      let release: () => void = () => undefined;
+      const turn = new Promise<void>((resolve) => (release = resolve));
+      const queue = previousImport.then(() => turn);
+      this.queues.set(campaignId, queue);
       try {
         await ctx.db.imports.put(record);
         // The page learns the import id (to cancel) from this first report.
         progress.report('reading', true);
-        return await this.campaignTurn(
-          campaignId,
-          wait.signal,
-          () => progress.report('waiting', true),
-          work
-        );
-      } catch (err) {
-        if (isAbortError(err) && signal.cancelled) return cancelled();
-        throw err;
+        await previousImport;
+        return await work();
       } finally {
-        this.waits.delete(importId);
+        release();
+        if (this.queues.get(campaignId) === queue) this.queues.delete(campaignId);
         this.signals.delete(importId);
       }
     });
   }
-
-  /**
-   * Runs `work` once no other import into the campaign runs, in this tab or in another, so each
-   * import merges into what the previous one committed, never into a stale copy. In this tab a
-   * queue keeps them in order; across tabs a Web Lock per campaign does. `onWait` is called
-   * when the turn does not come at once; aborting `signal` gives up the wait (AbortError).
-   */
-  private async campaignTurn<T>(
-    campaignId: string,
-    signal: AbortSignal,
-    onWait: () => void,
-    work: () => Promise<T>
-  ): Promise<T> {
-    const previous = this.queues.get(campaignId);
-    let release: () => void = () => undefined;
-    const turn = new Promise<void>((resolve) => (release = resolve));
-    // Ours resolves once both the previous import and this one are over.
-    const queue = (previous ?? Promise.resolve()).then(() => turn);
-    this.queues.set(campaignId, queue);
-    try {
-      let waited = false;
-      if (previous) {
-        waited = true;
-        onWait();
-        await untilAborted(previous, signal);
-      }
-      return await withQueuedLock(
-        campaignImportLockName(campaignId),
-        { signal, onWait: () => (waited ? undefined : onWait()) },
-        work
-      );
-    } finally {
-      release();
-      if (this.queues.get(campaignId) === queue) this.queues.delete(campaignId);
-    }
-  }
-}
-
-/** `promise`, or a rejection with an AbortError as soon as `signal` is aborted. */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(abortError());
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(abortError());
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
-}
-
-function abortError(): Error {
-  const err = new Error('The wait was aborted.');
-  err.name = 'AbortError';
-  return err;
 }
