@@ -24,6 +24,11 @@ const COMMANDS: Record<string, Command> = {
     summary:
       'sql --definition d.json --contacts c.csv [--dialect duckdb|postgres] [--now ISO] [--tz Area/City]: print the SQL of a segment',
     load: () => import('./commands/sql')
+  },
+  report: {
+    summary:
+      'report --events delivery.csv [--emailing ID] [--tz Area/City] [--preset slice|sendgrid|mailgun] [--format text|json]: delivery figures of an email provider export',
+    load: () => import('./commands/report')
   }
 };
 

@@ -1,0 +1,261 @@
+/**
+ * The delivery figures of a set of messages, counted the way the dashboard and
+ * `slice report` print them (definitions in the README, "Delivery figures"):
+ * - a message is sent when it was handed over (or any later event shows it was);
+ * - each message counts once, in its final delivery state: a delivery beats earlier soft
+ *   bounces and deferrals; a hard bounce after the delivery (an asynchronous bounce) wins;
+ * - unique opens and clicks are messages with at least one human open or click; totals count
+ *   every human event; machine counts are messages with machine activity and none from a person;
+ * - rates have their denominator's name; a zero denominator gives null.
+ * Events arrive in any order and may repeat: the same provider event id counts once.
+ * `add` tells whether an event was new to its message's state, for timelines built beside it.
+ */
+import type { DeliveryEvent } from './delivery-event';
+
+export interface DeliveryFigures {
+  sent: number;
+  delivered: number;
+  bounced_hard: number;
+  bounced_soft: number;
+  opened_unique: number;
+  opened_total: number;
+  opened_machine: number;
+  clicked_unique: number;
+  clicked_total: number;
+  clicked_machine: number;
+  unsubscribed: number;
+  complained: number;
+  delivery_rate: number | null;
+  open_rate: number | null;
+  click_rate: number | null;
+  click_to_open_rate: number | null;
+  bounce_rate: number | null;
+  unsubscribe_rate: number | null;
+  complaint_rate: number | null;
+}
+
+// Per-message flags.
+const SENT = 1;
+const DROPPED = 2;
+const UNSUBSCRIBED = 4;
+const COMPLAINED = 8;
+const MACHINE_OPEN = 16;
+const MACHINE_CLICK = 32;
+/** A handed-over row, and a delivery, seen for the message (for timelines: first one only). */
+const HANDED = 64;
+const DELIVERY_SEEN = 128;
+
+/** Per-message state in growable typed arrays: millions of messages without an object each. */
+class MessageStates {
+  count = 0;
+  flags = new Uint8Array(1024);
+  deliveredAt = new Float64Array(1024).fill(NaN);
+  hardAt = new Float64Array(1024).fill(NaN);
+  softAt = new Float64Array(1024).fill(NaN);
+  humanOpens = new Uint32Array(1024);
+  humanClicks = new Uint32Array(1024);
+
+  add(): number {
+    if (this.count === this.flags.length) this.grow();
+    return this.count++;
+  }
+
+  private grow(): void {
+    const n = this.flags.length * 2;
+    const f64 = (a: Float64Array) => {
+      const b = new Float64Array(n).fill(NaN);
+      b.set(a);
+      return b;
+    };
+    const u32 = (a: Uint32Array) => {
+      const b = new Uint32Array(n);
+      b.set(a);
+      return b;
+    };
+    const flags = new Uint8Array(n);
+    flags.set(this.flags);
+    this.flags = flags;
+    this.deliveredAt = f64(this.deliveredAt);
+    this.hardAt = f64(this.hardAt);
+    this.softAt = f64(this.softAt);
+    this.humanOpens = u32(this.humanOpens);
+    this.humanClicks = u32(this.humanClicks);
+  }
+}
+
+function latest(current: number, at: number): number {
+  return Number.isNaN(current) || at > current ? at : current;
+}
+
+function rate(n: number, of: number): number | null {
+  return of === 0 ? null : n / of;
+}
+
+/** Counts delivery events into per-message states; `figures()` reads the totals at any time. */
+export class DeliveryReport {
+  /** Message by provider id; the recipient of each message, to tell apart an id's recipients. */
+  private readonly byId = new Map<string, number>();
+  private readonly recipients: string[] = [];
+  /** Messages keyed `id NUL recipient` (an id shared by recipients) or `NUL recipient NUL emailing`. */
+  private readonly byKey = new Map<string, number>();
+  private readonly states = new MessageStates();
+  private readonly seenEventIds = new Set<string>();
+  /** Events counted, and events skipped because their provider id was seen before. */
+  events = 0;
+  repeated = 0;
+
+  /**
+   * Counts one event. Returns whether a timeline should count it: false for an open or click
+   * whose provider event id was seen before, and for a message's second handed-over row or
+   * second delivery (a message is sent, and delivered, once). Only opens and clicks remember their ids: for every other kind a repeat
+   * cannot change a figure (flags and latest times are idempotent), and keeping 5,000,000 ids
+   * would cost more than the whole count.
+   */
+  add(event: DeliveryEvent): boolean {
+    const counted = event.kind === 'opened' || event.kind === 'clicked';
+    if (counted && event.eventId !== undefined) {
+      if (this.seenEventIds.has(event.eventId)) {
+        this.repeated++;
+        return false;
+      }
+      this.seenEventIds.add(event.eventId);
+    }
+    this.events++;
+    const m = this.messageOf(event);
+    const s = this.states;
+    switch (event.kind) {
+      case 'sent': {
+        const first = (s.flags[m] & HANDED) === 0;
+        s.flags[m] |= SENT | HANDED;
+        return first;
+      }
+      case 'deferred':
+        s.flags[m] |= SENT;
+        break;
+      case 'dropped':
+        s.flags[m] |= DROPPED;
+        break;
+      case 'delivered': {
+        const first = (s.flags[m] & DELIVERY_SEEN) === 0;
+        s.flags[m] |= SENT | DELIVERY_SEEN;
+        s.deliveredAt[m] = latest(s.deliveredAt[m], event.at);
+        return first;
+      }
+      case 'bounced':
+        s.flags[m] |= SENT;
+        if (event.bounce === 'soft') s.softAt[m] = latest(s.softAt[m], event.at);
+        else s.hardAt[m] = latest(s.hardAt[m], event.at);
+        break;
+      case 'opened':
+        s.flags[m] |= SENT;
+        if (event.machine) s.flags[m] |= MACHINE_OPEN;
+        else s.humanOpens[m]++;
+        break;
+      case 'clicked':
+        s.flags[m] |= SENT;
+        if (event.machine) s.flags[m] |= MACHINE_CLICK;
+        else s.humanClicks[m]++;
+        break;
+      case 'unsubscribed':
+        s.flags[m] |= SENT | UNSUBSCRIBED;
+        break;
+      case 'complained':
+        s.flags[m] |= SENT | COMPLAINED;
+        break;
+    }
+    return true;
+  }
+
+  // Keyed on the id cell itself in the common case: no key string is built per row.
+  private messageOf(event: DeliveryEvent): number {
+    const { messageId, recipient } = event;
+    if (messageId !== '') {
+      const m = this.byId.get(messageId);
+      if (m !== undefined && this.recipients[m] === recipient) return m;
+      if (m === undefined) return this.newMessage(recipient, (n) => this.byId.set(messageId, n));
+    }
+    const key =
+      messageId !== ''
+        ? `${messageId}\u0000${recipient}`
+        : `\u0000${recipient}\u0000${event.emailing}`;
+    const m = this.byKey.get(key);
+    return m ?? this.newMessage(recipient, (n) => this.byKey.set(key, n));
+  }
+
+  private newMessage(recipient: string, remember: (m: number) => void): number {
+    const m = this.states.add();
+    this.recipients[m] = recipient;
+    remember(m);
+    return m;
+  }
+
+  /** Messages seen, including those only dropped (never handed over). */
+  get messages(): number {
+    return this.states.count;
+  }
+
+  figures(): DeliveryFigures {
+    const s = this.states;
+    let sent = 0;
+    let delivered = 0;
+    let hard = 0;
+    let soft = 0;
+    let openedUnique = 0;
+    let openedTotal = 0;
+    let openedMachine = 0;
+    let clickedUnique = 0;
+    let clickedTotal = 0;
+    let clickedMachine = 0;
+    let unsubscribed = 0;
+    let complained = 0;
+    for (let m = 0; m < s.count; m++) {
+      const f = s.flags[m];
+      if ((f & SENT) === 0) continue;
+      sent++;
+      const d = s.deliveredAt[m];
+      const h = s.hardAt[m];
+      if (!Number.isNaN(h) && (Number.isNaN(d) || h >= d)) hard++;
+      else if (!Number.isNaN(d)) delivered++;
+      else if (!Number.isNaN(s.softAt[m])) soft++;
+      if (s.humanOpens[m] > 0) openedUnique++;
+      else if (f & MACHINE_OPEN) openedMachine++;
+      openedTotal += s.humanOpens[m];
+      if (s.humanClicks[m] > 0) clickedUnique++;
+      else if (f & MACHINE_CLICK) clickedMachine++;
+      clickedTotal += s.humanClicks[m];
+      if (f & UNSUBSCRIBED) unsubscribed++;
+      if (f & COMPLAINED) complained++;
+    }
+    return {
+      sent,
+      delivered,
+      bounced_hard: hard,
+      bounced_soft: soft,
+      opened_unique: openedUnique,
+      opened_total: openedTotal,
+      opened_machine: openedMachine,
+      clicked_unique: clickedUnique,
+      clicked_total: clickedTotal,
+      clicked_machine: clickedMachine,
+      unsubscribed,
+      complained,
+      delivery_rate: rate(delivered, sent),
+      open_rate: rate(openedUnique, delivered),
+      click_rate: rate(clickedUnique, delivered),
+      click_to_open_rate: rate(clickedUnique, openedUnique),
+      bounce_rate: rate(hard + soft, sent),
+      unsubscribe_rate: rate(unsubscribed, delivered),
+      complaint_rate: rate(complained, delivered)
+    };
+  }
+
+  /** Messages only dropped or rejected by the provider (never handed over). */
+  dropped(): number {
+    let n = 0;
+    for (let m = 0; m < this.states.count; m++) {
+      const f = this.states.flags[m];
+      if (f & DROPPED && (f & SENT) === 0) n++;
+    }
+    return n;
+  }
+}

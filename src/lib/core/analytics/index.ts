@@ -1,0 +1,18 @@
+export type { DeliveryEvent, DeliveryKind } from './delivery-event';
+export { DeliveryReport, type DeliveryFigures } from './delivery-report';
+export {
+  readDeliveryExport,
+  type DeliveryDay,
+  type DeliveryExportOptions,
+  type DeliveryExportResult
+} from './delivery-export';
+export { isMachineUserAgent } from './machine-activity';
+export {
+  DELIVERY_PRESETS,
+  detectPreset,
+  parseEventTime,
+  presetLabel,
+  readDeliveryRow,
+  resolveColumns,
+  type DeliveryPreset
+} from './presets';

@@ -1,0 +1,288 @@
+/**
+ * The delivery-event exports Slice reads, and how each one's rows become DeliveryEvents:
+ * Slice's own events format (email activity rows), SendGrid's event export and Mailgun's.
+ * The preset is recognised from the header names; a caller may force one.
+ */
+import { normaliseEmail } from '../csv/email';
+import type { DeliveryEvent, DeliveryKind } from './delivery-event';
+import { isMachineUserAgent } from './machine-activity';
+
+export type DeliveryPreset = 'slice' | 'sendgrid' | 'mailgun';
+
+export const DELIVERY_PRESETS: readonly DeliveryPreset[] = ['slice', 'sendgrid', 'mailgun'];
+
+interface PresetSpec {
+  label: string;
+  /** Columns that must be present, by role. */
+  required: Record<string, string[]>;
+  /** Columns used when present, by role; the first header found wins. */
+  optional: Record<string, string[]>;
+  /** Event names of the file mapped to kinds. */
+  kinds: Record<string, DeliveryKind>;
+}
+
+const SPECS: Record<DeliveryPreset, PresetSpec> = {
+  slice: {
+    label: 'Slice events',
+    required: { contact: ['contact'], type: ['type'], at: ['at'] },
+    optional: {
+      emailing: ['target', 'emailing'],
+      messageId: ['message_id', 'messageid'],
+      bounce: ['bounce'],
+      reason: ['reason'],
+      url: ['url'],
+      machine: ['machine'],
+      userAgent: ['user_agent', 'useragent'],
+      eventId: ['event_id', 'eventid']
+    },
+    kinds: {
+      received: 'sent',
+      sent: 'sent',
+      dropped: 'dropped',
+      rejected: 'dropped',
+      delivered: 'delivered',
+      deferred: 'deferred',
+      bounced: 'bounced',
+      opened: 'opened',
+      clicked: 'clicked',
+      unsubscribed: 'unsubscribed',
+      complained: 'complained'
+    }
+  },
+  sendgrid: {
+    label: 'SendGrid event export',
+    required: { contact: ['email'], type: ['event'], at: ['timestamp'] },
+    optional: {
+      messageId: ['sg_message_id'],
+      emailing: ['singlesend_id', 'marketing_campaign_id', 'emailing', 'category'],
+      bounce: ['type'],
+      reason: ['reason', 'response'],
+      url: ['url'],
+      machine: ['sg_machine_open'],
+      userAgent: ['useragent'],
+      eventId: ['sg_event_id']
+    },
+    kinds: {
+      processed: 'sent',
+      dropped: 'dropped',
+      delivered: 'delivered',
+      deferred: 'deferred',
+      bounce: 'bounced',
+      open: 'opened',
+      click: 'clicked',
+      spamreport: 'complained',
+      unsubscribe: 'unsubscribed',
+      group_unsubscribe: 'unsubscribed'
+    }
+  },
+  mailgun: {
+    label: 'Mailgun event export',
+    required: { contact: ['recipient'], type: ['event'], at: ['timestamp'] },
+    optional: {
+      messageId: ['message-id', 'message.headers.message-id', 'message_id'],
+      emailing: ['campaigns', 'user-variables.emailing', 'tags'],
+      bounce: ['severity'],
+      reason: [
+        'delivery-status',
+        'delivery-status.message',
+        'delivery-status.description',
+        'reason'
+      ],
+      url: ['url'],
+      machine: ['client-info', 'client-info.bot'],
+      userAgent: ['client-info.user-agent', 'user-agent'],
+      eventId: ['id']
+    },
+    kinds: {
+      accepted: 'sent',
+      rejected: 'dropped',
+      delivered: 'delivered',
+      failed: 'bounced',
+      opened: 'opened',
+      clicked: 'clicked',
+      unsubscribed: 'unsubscribed',
+      complained: 'complained'
+    }
+  }
+};
+
+export function presetLabel(preset: DeliveryPreset): string {
+  return SPECS[preset].label;
+}
+
+function headerKey(h: string): string {
+  return h.trim().toLowerCase();
+}
+
+function findColumn(headers: string[], names: string[]): number {
+  const keys = headers.map(headerKey);
+  for (const name of names) {
+    const at = keys.indexOf(name);
+    if (at !== -1) return at;
+  }
+  return -1;
+}
+
+/** The preset whose required columns the header holds (SendGrid and Mailgun before Slice). */
+export function detectPreset(headers: string[]): DeliveryPreset | null {
+  const order: DeliveryPreset[] = ['sendgrid', 'mailgun', 'slice'];
+  // SendGrid and Mailgun share `event` and `timestamp`: the address column tells them apart.
+  for (const preset of order) {
+    const spec = SPECS[preset];
+    if (Object.values(spec.required).every((names) => findColumn(headers, names) !== -1)) {
+      return preset;
+    }
+  }
+  return null;
+}
+
+/** Where each role's column is in one file; -1 for an optional column the file lacks. */
+export type DeliveryColumns = Record<string, number>;
+
+/** The columns of `headers` for `preset`, or the required columns that are missing. */
+export function resolveColumns(
+  preset: DeliveryPreset,
+  headers: string[]
+): { columns: DeliveryColumns } | { missing: string[] } {
+  const spec = SPECS[preset];
+  const columns: DeliveryColumns = {};
+  const missing: string[] = [];
+  for (const [role, names] of Object.entries(spec.required)) {
+    columns[role] = findColumn(headers, names);
+    if (columns[role] === -1) missing.push(names.join(' or '));
+  }
+  if (missing.length > 0) return { missing };
+  for (const [role, names] of Object.entries(spec.optional)) {
+    columns[role] = findColumn(headers, names);
+  }
+  return { columns };
+}
+
+export interface RowReadOptions {
+  /** Reads the file's time cells into epoch ms (NaN when unreadable); numbers are Unix time. */
+  parseTime: (raw: string) => number;
+}
+
+/** Why a row could not be read, naming the column. */
+export interface DeliveryRowProblem {
+  column: string;
+  reason: string;
+  /** Set for an event name the preset does not know: reported, not dropped silently. */
+  unknownType?: string;
+}
+
+function cell(row: string[], at: number): string {
+  return at >= 0 && at < row.length ? row[at].trim() : '';
+}
+
+/** Unix seconds (SendGrid, Mailgun; fractions allowed), milliseconds, or a written date-time. */
+export function parseEventTime(raw: string, parseText: (raw: string) => number): number {
+  if (raw === '') return NaN;
+  if (/^\d+(\.\d+)?$/.test(raw)) {
+    const n = Number(raw);
+    // Seconds until the year 5138; beyond that the export wrote milliseconds.
+    return n >= 1e11 ? Math.round(n) : Math.round(n * 1000);
+  }
+  return parseText(raw);
+}
+
+function isTrue(raw: string): boolean {
+  const v = raw.toLowerCase();
+  return v === 'true' || v === '1' || v === 'yes';
+}
+
+/** Mailgun's client-info: a JSON object whose `bot` names the proxy, or a bare flag. */
+function mailgunBot(raw: string): boolean {
+  if (raw === '') return false;
+  if (raw.startsWith('{')) {
+    try {
+      const info = JSON.parse(raw) as Record<string, unknown>;
+      const bot = info.bot;
+      if (typeof bot === 'string') return bot !== '';
+      return bot === true;
+    } catch {
+      return false;
+    }
+  }
+  return raw.toLowerCase() !== 'false' && raw !== '0' && raw !== '';
+}
+
+function bounceClass(preset: DeliveryPreset, raw: string): 'hard' | 'soft' {
+  const v = raw.toLowerCase();
+  if (preset === 'sendgrid') return v === 'blocked' ? 'soft' : 'hard';
+  if (preset === 'mailgun') return v === 'temporary' ? 'soft' : 'hard';
+  return v === 'soft' ? 'soft' : 'hard';
+}
+
+/** The message a SendGrid row belongs to: its X-Message-Id, before the per-recipient filter suffix. */
+function messageIdOf(preset: DeliveryPreset, raw: string): string {
+  let id = raw.charCodeAt(0) === 60 && raw.endsWith('>') ? raw.slice(1, -1) : raw;
+  if (preset === 'sendgrid') {
+    const filter = id.indexOf('.filter');
+    if (filter !== -1) id = id.slice(0, filter);
+  }
+  return id;
+}
+
+/** One row of a delivery export as an event, or the problem that stops it being one. */
+export function readDeliveryRow(
+  preset: DeliveryPreset,
+  columns: DeliveryColumns,
+  headers: string[],
+  row: string[],
+  options: RowReadOptions
+): DeliveryEvent | { problem: DeliveryRowProblem } {
+  const spec = SPECS[preset];
+  const type = cell(row, columns.type);
+  const kind = spec.kinds[type.toLowerCase()];
+  if (!kind) {
+    return {
+      problem:
+        type === ''
+          ? { column: headers[columns.type], reason: 'no event type' }
+          : {
+              column: headers[columns.type],
+              reason: `unknown event type '${type}'`,
+              unknownType: type
+            }
+    };
+  }
+  const contact = cell(row, columns.contact);
+  if (contact === '')
+    return { problem: { column: headers[columns.contact], reason: 'no recipient' } };
+  const rawTime = cell(row, columns.at);
+  const at = parseEventTime(rawTime, options.parseTime);
+  if (!Number.isFinite(at)) {
+    return {
+      problem: {
+        column: headers[columns.at],
+        reason: rawTime === '' ? 'no time' : `'${rawTime}' is not a time`
+      }
+    };
+  }
+  const recipient = contact.includes('@') ? normaliseEmail(contact) : contact;
+  const emailing = cell(row, columns.emailing);
+  const messageId = messageIdOf(preset, cell(row, columns.messageId));
+  const event: DeliveryEvent = {
+    messageId,
+    recipient,
+    emailing,
+    kind,
+    at,
+    machine: false
+  };
+  if (kind === 'bounced') event.bounce = bounceClass(preset, cell(row, columns.bounce));
+  const reason = cell(row, columns.reason);
+  if (reason !== '') event.reason = reason;
+  const url = cell(row, columns.url);
+  if (url !== '') event.url = url;
+  if (kind === 'opened' || kind === 'clicked') {
+    const flag = cell(row, columns.machine);
+    event.machine =
+      (preset === 'mailgun' ? mailgunBot(flag) : isTrue(flag)) ||
+      isMachineUserAgent(cell(row, columns.userAgent));
+  }
+  const eventId = cell(row, columns.eventId);
+  if (eventId !== '') event.eventId = eventId;
+  return event;
+}
