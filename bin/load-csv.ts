@@ -93,17 +93,22 @@ export async function loadContactsCsv(
   return { table: result.table, rejected: result.rejected, preview };
 }
 
-/** The mapping of a file with columns `contact,type,target,at` (+ others as properties). */
+/**
+ * The mapping of a file with columns `contact,type,target,at` (+ an event id column such as
+ * `event_id`, as the app suggests it, + others as properties).
+ */
 export function defaultEventMapping(preview: FilePreview): EventMapping | null {
   const names = preview.fields.map((f) => f.name);
-  const fixed = ['contact', 'type', 'target', 'at'];
   if (names.includes('contact') && names.includes('type') && names.includes('at')) {
+    const id = preview.suggestedMapping?.id ?? null;
+    const fixed = ['contact', 'type', 'target', 'at', id];
     const mapping: EventMapping = {
       contact: 'contact',
       type: 'type',
       target: names.includes('target') ? 'target' : null,
       at: 'at',
-      properties: names.filter((n) => !fixed.includes(n))
+      properties: names.filter((n) => !fixed.includes(n)),
+      id
     };
     const order = preview.fields.find((f) => f.name === 'at')?.dateOrder;
     if (order) mapping.dateOrder = order;

@@ -3,7 +3,13 @@
  * Versions are never edited once released; a new version adds stores/indexes and moves data
  * in its `.upgrade()`. Row types live in the per-table-group modules next to this file.
  */
-import Dexie, { type DexieOptions, type EntityTable, type Table } from 'dexie';
+import Dexie, {
+  type DBCore,
+  type DexieOptions,
+  type EntityTable,
+  type Middleware,
+  type Table
+} from 'dexie';
 import { runtimeTimeZone } from '$lib/core/segment/dates';
 import type { CampaignRow } from './campaigns';
 import type { ChunkRow } from './chunk-store';
@@ -81,9 +87,34 @@ export const SCHEMA_VERSION = 3;
 export function openSliceDb(name = 'slice', options?: DexieOptions): SliceDb {
   // The query cache clones results for liveQuery, which Slice does not use: with chunk rows of
   // megabytes each it would only cost time and memory.
-  return new SliceDb(name, {
+  const db = new SliceDb(name, {
     cache: 'disabled',
     chromeTransactionDurability: 'relaxed',
     ...options
   });
+  db.use(strictCampaignWrites);
+  return db;
 }
+
+/**
+ * Chunk writes are relaxed (fast: a crash before the flip loses only chunks nobody reads), but
+ * a write to the campaigns table is what makes data live — the flip of an import to its new
+ * generation, a restore, a delete — so it waits for the disk: "Import finished" is never followed
+ * by a loss on power cut. Dexie sets durability per database, not per transaction, hence this
+ * middleware on its transaction creation.
+ */
+export const strictCampaignWrites: Middleware<DBCore> = {
+  stack: 'dbcore',
+  name: 'strict-campaign-writes',
+  create: (down) => ({
+    ...down,
+    transaction: (stores, mode, options) =>
+      down.transaction(
+        stores,
+        mode,
+        mode === 'readwrite' && stores.includes('campaigns')
+          ? { ...options, durability: 'strict' }
+          : options
+      )
+  })
+};

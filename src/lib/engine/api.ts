@@ -87,7 +87,10 @@ export type ImportOutcome =
       rowsRead: number;
       added: number;
       updated: number;
+      /** Contacts: known contacts left as they were; events: records already imported. */
       skipped: number;
+      /** Events with an event id column: records whose id came earlier in the file. */
+      repeatedIds: number;
       rejected: number;
       newFields: string[];
       durationMs: number;
@@ -115,6 +118,8 @@ export interface ImportRecord {
   updated: number;
   skipped: number;
   rejected: number;
+  /** Events with an event id column: records whose id came earlier in the file (if any). */
+  repeatedIds?: number;
 }
 
 export interface ContactQuery {

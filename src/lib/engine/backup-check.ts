@@ -106,6 +106,13 @@ function checkEvents(content: BackupContent, rowCount: number): void {
   codesWithin(e.type, types.length, 'the type of event');
   codesWithin(e.target, targets.length, 'the target of event');
   codesWithin(e.propCodes, props.length, 'the properties of event');
+  if (e.eventIds !== undefined || e.eventIdCodes !== undefined) {
+    const ids = stringArray(e.eventIds, 'the event ids');
+    if (!e.eventIdCodes || e.eventIdCodes.length !== e.count) {
+      fail('the event ids do not have one value per event');
+    }
+    codesWithin(e.eventIdCodes, ids.length, 'the id of event');
+  }
 }
 
 function checkSegments(content: BackupContent, rowCount: number): void {

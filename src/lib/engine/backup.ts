@@ -71,6 +71,9 @@ export interface BackupHeader {
     target: Section;
     at: Section;
     propCodes: Section;
+    /** Present once an import named an event id column. */
+    eventIds?: string[];
+    eventIdCodes?: Section;
   } | null;
   segments: SegmentRecord[];
   memberships: BackupMembership<Section>[];
@@ -157,7 +160,13 @@ export async function encodeBackup(content: BackupContent, exportedAt: string): 
           type: add(events.type.subarray(0, events.count)),
           target: add(events.target.subarray(0, events.count)),
           at: add(events.at.subarray(0, events.count)),
-          propCodes: add(events.propCodes.subarray(0, events.count))
+          propCodes: add(events.propCodes.subarray(0, events.count)),
+          ...(events.eventIds && events.eventIdCodes
+            ? {
+                eventIds: events.eventIds,
+                eventIdCodes: add(events.eventIdCodes.subarray(0, events.count))
+              }
+            : {})
         }
       : null,
     segments: content.segments,
@@ -305,7 +314,13 @@ function readContent(header: BackupHeader, buffer: ArrayBuffer, base: number): B
         type: read(e.type as Section & { type: 'u16' }, 'u16'),
         target: read(e.target as Section & { type: 'u32' }, 'u32'),
         at: read(e.at as Section & { type: 'f64' }, 'f64'),
-        propCodes: read(e.propCodes as Section & { type: 'u32' }, 'u32')
+        propCodes: read(e.propCodes as Section & { type: 'u32' }, 'u32'),
+        ...(e.eventIds && e.eventIdCodes
+          ? {
+              eventIds: e.eventIds,
+              eventIdCodes: read(e.eventIdCodes as Section & { type: 'u32' }, 'u32')
+            }
+          : {})
       }
     : null;
   return {

@@ -226,6 +226,7 @@ export class ImportService {
           added: out.added,
           updated: out.updated,
           skipped: out.skipped,
+          repeatedIds: 0,
           rejected: out.rejected.length,
           newFields: out.newFields
         },
@@ -272,6 +273,7 @@ export class ImportService {
           added: out.added,
           updated: 0,
           skipped: out.skipped,
+          repeatedIds: out.repeatedIds,
           rejected: out.rejected.length,
           newFields: []
         },
@@ -304,6 +306,7 @@ export class ImportService {
             added: number;
             updated: number;
             skipped: number;
+            repeatedIds: number;
             rejected: number;
             newFields: string[];
           };
@@ -383,6 +386,7 @@ export class ImportService {
           skipped: built.counts.skipped,
           rejected: built.counts.rejected
         };
+        if (built.counts.repeatedIds > 0) done.repeatedIds = built.counts.repeatedIds;
         let previous = 0;
         let flipped: CampaignRow | null = null;
         let stale = false;
@@ -436,6 +440,7 @@ export class ImportService {
           added: built.counts.added,
           updated: built.counts.updated,
           skipped: built.counts.skipped,
+          repeatedIds: built.counts.repeatedIds,
           rejected: built.counts.rejected,
           newFields: built.counts.newFields,
           durationMs: Math.round(ctx.tick() - t0)
