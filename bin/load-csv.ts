@@ -57,11 +57,12 @@ async function streamRows(
 
 /**
  * Contacts from a CSV file, every column with its inferred type. Identity: `identity` if given,
- * else `email` when there is such a column, else the first column.
+ * else `email` when there is such a column, else the first column. Date-times without a zone
+ * are read in `timeZone` (UTC when not given), as the app reads them in the campaign's.
  */
 export async function loadContactsCsv(
   path: string,
-  options: { identity?: string } = {}
+  options: { identity?: string; timeZone?: string } = {}
 ): Promise<LoadedContacts> {
   const blob = await openFile(path);
   const preview = await previewCsv(blob, 'contacts', path);
@@ -83,7 +84,8 @@ export async function loadContactsCsv(
     headers: preview.headers,
     identity,
     policy: 'update',
-    delimiter: preview.delimiter
+    delimiter: preview.delimiter,
+    timeZone: options.timeZone
   });
   const problem = await streamRows(blob, preview, (rows, lines) => importer.addRows(rows, lines));
   if (problem) return { table: emptyContacts(identity), rejected: [], problem, preview };
@@ -91,17 +93,22 @@ export async function loadContactsCsv(
   return { table: result.table, rejected: result.rejected, preview };
 }
 
-/** The mapping of a file with columns `contact,type,target,at` (+ others as properties). */
+/**
+ * The mapping of a file with columns `contact,type,target,at` (+ an event id column such as
+ * `event_id`, as the app suggests it, + others as properties).
+ */
 export function defaultEventMapping(preview: FilePreview): EventMapping | null {
   const names = preview.fields.map((f) => f.name);
-  const fixed = ['contact', 'type', 'target', 'at'];
   if (names.includes('contact') && names.includes('type') && names.includes('at')) {
+    const id = preview.suggestedMapping?.id ?? null;
+    const fixed = ['contact', 'type', 'target', 'at', id];
     const mapping: EventMapping = {
       contact: 'contact',
       type: 'type',
       target: names.includes('target') ? 'target' : null,
       at: 'at',
-      properties: names.filter((n) => !fixed.includes(n))
+      properties: names.filter((n) => !fixed.includes(n)),
+      id
     };
     const order = preview.fields.find((f) => f.name === 'at')?.dateOrder;
     if (order) mapping.dateOrder = order;
@@ -110,8 +117,15 @@ export function defaultEventMapping(preview: FilePreview): EventMapping | null {
   return preview.suggestedMapping ?? null;
 }
 
-/** Events from a CSV file (`contact,type,target,at` + properties) for `contacts`. */
-export async function loadEventsCsv(path: string, contacts: ContactTable): Promise<LoadedEvents> {
+/**
+ * Events from a CSV file (`contact,type,target,at` + properties) for `contacts`; timestamps
+ * without a zone are read in `timeZone` (UTC when not given).
+ */
+export async function loadEventsCsv(
+  path: string,
+  contacts: ContactTable,
+  options: { timeZone?: string } = {}
+): Promise<LoadedEvents> {
   const blob = await openFile(path);
   const preview = await previewCsv(blob, 'events', path);
   const empty = emptyEventTable(contacts.rowCount);
@@ -131,7 +145,8 @@ export async function loadEventsCsv(path: string, contacts: ContactTable): Promi
     mapping,
     headers: preview.headers,
     contacts,
-    delimiter: preview.delimiter
+    delimiter: preview.delimiter,
+    timeZone: options.timeZone
   });
   const problem = await streamRows(blob, preview, (rows, lines) => importer.addRows(rows, lines));
   if (problem) return { events: empty, rejected: [], problem, preview };

@@ -169,6 +169,7 @@ async function inspectEvents(args: Args): Promise<number> {
   }
   console.log(
     `mapping: contact=${mapping.contact} type=${mapping.type} target=${mapping.target ?? '(none)'} at=${mapping.at}` +
+      (mapping.id ? ` id=${mapping.id}` : '') +
       (mapping.properties.length ? ` properties=${mapping.properties.join(',')}` : '')
   );
   let contacts: ContactTable;
@@ -201,8 +202,9 @@ async function inspectEvents(args: Args): Promise<number> {
   );
   if (result.problem) return fail(result.problem);
   const out = importer.finish();
+  const repeated = out.repeatedIds > 0 ? `, ${out.repeatedIds} repeating an earlier event id` : '';
   console.log(
-    `rows: ${out.added + out.rejected.length} (${out.added} importable, ${out.rejected.length} rejected)`
+    `rows: ${out.added + out.repeatedIds + out.rejected.length} (${out.added} importable${repeated}, ${out.rejected.length} rejected)`
   );
   console.log(`event types: ${out.events.types.join(', ')}`);
   printRejected(out.rejected);

@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import type { ContactTable } from '../../src/lib/core/columns/types';
 import {
   isValidTimeZone,
+  runtimeTimeZone,
   validateDefinition,
   type Definition,
   type ValidationError
@@ -34,21 +35,29 @@ export function formatErrors(errors: ValidationError[]): string {
   return errors.map((e) => `  ${e.path}${e.field ? ` (${e.field})` : ''}: ${e.message}`).join('\n');
 }
 
-/** now from --now (ISO 8601) or the clock; time zone from --tz or the system's. */
+/**
+ * now from --now (ISO 8601) or the clock; time zone from --tz or the system's. The zone is the
+ * app's campaign zone: zone-less times in the files are read in it, and days counted in it.
+ */
 export function timeOptions(flags: Flags): { now: number; timeZone: string } | string {
   const now = flags.now === undefined ? Date.now() : Date.parse(flags.now);
   if (Number.isNaN(now)) return `--now '${flags.now}' is not an ISO 8601 date or date-time`;
-  const timeZone = flags.tz ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const timeZone = flags.tz ?? runtimeTimeZone();
   if (!isValidTimeZone(timeZone))
     return `--tz '${timeZone}' is not an IANA time zone (e.g. Europe/Brussels)`;
   return { now, timeZone };
 }
 
+/** The contacts of a CSV file; date-times without a zone are read in `timeZone` (--tz). */
 export async function loadContacts(
   path: string,
-  identity: string | undefined
+  identity: string | undefined,
+  timeZone: string
 ): Promise<ContactTable | string> {
-  const loaded = await loadContactsCsv(path, identity === undefined ? {} : { identity });
+  const loaded = await loadContactsCsv(
+    path,
+    identity === undefined ? { timeZone } : { identity, timeZone }
+  );
   if (loaded.problem) {
     const where = loaded.problem.line ? ` (line ${loaded.problem.line})` : '';
     return `${path}${where}: ${loaded.problem.message}`;

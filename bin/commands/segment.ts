@@ -42,14 +42,14 @@ export async function run(args: string[]): Promise<number> {
     return 2;
   }
 
-  const contacts = await loadContacts(flags.contacts, flags.identity);
+  const contacts = await loadContacts(flags.contacts, flags.identity, time.timeZone);
   if (typeof contacts === 'string') {
     console.error(`slice segment: ${contacts}`);
     return 1;
   }
   let events = emptyEventTable(contacts.rowCount);
   if (flags.events) {
-    const loaded = await loadEventsCsv(flags.events, contacts);
+    const loaded = await loadEventsCsv(flags.events, contacts, { timeZone: time.timeZone });
     if (loaded.problem) {
       console.error(`slice segment: ${flags.events}: ${loaded.problem.message}`);
       return 1;

@@ -29,7 +29,7 @@ export async function run(args: string[]): Promise<number> {
     console.error(`slice sql: ${time}`);
     return 2;
   }
-  const contacts = await loadContacts(flags.contacts, flags.identity);
+  const contacts = await loadContacts(flags.contacts, flags.identity, time.timeZone);
   if (typeof contacts === 'string') {
     console.error(`slice sql: ${contacts}`);
     return 1;

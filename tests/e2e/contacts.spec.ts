@@ -1,11 +1,12 @@
 /**
  * The contacts browser beyond the basics: the empty state that leads to Import, the column
- * chooser remembered per campaign, and a keyboard-only walk through the table.
+ * chooser remembered per campaign, a keyboard-only walk through the table, and a search that
+ * folds text as segment rules do (ß, œ, æ).
  */
 import { expect, test } from '@playwright/test';
 import { CampaignPage } from './pages/campaign-page';
 import { ContactsPage } from './pages/contacts-page';
-import { fixture } from './pages/flows';
+import { campaignWithContacts, fixture } from './pages/flows';
 import { HomePage } from './pages/home-page';
 import { ImportPage } from './pages/import-page';
 
@@ -90,4 +91,33 @@ test('the table works with the keyboard alone', async ({ page }) => {
   await contacts.detail.getByRole('button', { name: 'Close contact' }).focus();
   await page.keyboard.press('Escape');
   await expect(contacts.detail).toBeHidden();
+});
+
+test('search folds text as segments do: "strasse" finds Straße, "oeuvre" finds Œuvre', async ({
+  page
+}) => {
+  await campaignWithContacts(page, 'Ligatures', fixture('contacts-ligatures.csv'));
+  await page.getByRole('link', { name: 'See contacts' }).click();
+  const contacts = new ContactsPage(page);
+  await contacts.expectTotal('4 contacts');
+
+  await contacts.search.fill('strasse');
+  await contacts.expectTotal(/^1 of 4 contacts match/);
+  await expect(await contacts.cell(0, 'street')).toHaveText('Hauptstraße 5');
+  await expect(await contacts.cell(0, 'name')).toHaveText('Anke Weiß');
+
+  await contacts.search.fill('OEUVRE');
+  await contacts.expectTotal(/^1 of 4 contacts match/);
+  await expect(await contacts.cell(0, 'street')).toHaveText("Rue de l'Œuvre 12");
+
+  await contacts.search.fill('aeron');
+  await contacts.expectTotal(/^1 of 4 contacts match/);
+  await expect(await contacts.cell(0, 'name')).toHaveText('Æron Holm');
+
+  // "weiss" finds Weiß; "stras" finds both the Straße and the Strasberg.
+  await contacts.search.fill('weiss');
+  await contacts.expectTotal(/^1 of 4 contacts match/);
+  await contacts.search.fill('stras');
+  await contacts.expectTotal(/^2 of 4 contacts match/);
+  await page.screenshot({ path: 'test-results/contacts-search-fold.png' });
 });

@@ -94,7 +94,8 @@ test('events imported for contacts show on their timeline', async ({ page }) => 
   await importer.expectFinished();
   await expect(importer.count('Events added')).toHaveText('0');
   await expect(importer.count('Rejected')).toHaveText('0');
-  await expect(page.getByText(/^4 duplicates skipped/)).toBeVisible();
+  await expect(importer.count('Already imported')).toHaveText('4');
+  await expect(page.getByText(/^4 already imported:/)).toBeVisible();
   await campaign.expectCounts(2, 4);
   await campaign.section('History');
   const history = page.getByRole('table', { name: /Imports of this campaign/ });

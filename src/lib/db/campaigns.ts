@@ -3,6 +3,7 @@
  * current. Flipping a generation is one small transaction, which is what makes imports
  * all-or-nothing: chunks of a generation that is not current are never read.
  */
+import { isValidTimeZone, runtimeTimeZone } from '$lib/core/segment/dates';
 import type { CampaignSummary } from '$lib/engine/api';
 import type { SliceDb } from './slice-db';
 
@@ -26,11 +27,26 @@ export function toSummary(row: CampaignRow): CampaignSummary {
     fields: row.fields.map((f) => ({ ...f })),
     identity: row.identity,
     eventTypes: [...row.eventTypes],
-    isDemo: row.isDemo
+    isDemo: row.isDemo,
+    timeZone: campaignTimeZone(row)
   };
 }
 
-export function newCampaignRow(id: string, name: string, at: string, isDemo = false): CampaignRow {
+/**
+ * The campaign's zone. Rows from before zones existed get the browser's at the v3 upgrade;
+ * this read-time default covers a row written by an older tab still open during the upgrade.
+ */
+export function campaignTimeZone(row: Pick<CampaignRow, 'timeZone'>): string {
+  return isValidTimeZone(row.timeZone) ? row.timeZone : runtimeTimeZone();
+}
+
+export function newCampaignRow(
+  id: string,
+  name: string,
+  at: string,
+  isDemo = false,
+  timeZone = runtimeTimeZone()
+): CampaignRow {
   return {
     id,
     name,
@@ -42,6 +58,7 @@ export function newCampaignRow(id: string, name: string, at: string, isDemo = fa
     identity: null,
     eventTypes: [],
     isDemo,
+    timeZone,
     contactGeneration: 0,
     eventGeneration: 0,
     lastGeneration: 0

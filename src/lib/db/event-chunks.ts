@@ -1,6 +1,6 @@
 /**
- * Events as chunks of their CSR arrays (offsets, type, target, at, propCodes) plus the packed
- * target and property dictionaries. Events keep their own generation: a contacts import that
+ * Events as chunks of their CSR arrays (offsets, type, target, at, propCodes, and eventIdCodes
+ * once an import named an event id column) plus the packed target, property and id dictionaries. Events keep their own generation: a contacts import that
  * only appends rows does not rewrite them (offsets are padded on read instead).
  */
 import type { EventTable } from '$lib/core/columns/types';
@@ -28,6 +28,13 @@ export function encodeEventTable(events: EventTable): ChunkPiece[] {
   const rowCount = events.offsets.length - 1;
   const meta: EventMeta = { count: events.count, rowCount, types: [...events.types] };
   const n = events.count;
+  const ids: ChunkPiece[] =
+    events.eventIds && events.eventIdCodes
+      ? [
+          ...chunkArray('eventIdCodes', events.eventIdCodes.subarray(0, n), EVENT_CHUNK_LENGTH),
+          ...chunkStrings('eventIds', events.eventIds)
+        ]
+      : [];
   return [
     { column: 'meta', chunk: 0, meta },
     ...chunkArray('offsets', events.offsets, EVENT_CHUNK_LENGTH),
@@ -36,7 +43,8 @@ export function encodeEventTable(events: EventTable): ChunkPiece[] {
     ...chunkArray('at', events.at.subarray(0, n), EVENT_CHUNK_LENGTH),
     ...chunkArray('propCodes', events.propCodes.subarray(0, n), EVENT_CHUNK_LENGTH),
     ...chunkStrings('targets', events.targets),
-    ...chunkStrings('props', events.props)
+    ...chunkStrings('props', events.props),
+    ...ids
   ];
 }
 
@@ -55,7 +63,7 @@ export function decodeEventTable(byColumn: Map<string, ChunkRow[]>, rowCount: nu
   offsets.fill(offsets[meta.rowCount], meta.rowCount + 1);
   const targets = assembleStrings(byColumn.get('targets'));
   const props = assembleStrings(byColumn.get('props'));
-  return {
+  const table: EventTable = {
     count: meta.count,
     types: meta.types,
     targets: targets.length > 0 ? targets : [''],
@@ -66,9 +74,26 @@ export function decodeEventTable(byColumn: Map<string, ChunkRow[]>, rowCount: nu
     propCodes: assembleArray(byColumn.get('propCodes'), Uint32Array, meta.count),
     props: props.length > 0 ? props : ['']
   };
+  const idRows = byColumn.get('eventIds');
+  if (idRows && idRows.length > 0) {
+    table.eventIds = assembleStrings(idRows);
+    table.eventIdCodes = assembleArray(byColumn.get('eventIdCodes'), Uint32Array, meta.count);
+  }
+  return table;
 }
 
-const EVENT_COLUMNS = ['meta', 'offsets', 'type', 'target', 'at', 'propCodes', 'targets', 'props'];
+const EVENT_COLUMNS = [
+  'meta',
+  'offsets',
+  'type',
+  'target',
+  'at',
+  'propCodes',
+  'targets',
+  'props',
+  'eventIdCodes',
+  'eventIds'
+];
 
 /** Reads a generation back with one query per array, in parallel. */
 export async function readEventTable(

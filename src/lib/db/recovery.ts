@@ -13,6 +13,15 @@ export function importLockName(importId: string): string {
   return `slice:import:${importId}`;
 }
 
+/**
+ * The Web Lock an import holds from when it starts reading its file until its commit: one
+ * import at a time per campaign across every tab, so that each merges into what the previous
+ * one saved instead of overwriting it.
+ */
+export function campaignImportLockName(campaignId: string): string {
+  return `slice:campaign-import:${campaignId}`;
+}
+
 export interface RecoveryReport {
   interruptedImports: string[];
   /** Imports another tab was still running (it held their lock) at start. */

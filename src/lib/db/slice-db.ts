@@ -3,7 +3,14 @@
  * Versions are never edited once released; a new version adds stores/indexes and moves data
  * in its `.upgrade()`. Row types live in the per-table-group modules next to this file.
  */
-import Dexie, { type DexieOptions, type EntityTable, type Table } from 'dexie';
+import Dexie, {
+  type DBCore,
+  type DexieOptions,
+  type EntityTable,
+  type Middleware,
+  type Table
+} from 'dexie';
+import { runtimeTimeZone } from '$lib/core/segment/dates';
 import type { CampaignRow } from './campaigns';
 import type { ChunkRow } from './chunk-store';
 import type { ImportRow, RejectedReportRow } from './imports';
@@ -55,10 +62,23 @@ export class SliceDb extends Dexie {
           });
         await tx.table<RejectedReportRow, string>('rejectedReports').bulkPut(reports);
       });
+    // v3: campaigns have a time zone; those stored before get the browser's, the zone their
+    // segments were counted in until then (their imported instants are left as they are).
+    this.version(3)
+      .stores({})
+      .upgrade(async (tx) => {
+        const zone = runtimeTimeZone();
+        await tx
+          .table<CampaignRow, string>('campaigns')
+          .toCollection()
+          .modify((row) => {
+            if (typeof row.timeZone !== 'string' || row.timeZone === '') row.timeZone = zone;
+          });
+      });
   }
 }
 
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 /**
  * Opens (creating or upgrading) a Slice database. Tests pass fake-indexeddb's `indexedDB` and
@@ -67,9 +87,34 @@ export const SCHEMA_VERSION = 2;
 export function openSliceDb(name = 'slice', options?: DexieOptions): SliceDb {
   // The query cache clones results for liveQuery, which Slice does not use: with chunk rows of
   // megabytes each it would only cost time and memory.
-  return new SliceDb(name, {
+  const db = new SliceDb(name, {
     cache: 'disabled',
     chromeTransactionDurability: 'relaxed',
     ...options
   });
+  db.use(strictCampaignWrites);
+  return db;
 }
+
+/**
+ * Chunk writes are relaxed (fast: a crash before the flip loses only chunks nobody reads), but
+ * a write to the campaigns table is what makes data live — the flip of an import to its new
+ * generation, a restore, a delete — so it waits for the disk: "Import finished" is never followed
+ * by a loss on power cut. Dexie sets durability per database, not per transaction, hence this
+ * middleware on its transaction creation.
+ */
+export const strictCampaignWrites: Middleware<DBCore> = {
+  stack: 'dbcore',
+  name: 'strict-campaign-writes',
+  create: (down) => ({
+    ...down,
+    transaction: (stores, mode, options) =>
+      down.transaction(
+        stores,
+        mode,
+        mode === 'readwrite' && stores.includes('campaigns')
+          ? { ...options, durability: 'strict' }
+          : options
+      )
+  })
+};

@@ -39,6 +39,11 @@ export interface CampaignSummary {
   identity: string | null;
   eventTypes: string[];
   isDemo: boolean;
+  /**
+   * IANA time zone of the campaign (e.g. Europe/Paris): date-times without a zone in its files
+   * are read in it, segments count calendar days in it, and its dates are shown in it.
+   */
+  timeZone: string;
 }
 
 export interface ContactImportOptions {
@@ -47,17 +52,25 @@ export interface ContactImportOptions {
   policy: MergePolicy;
   encoding: CsvEncoding;
   delimiter: Delimiter;
+  /** IANA zone in which date-times without a zone are read; default the campaign's. */
+  timeZone?: string;
 }
 
 export interface EventImportOptions {
   mapping: EventMapping;
   encoding: CsvEncoding;
   delimiter: Delimiter;
+  /** IANA zone in which timestamps without a zone are read; default the campaign's. */
+  timeZone?: string;
 }
 
 export interface ImportProgress {
   importId: string;
-  phase: 'reading' | 'writing' | 'done';
+  /**
+   * `waiting`: another import into this campaign (in this tab or another) is running; this one
+   * starts, on the data that one saved, when it ends.
+   */
+  phase: 'waiting' | 'reading' | 'writing' | 'done';
   rows: number;
   bytesRead: number;
   totalBytes: number;
@@ -74,7 +87,10 @@ export type ImportOutcome =
       rowsRead: number;
       added: number;
       updated: number;
+      /** Contacts: known contacts left as they were; events: records already imported. */
       skipped: number;
+      /** Events with an event id column: records whose id came earlier in the file. */
+      repeatedIds: number;
       rejected: number;
       newFields: string[];
       durationMs: number;
@@ -102,6 +118,8 @@ export interface ImportRecord {
   updated: number;
   skipped: number;
   rejected: number;
+  /** Events with an event id column: records whose id came earlier in the file (if any). */
+  repeatedIds?: number;
 }
 
 export interface ContactQuery {
@@ -149,8 +167,8 @@ export interface StorageInfo {
 export interface EvalOptions {
   /** ISO instant used for relative dates; default: the page's clock at call time. */
   now: string;
-  /** IANA time zone, e.g. Europe/Brussels. */
-  timeZone: string;
+  /** IANA time zone, e.g. Europe/Brussels; default the campaign's (CampaignSummary.timeZone). */
+  timeZone?: string;
 }
 
 export type CountOutcome =
@@ -225,8 +243,14 @@ export interface EngineApi {
   // Campaigns
   listCampaigns(): Promise<CampaignSummary[]>;
   getCampaign(id: string): Promise<CampaignSummary | null>;
-  createCampaign(name: string): Promise<CampaignSummary>;
+  /** `timeZone`: IANA zone of the campaign, default the browser's; an unknown zone is refused. */
+  createCampaign(name: string, timeZone?: string): Promise<CampaignSummary>;
   renameCampaign(id: string, name: string): Promise<CampaignSummary>;
+  /**
+   * Changes the campaign's time zone (an unknown zone is refused with a message). Times already
+   * imported keep their instant; segments and displays use the new zone from now on.
+   */
+  setCampaignTimeZone(id: string, timeZone: string): Promise<CampaignSummary>;
   deleteCampaign(id: string): Promise<void>;
   /** Creates the demo campaign (a few thousand participants with events) and returns it. */
   loadDemoCampaign(): Promise<CampaignSummary>;

@@ -4,14 +4,17 @@
  * Layout: the 8-byte signature `SLICEBK1`, a uint32 (little-endian) header length, the header
  * as UTF-8 JSON (strings, dictionaries, records), zero padding to 8 bytes, then the raw typed
  * arrays, each starting at a multiple of 8 bytes. Numbers travel as raw float64, so NaN, -0 and
- * every bit of precision survive.
+ * every bit of precision survive. Since format 2 the header carries the SHA-256 of the data
+ * that follows it, so a restore can tell a damaged file from a whole one; format 1 files (no
+ * checksum) still restore, after the same consistency checks.
  */
 import type { Column, ContactTable, EventTable, FieldSpec } from '$lib/core/columns/types';
 import type { ImportRecord, SegmentRecord } from './api';
+import { BackupCheckError, checkBackupContent } from './backup-check';
 
 const SIGNATURE = 'SLICEBK1';
 const FORMAT = 'slice-backup';
-const VERSION = 1;
+const VERSION = 2;
 
 type ArrayType = 'u8' | 'u16' | 'u32' | 'f64';
 type AnyArray = Uint8Array | Uint16Array | Uint32Array | Float64Array;
@@ -41,12 +44,16 @@ export interface BackupHeader {
   format: typeof FORMAT;
   version: number;
   exportedAt: string;
+  /** `sha256:<hex>` of every byte after the header's padding (format 2 on). */
+  checksum?: string;
   campaign: {
     name: string;
     createdAt: string;
     updatedAt: string;
     isDemo: boolean;
     eventTypes: string[];
+    /** IANA zone; absent in backups made before campaigns had one. */
+    timeZone?: string;
   };
   contacts: {
     rowCount: number;
@@ -64,6 +71,9 @@ export interface BackupHeader {
     target: Section;
     at: Section;
     propCodes: Section;
+    /** Present once an import named an event id column. */
+    eventIds?: string[];
+    eventIdCodes?: Section;
   } | null;
   segments: SegmentRecord[];
   memberships: BackupMembership<Section>[];
@@ -92,7 +102,13 @@ const TYPE_OF = (a: AnyArray): ArrayType =>
 
 export class BackupError extends Error {}
 
-export function encodeBackup(content: BackupContent, exportedAt: string): Blob {
+async function sha256(parts: BlobPart[]): Promise<string> {
+  const bytes = await new Blob(parts).arrayBuffer();
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+  return `sha256:${Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('')}`;
+}
+
+export async function encodeBackup(content: BackupContent, exportedAt: string): Promise<Blob> {
   const parts: AnyArray[] = [];
   let cursor = 0;
   const add = (array: AnyArray): Section => {
@@ -144,7 +160,13 @@ export function encodeBackup(content: BackupContent, exportedAt: string): Blob {
           type: add(events.type.subarray(0, events.count)),
           target: add(events.target.subarray(0, events.count)),
           at: add(events.at.subarray(0, events.count)),
-          propCodes: add(events.propCodes.subarray(0, events.count))
+          propCodes: add(events.propCodes.subarray(0, events.count)),
+          ...(events.eventIds && events.eventIdCodes
+            ? {
+                eventIds: events.eventIds,
+                eventIdCodes: add(events.eventIdCodes.subarray(0, events.count))
+              }
+            : {})
         }
       : null,
     segments: content.segments,
@@ -158,6 +180,7 @@ export function encodeBackup(content: BackupContent, exportedAt: string): Blob {
     imports: content.imports,
     reports: content.reports
   };
+  header.checksum = await sha256(parts as BlobPart[]);
   const json = new TextEncoder().encode(JSON.stringify(header));
   const prefix = new Uint8Array(12);
   prefix.set(new TextEncoder().encode(SIGNATURE), 0);
@@ -169,6 +192,9 @@ export function encodeBackup(content: BackupContent, exportedAt: string): Blob {
 }
 
 const CTORS = { u8: Uint8Array, u16: Uint16Array, u32: Uint32Array, f64: Float64Array } as const;
+
+const damaged = (what: string) =>
+  new BackupError(`This Slice backup is damaged: ${what}. Nothing was restored.`);
 
 export async function decodeBackup(file: Blob): Promise<BackupContent> {
   const notBackup = new BackupError(
@@ -183,19 +209,59 @@ export async function decodeBackup(file: Blob): Promise<BackupContent> {
     throw new BackupError('This Slice backup is truncated (its header is incomplete).');
   let header: BackupHeader;
   try {
-    header = JSON.parse(new TextDecoder().decode(bytes.subarray(12, 12 + length))) as BackupHeader;
+    header = JSON.parse(
+      new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(12, 12 + length))
+    ) as BackupHeader;
   } catch {
-    throw new BackupError('This Slice backup is damaged: its header is not readable.');
+    throw damaged('its header is not readable');
   }
-  if (header.format !== FORMAT || typeof header.version !== 'number') throw notBackup;
+  if (typeof header !== 'object' || header === null || header.format !== FORMAT) throw notBackup;
+  if (!Number.isSafeInteger(header.version) || header.version < 1) throw notBackup;
   if (header.version > VERSION) {
     throw new BackupError(
       `This backup was made by a newer version of Slice (format ${header.version}); update Slice to restore it.`
     );
   }
   const base = 12 + length + ((8 - ((12 + length) % 8)) % 8);
-  const read = <T extends ArrayType>(s: Section & { type: T }): InstanceType<(typeof CTORS)[T]> => {
-    const Ctor = CTORS[s.type];
+  if (header.version >= 2) {
+    if (typeof header.checksum !== 'string') throw damaged('its checksum is missing');
+    const actual = await sha256([bytes.subarray(Math.min(base, bytes.length))]);
+    if (actual !== header.checksum) {
+      throw damaged('its data does not match its checksum (the file was changed or cut short)');
+    }
+  }
+  let content: BackupContent;
+  try {
+    content = readContent(header, buffer, base);
+  } catch (e) {
+    if (e instanceof BackupError) throw e;
+    // A header edited by hand can lack any part: name the file as damaged, not a TypeError.
+    throw damaged('its header does not describe a campaign');
+  }
+  try {
+    checkBackupContent(content);
+  } catch (e) {
+    if (e instanceof BackupCheckError) throw new BackupError(e.message, { cause: e });
+    throw e;
+  }
+  return content;
+}
+
+function readContent(header: BackupHeader, buffer: ArrayBuffer, base: number): BackupContent {
+  const read = <T extends ArrayType>(
+    s: Section & { type: T },
+    type: T
+  ): InstanceType<(typeof CTORS)[T]> => {
+    if (typeof s !== 'object' || s === null || s.type !== type) {
+      throw damaged('a data section has the wrong type');
+    }
+    const Ctor = CTORS[type];
+    if (!Number.isSafeInteger(s.offset) || !Number.isSafeInteger(s.length) || s.offset < 0) {
+      throw damaged('a data section has an impossible position');
+    }
+    if (s.length < 0 || s.offset % Ctor.BYTES_PER_ELEMENT !== 0) {
+      throw damaged('a data section has an impossible position');
+    }
     const start = base + s.offset;
     const end = start + s.length * Ctor.BYTES_PER_ELEMENT;
     if (end > buffer.byteLength)
@@ -218,18 +284,20 @@ export async function decodeBackup(file: Blob): Promise<BackupContent> {
                 {
                   kind: 'string',
                   dict: col.dict ?? [''],
-                  codes: read(col.codes as Section & { type: 'u32' })
+                  codes: read(col.codes as Section & { type: 'u32' }, 'u32')
                 }
               ];
             }
             if (col.kind === 'boolean')
               return [
                 f.name,
-                { kind: 'boolean', values: read(col.values as Section & { type: 'u8' }) }
+                { kind: 'boolean', values: read(col.values as Section & { type: 'u8' }, 'u8') }
               ];
+            if (col.kind !== 'number')
+              throw damaged(`field "${f.name}" has an unknown column kind`);
             return [
               f.name,
-              { kind: 'number', values: read(col.values as Section & { type: 'f64' }) }
+              { kind: 'number', values: read(col.values as Section & { type: 'f64' }, 'f64') }
             ];
           })
         )
@@ -242,11 +310,17 @@ export async function decodeBackup(file: Blob): Promise<BackupContent> {
         types: e.types,
         targets: e.targets,
         props: e.props,
-        offsets: read(e.offsets as Section & { type: 'u32' }),
-        type: read(e.type as Section & { type: 'u16' }),
-        target: read(e.target as Section & { type: 'u32' }),
-        at: read(e.at as Section & { type: 'f64' }),
-        propCodes: read(e.propCodes as Section & { type: 'u32' })
+        offsets: read(e.offsets as Section & { type: 'u32' }, 'u32'),
+        type: read(e.type as Section & { type: 'u16' }, 'u16'),
+        target: read(e.target as Section & { type: 'u32' }, 'u32'),
+        at: read(e.at as Section & { type: 'f64' }, 'f64'),
+        propCodes: read(e.propCodes as Section & { type: 'u32' }, 'u32'),
+        ...(e.eventIds && e.eventIdCodes
+          ? {
+              eventIds: e.eventIds,
+              eventIdCodes: read(e.eventIdCodes as Section & { type: 'u32' }, 'u32')
+            }
+          : {})
       }
     : null;
   return {
@@ -259,7 +333,7 @@ export async function decodeBackup(file: Blob): Promise<BackupContent> {
       rowCount: m.rowCount,
       count: m.count,
       generatedAt: m.generatedAt,
-      bits: read(m.bits as Section & { type: 'u32' })
+      bits: read(m.bits as Section & { type: 'u32' }, 'u32')
     })),
     imports: header.imports ?? [],
     reports: header.reports ?? []

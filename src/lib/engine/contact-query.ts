@@ -1,25 +1,18 @@
 /**
  * The contacts browser's queries over the worker's columns: search (case- and
- * accent-insensitive, evaluated once per dictionary entry, then per row through the codes),
+ * accent-insensitive with the segment rules' foldText, evaluated once per dictionary entry,
+ * then per row through the codes),
  * sort (a cached permutation per field and direction) and paging, optionally within a
  * segment's stored membership. Results are cached as ordered row ids so scrolling pages
  * through them costs only the page.
  */
 import { STRING_FIELD_TYPES, type Column, type ContactTable } from '$lib/core/columns/types';
 import type { Bitset } from '$lib/core/columns/bitset';
+// The same fold as segment rules: a search for "strasse" finds what `contains strasse` finds.
+import { foldText } from '$lib/core/text/fold';
 import type { ContactPage, ContactQuery } from './api';
 import type { Derived } from './campaign-cache';
 import { cellValue } from './cell-values';
-
-const COMBINING_MARKS = /[\u0300-\u036f]/g;
-// eslint-disable-next-line no-control-regex
-const ASCII = /^[\x00-\x7f]*$/;
-
-/** Lower case without accents, trimmed: `  Élodie ` -> `elodie`. */
-export function foldText(s: string): string {
-  if (ASCII.test(s)) return s.toLowerCase().trim();
-  return s.normalize('NFD').replace(COMBINING_MARKS, '').toLowerCase().trim();
-}
 
 function foldedDict(derived: Derived, field: string, dict: string[]): string[] {
   let folded = derived.folded.get(field);

@@ -39,6 +39,31 @@ export async function withLock<T>(name: string, work: () => Promise<T>): Promise
 }
 
 /**
+ * Holds the Web Lock `name` for as long as `work` runs, waiting for it if another holder (this
+ * tab or another) has it; `onWait` is called first in that case, and aborting `signal` gives up
+ * the wait (rejecting with an AbortError). Without Web Locks `work` runs at once.
+ */
+export async function withQueuedLock<T>(
+  name: string,
+  options: { signal?: AbortSignal; onWait?: () => void },
+  work: () => Promise<T>
+): Promise<T> {
+  const locks = (globalThis.navigator as Navigator | undefined)?.locks;
+  if (!locks?.request) return work();
+  const now = (await locks.request(name, { ifAvailable: true }, async (lock) =>
+    lock ? { value: await work() } : null
+  )) as { value: T } | null;
+  if (now) return now.value;
+  options.onWait?.();
+  return locks.request(name, { signal: options.signal }, work) as Promise<T>;
+}
+
+/** Whether `err` is what an aborted wait rejects with. */
+export function isAbortError(err: unknown): boolean {
+  return (err as { name?: unknown } | null)?.name === 'AbortError';
+}
+
+/**
  * A random UUID (v4). crypto.randomUUID exists only in secure contexts; a team may host Slice
  * on plain http inside its network, where getRandomValues still works.
  */

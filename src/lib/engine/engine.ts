@@ -4,7 +4,9 @@
  * in the Web Worker (engine.worker.ts) and, for tests, in Node over fake-indexeddb.
  */
 import { previewCsv } from '$lib/core/csv';
+import { canonicalTimeZone, runtimeTimeZone, timeZoneProblem } from '$lib/core/segment/dates';
 import {
+  campaignTimeZone,
   getCampaignRow,
   listCampaignRows,
   newCampaignRow,
@@ -38,7 +40,6 @@ import { cellValue } from './cell-values';
 import { queryContactTable } from './contact-query';
 import { errorMessage, isoAt, randomId, type EngineContext } from './engine-context';
 import { ImportService } from './import-service';
-import { campaignTimeZone } from '$lib/core/segment/campaign-zone';
 import { SegmentService } from './segment-service';
 
 export interface EngineOptions {
@@ -62,6 +63,13 @@ export interface EngineExtras {
 }
 
 export type Engine = EngineApi & EngineExtras;
+
+/** A zone the user chose, canonical; throws a message naming it when it is not a zone. */
+function checkedTimeZone(zone: unknown): string {
+  const problem = timeZoneProblem(zone);
+  if (problem) throw new Error(problem);
+  return canonicalTimeZone(zone as string);
+}
 
 /** Where the app's static files live when only the worker's own URL is known. */
 function guessBaseUrl(): string | undefined {
@@ -90,11 +98,9 @@ export function createEngine(options: EngineOptions): Engine {
     tick: perf ? () => perf.now() : () => Date.now(),
     ready: Promise.resolve(),
     newId: randomId,
+    // No zone given: each segment is evaluated in its campaign's zone.
     afterDataChange: (campaignId) =>
-      segments.regenerateAutomatic(campaignId, async () => ({
-        now: new Date(now()).toISOString(),
-        timeZone: campaignTimeZone(await getCampaignRow(db, campaignId))
-      }))
+      segments.regenerateAutomatic(campaignId, { now: new Date(now()).toISOString() })
   };
   const recoveryPromise = db
     .open()
@@ -123,14 +129,20 @@ export function createEngine(options: EngineOptions): Engine {
     return row;
   };
 
-  const createCampaign = async (name: string, isDemo = false): Promise<CampaignSummary> => {
+  const createCampaign = async (
+    name: string,
+    isDemo = false,
+    timeZone?: string
+  ): Promise<CampaignSummary> => {
     await ctx.ready;
+    const zone = timeZone === undefined ? runtimeTimeZone() : checkedTimeZone(timeZone);
     const clean = name.trim() || 'Untitled campaign';
     const row = newCampaignRow(
       ctx.newId(),
       await uniqueCampaignName(db, clean),
       isoAt(ctx),
-      isDemo
+      isDemo,
+      zone
     );
     await db.campaigns.add(row);
     await segments.ensureDefault(row.id);
@@ -195,12 +207,20 @@ export function createEngine(options: EngineOptions): Engine {
       const row = await getCampaignRow(db, id);
       return row ? toSummary(row) : null;
     },
-    createCampaign: (name) => createCampaign(name),
+    createCampaign: (name, timeZone) => createCampaign(name, false, timeZone),
     async renameCampaign(id, name) {
       await requireCampaign(id);
       const clean = name.trim();
       if (!clean) throw new Error('A campaign needs a name.');
       await db.campaigns.update(id, { name: clean, updatedAt: isoAt(ctx) });
+      return toSummary(await requireCampaign(id));
+    },
+    async setCampaignTimeZone(id, timeZone) {
+      await requireCampaign(id);
+      const zone = checkedTimeZone(timeZone);
+      await db.campaigns.update(id, { timeZone: zone, updatedAt: isoAt(ctx) });
+      // Memberships of automatic segments depend on the zone (days, windows, ages).
+      await ctx.afterDataChange(id).catch(() => undefined);
       return toSummary(await requireCampaign(id));
     },
     deleteCampaign,
@@ -315,14 +335,15 @@ export function createEngine(options: EngineOptions): Engine {
       const memberships = await db.memberships.where('campaignId').equals(campaignId).toArray();
       const importRows = await db.imports.where('campaignId').equals(campaignId).toArray();
       const reports = await db.rejectedReports.where('campaignId').equals(campaignId).toArray();
-      return encodeBackup(
+      return await encodeBackup(
         {
           campaign: {
             name: row.name,
             createdAt: row.createdAt,
             updatedAt: row.updatedAt,
             isDemo: row.isDemo,
-            eventTypes: row.eventTypes
+            eventTypes: row.eventTypes,
+            timeZone: campaignTimeZone(row)
           },
           contacts: loaded?.contacts ?? null,
           events: row.eventGeneration > 0 && loaded ? await eventsOf(loaded) : null,
@@ -353,8 +374,16 @@ export function createEngine(options: EngineOptions): Engine {
       }
       const id = ctx.newId();
       const name = await uniqueCampaignName(db, content.campaign.name);
+      const saved = content.campaign.timeZone;
       const row = {
-        ...newCampaignRow(id, name, content.campaign.createdAt, content.campaign.isDemo),
+        ...newCampaignRow(
+          id,
+          name,
+          content.campaign.createdAt,
+          content.campaign.isDemo,
+          // Backups from before campaigns had zones restore in the browser's.
+          timeZoneProblem(saved) === null ? canonicalTimeZone(saved as string) : runtimeTimeZone()
+        ),
         updatedAt: content.campaign.updatedAt
       };
       let bytes = 0;

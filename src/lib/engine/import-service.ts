@@ -12,7 +12,13 @@ import {
   readBlobText,
   rejectedRowsToCsv
 } from '$lib/core/csv';
-import { allocateGeneration, getCampaignRow, type CampaignRow } from '$lib/db/campaigns';
+import { timeZoneProblem } from '$lib/core/segment/dates';
+import {
+  allocateGeneration,
+  campaignTimeZone,
+  getCampaignRow,
+  type CampaignRow
+} from '$lib/db/campaigns';
 import {
   deleteGeneration,
   piecesBytes,
@@ -23,7 +29,7 @@ import { encodeContactTable } from '$lib/db/column-chunks';
 import { encodeEventTable } from '$lib/db/event-chunks';
 import { getRejectedCsv, listImportRows, runningImportRow, type ImportRow } from '$lib/db/imports';
 import { isQuotaError, quotaMessage } from '$lib/db/quota';
-import { failAbandoned, importLockName } from '$lib/db/recovery';
+import { campaignImportLockName, failAbandoned, importLockName } from '$lib/db/recovery';
 import type {
   ContactImportOptions,
   CsvEncoding,
@@ -33,10 +39,24 @@ import type {
   ImportRecord
 } from './api';
 import { eventsOf, fitEvents } from './campaign-cache';
-import { errorMessage, isoAt, withLock, type EngineContext } from './engine-context';
+import {
+  errorMessage,
+  isAbortError,
+  isoAt,
+  withLock,
+  withQueuedLock,
+  type EngineContext
+} from './engine-context';
 import { ImportProgressReporter } from './import-progress';
 
 const SLICE_BYTES = 1 << 20;
+
+/**
+ * How many times an import builds again on newer data when, at its commit, the campaign is no
+ * longer at the generations it read (another import committed meanwhile, which the campaign
+ * lock prevents wherever Web Locks exist) before it gives up.
+ */
+const MAX_BUILDS = 3;
 
 type Kind = 'contacts' | 'events';
 type Signal = { cancelled: boolean };
@@ -57,10 +77,38 @@ interface RowSink {
 
 class ImportFailure extends Error {}
 
+/** The zone zone-less times are read in: the one the import names, else the campaign's. */
+async function readingZone(
+  ctx: EngineContext,
+  campaignId: string,
+  chosen: string | undefined
+): Promise<string> {
+  if (chosen !== undefined) {
+    const problem = timeZoneProblem(chosen);
+    if (problem) throw new ImportFailure(`${problem} Nothing was imported.`);
+    return chosen;
+  }
+  const row = await getCampaignRow(ctx.db, campaignId);
+  return row ? campaignTimeZone(row) : 'UTC';
+}
+
 /** What an import's build step gets: its cancel flag and its progress reporter. */
 interface Job {
   signal: Signal;
   progress: ImportProgressReporter;
+}
+
+/** The campaign generations an import read and merged into. */
+interface Base {
+  contactGeneration: number;
+  eventGeneration: number;
+}
+
+function baseOf(loaded: { contactGeneration: number; eventGeneration: number } | null): Base {
+  return {
+    contactGeneration: loaded?.contactGeneration ?? 0,
+    eventGeneration: loaded?.eventGeneration ?? 0
+  };
 }
 
 /**
@@ -110,6 +158,8 @@ async function streamFile<S extends RowSink>(
 
 export class ImportService {
   private readonly signals = new Map<string, Signal>();
+  /** Aborts an import's wait for its turn (see campaignTurn). */
+  private readonly waits = new Map<string, AbortController>();
   private readonly queues = new Map<string, Promise<void>>();
 
   constructor(private readonly ctx: EngineContext) {}
@@ -117,6 +167,7 @@ export class ImportService {
   async cancelImport(importId: string): Promise<void> {
     const signal = this.signals.get(importId);
     if (signal) signal.cancelled = true;
+    this.waits.get(importId)?.abort();
   }
 
   /**
@@ -145,6 +196,7 @@ export class ImportService {
     onProgress?: (p: ImportProgress) => void
   ): Promise<ImportOutcome> {
     return this.run(campaignId, 'contacts', file, onProgress, async (job) => {
+      const timeZone = await readingZone(this.ctx, campaignId, options.timeZone);
       const loaded = await this.ctx.cache.get(campaignId);
       const existing = loaded?.contacts ?? null;
       const importer = await streamFile(file, options, job, (headers) =>
@@ -154,16 +206,19 @@ export class ImportService {
           identity: options.identity,
           policy: options.policy,
           existing: existing ?? undefined,
-          delimiter: options.delimiter
+          delimiter: options.delimiter,
+          timeZone
         })
       );
       if (importer === 'cancelled') return 'cancelled';
       const out = importer.finish();
+      const base = baseOf(loaded);
       const events = fitEvents(
         loaded ? await eventsOf(loaded) : emptyEventTable(out.table.rowCount),
         out.table.rowCount
       );
       return {
+        base,
         pieces: encodeContactTable(out.table),
         table: 'contacts' as const,
         rejectedCsv: out.rejected.length > 0 ? rejectedRowsToCsv(out.rejected) : null,
@@ -171,6 +226,7 @@ export class ImportService {
           added: out.added,
           updated: out.updated,
           skipped: out.skipped,
+          repeatedIds: 0,
           rejected: out.rejected.length,
           newFields: out.newFields
         },
@@ -193,6 +249,7 @@ export class ImportService {
     onProgress?: (p: ImportProgress) => void
   ): Promise<ImportOutcome> {
     return this.run(campaignId, 'events', file, onProgress, async (job) => {
+      const timeZone = await readingZone(this.ctx, campaignId, options.timeZone);
       const loaded = await this.ctx.cache.get(campaignId);
       const contacts = loaded?.contacts;
       if (!loaded || !contacts || contacts.rowCount === 0) {
@@ -202,12 +259,13 @@ export class ImportService {
       }
       const existing = await eventsOf(loaded);
       const importer = await streamFile(file, options, job, (headers) =>
-        createEventImporter({ mapping: options.mapping, headers, contacts, existing })
+        createEventImporter({ mapping: options.mapping, headers, contacts, existing, timeZone })
       );
       if (importer === 'cancelled') return 'cancelled';
       const out = importer.finish();
       const events: EventTable = out.events;
       return {
+        base: baseOf(loaded),
         pieces: encodeEventTable(events),
         table: 'events' as const,
         rejectedCsv: out.rejected.length > 0 ? rejectedRowsToCsv(out.rejected) : null,
@@ -215,6 +273,7 @@ export class ImportService {
           added: out.added,
           updated: 0,
           skipped: out.skipped,
+          repeatedIds: out.repeatedIds,
           rejected: out.rejected.length,
           newFields: []
         },
@@ -238,6 +297,8 @@ export class ImportService {
     build: (job: Job) => Promise<
       | 'cancelled'
       | {
+          /** The generations the build read: the commit refuses to land on any other. */
+          base: Base;
           pieces: ChunkPiece[];
           table: Kind;
           rejectedCsv: string | null;
@@ -245,6 +306,7 @@ export class ImportService {
             added: number;
             updated: number;
             skipped: number;
+            repeatedIds: number;
             rejected: number;
             newFields: string[];
           };
@@ -291,16 +353,18 @@ export class ImportService {
         rejected: 0
       };
     }
-    /** The import proper, once its turn has come. */
-    const work = async (): Promise<ImportOutcome> => {
-      if (signal.cancelled) return fail('Import cancelled; the campaign is unchanged.', true);
+    const cancelled = () => fail('Import cancelled; the campaign is unchanged.', true);
+    /**
+     * One build and commit: 'stale' when, at the commit, the campaign is no longer at the
+     * generations the build read (nothing is committed then and the new chunks are removed).
+     */
+    const attempt = async (): Promise<ImportOutcome | 'stale'> => {
+      if (signal.cancelled) return cancelled();
       let generation = 0;
       let bytes = 0;
       try {
         const built = await build({ signal, progress });
-        if (built === 'cancelled' || signal.cancelled) {
-          return await fail('Import cancelled; the campaign is unchanged.', true);
-        }
+        if (built === 'cancelled' || signal.cancelled) return await cancelled();
         progress.bytesRead = file.size;
         progress.report('writing', true);
         const table = built.table === 'contacts' ? ctx.db.columnChunks : ctx.db.eventChunks;
@@ -309,7 +373,7 @@ export class ImportService {
         await writeGeneration(table, campaignId, generation, built.pieces);
         if (signal.cancelled) {
           await deleteGeneration(table, campaignId, generation);
-          return await fail('Import cancelled; the campaign is unchanged.', true);
+          return await cancelled();
         }
         const finishedAt = isoAt(ctx);
         const done: ImportRow = {
@@ -322,14 +386,26 @@ export class ImportService {
           skipped: built.counts.skipped,
           rejected: built.counts.rejected
         };
+        if (built.counts.repeatedIds > 0) done.repeatedIds = built.counts.repeatedIds;
         let previous = 0;
         let flipped: CampaignRow | null = null;
+        let stale = false;
         await ctx.db.transaction(
           'rw',
           [ctx.db.campaigns, ctx.db.imports, ctx.db.rejectedReports],
           async () => {
             const row = await ctx.db.campaigns.get(campaignId);
             if (!row) return;
+            // The guard that keeps rows even where no lock could keep imports apart: the
+            // build merged into these generations; committing over newer ones would drop
+            // whatever the import that wrote them added.
+            if (
+              row.contactGeneration !== built.base.contactGeneration ||
+              row.eventGeneration !== built.base.eventGeneration
+            ) {
+              stale = true;
+              return;
+            }
             previous = built.table === 'contacts' ? row.contactGeneration : row.eventGeneration;
             flipped = { ...built.apply(row, generation), updatedAt: finishedAt };
             await ctx.db.campaigns.put(flipped);
@@ -339,6 +415,11 @@ export class ImportService {
             }
           }
         );
+        if (stale) {
+          await deleteGeneration(table, campaignId, generation);
+          generation = 0;
+          return 'stale';
+        }
         if (!flipped) {
           await deleteGeneration(table, campaignId, generation);
           return await fail('The campaign was deleted during the import.', false);
@@ -361,6 +442,7 @@ export class ImportService {
           added: built.counts.added,
           updated: built.counts.updated,
           skipped: built.counts.skipped,
+          repeatedIds: built.counts.repeatedIds,
           rejected: built.counts.rejected,
           newFields: built.counts.newFields,
           durationMs: Math.round(ctx.tick() - t0)
@@ -379,29 +461,101 @@ export class ImportService {
       }
     };
 
+    /** The import proper, once its turn has come: built again on newer data if need be. */
+    const work = async (): Promise<ImportOutcome> => {
+      for (let builds = 1; ; builds++) {
+        const outcome = await attempt();
+        if (outcome !== 'stale') return outcome;
+        if (builds >= MAX_BUILDS) {
+          return fail(
+            `Other imports into this campaign were saved while this one ran (${builds} times); ` +
+              'nothing from this file was saved. Import it again.',
+            false
+          );
+        }
+        // Read the file again, merging into what the other import saved.
+        progress.rows = 0;
+        progress.bytesRead = 0;
+        progress.report('waiting', true);
+      }
+    };
+
     // The import's Web Lock is taken before its `running` record is saved and let go only
     // after its outcome is written, waiting included: an import `running` while its lock is
     // free died with its tab, which start-up recovery and listImports rely on.
     return withLock(importLockName(importId), async (): Promise<ImportOutcome> => {
       this.signals.set(importId, signal);
-      // Imports into one campaign run one after the other: each merges into what the previous
-      // one committed, never into a stale copy.
-      const previousImport = this.queues.get(campaignId) ?? Promise.resolve();
-      let release: () => void = () => undefined;
-      const turn = new Promise<void>((resolve) => (release = resolve));
-      const queue = previousImport.then(() => turn);
-      this.queues.set(campaignId, queue);
+      const wait = new AbortController();
+      this.waits.set(importId, wait);
       try {
         await ctx.db.imports.put(record);
         // The page learns the import id (to cancel) from this first report.
         progress.report('reading', true);
-        await previousImport;
-        return await work();
+        return await this.campaignTurn(
+          campaignId,
+          wait.signal,
+          () => progress.report('waiting', true),
+          work
+        );
+      } catch (err) {
+        if (isAbortError(err) && signal.cancelled) return cancelled();
+        throw err;
       } finally {
-        release();
-        if (this.queues.get(campaignId) === queue) this.queues.delete(campaignId);
+        this.waits.delete(importId);
         this.signals.delete(importId);
       }
     });
   }
+
+  /**
+   * Runs `work` once no other import into the campaign runs, in this tab or in another, so each
+   * import merges into what the previous one committed, never into a stale copy. In this tab a
+   * queue keeps them in order; across tabs a Web Lock per campaign does. `onWait` is called
+   * when the turn does not come at once; aborting `signal` gives up the wait (AbortError).
+   */
+  private async campaignTurn<T>(
+    campaignId: string,
+    signal: AbortSignal,
+    onWait: () => void,
+    work: () => Promise<T>
+  ): Promise<T> {
+    const previous = this.queues.get(campaignId);
+    let release: () => void = () => undefined;
+    const turn = new Promise<void>((resolve) => (release = resolve));
+    // Ours resolves once both the previous import and this one are over.
+    const queue = (previous ?? Promise.resolve()).then(() => turn);
+    this.queues.set(campaignId, queue);
+    try {
+      let waited = false;
+      if (previous) {
+        waited = true;
+        onWait();
+        await untilAborted(previous, signal);
+      }
+      return await withQueuedLock(
+        campaignImportLockName(campaignId),
+        { signal, onWait: () => (waited ? undefined : onWait()) },
+        work
+      );
+    } finally {
+      release();
+      if (this.queues.get(campaignId) === queue) this.queues.delete(campaignId);
+    }
+  }
+}
+
+/** `promise`, or a rejection with an AbortError as soon as `signal` is aborted. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(abortError());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(abortError());
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+function abortError(): Error {
+  const err = new Error('The wait was aborted.');
+  err.name = 'AbortError';
+  return err;
 }

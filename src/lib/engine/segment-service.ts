@@ -21,7 +21,7 @@ import {
   validateDefinition,
   type ValidationError
 } from '$lib/core/segment';
-import { getCampaignRow } from '$lib/db/campaigns';
+import { campaignTimeZone, getCampaignRow } from '$lib/db/campaigns';
 import {
   deleteSegmentRow,
   getMembership,
@@ -29,7 +29,7 @@ import {
   storeMembership,
   type SegmentRow
 } from '$lib/db/segments';
-import { foldText } from '$lib/core/segment/text';
+import { foldText } from '$lib/core/text/fold';
 import type { CampaignRow } from '$lib/db/campaigns';
 import type {
   AutoUpdateStatus,
@@ -86,7 +86,7 @@ export function usesEvents(node: unknown): boolean {
   return usesEvents(n.root) || usesEvents(n.children);
 }
 
-/** Problems with the evaluation options themselves (the page's clock and time zone). */
+/** Problems with the evaluation options themselves (the page's clock, a zone it names). */
 function optionErrors(options: EvalOptions): ValidationError[] {
   const errors: ValidationError[] = [];
   if (typeof options?.now !== 'string' || Number.isNaN(Date.parse(options.now))) {
@@ -95,7 +95,8 @@ function optionErrors(options: EvalOptions): ValidationError[] {
       message: `"now" must be an ISO date-time, got ${JSON.stringify(options?.now)}.`
     });
   }
-  if (!isValidTimeZone(options?.timeZone)) {
+  // No zone: the campaign's (always valid) is used.
+  if (options?.timeZone !== undefined && !isValidTimeZone(options.timeZone)) {
     errors.push({
       path: 'options.timeZone',
       message: `Unknown time zone ${JSON.stringify(options?.timeZone)} (expected an IANA name such as Europe/Brussels).`
@@ -385,7 +386,7 @@ export class SegmentService {
       },
       {
         now: Date.parse(options.now),
-        timeZone: options.timeZone,
+        timeZone: options.timeZone ?? campaignTimeZone(loaded.campaign),
         segmentMembers: (id: string) => members.get(id),
         cache: loaded.derived.evaluation,
         signal
@@ -690,7 +691,7 @@ export class SegmentService {
       identity: campaign.identity ?? 'id',
       dialect,
       now: Date.parse(options.now),
-      timeZone: options.timeZone
+      timeZone: options.timeZone ?? campaignTimeZone(campaign)
     });
     return { ok: true, sql };
   }

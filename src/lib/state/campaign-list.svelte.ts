@@ -24,8 +24,8 @@ export class CampaignList {
     }
   }
 
-  async create(name: string): Promise<CampaignSummary> {
-    const created = await engine().createCampaign(name.trim());
+  async create(name: string, timeZone?: string): Promise<CampaignSummary> {
+    const created = await engine().createCampaign(name.trim(), timeZone);
     await this.refresh();
     return created;
   }

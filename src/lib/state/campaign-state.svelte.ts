@@ -4,6 +4,8 @@
  */
 import { getContext, setContext } from 'svelte';
 import type { CampaignSummary } from '$lib/engine/api';
+import { DateDisplay } from '$lib/ui/common/format';
+import { browserTimeZone } from '$lib/ui/common/time-zones';
 import { engine, errorMessage } from './engine';
 
 const KEY = Symbol('campaign');
@@ -16,6 +18,8 @@ export class CampaignState {
   error = $state<string | null>(null);
   /** Bumped on every refresh, so views that cache contact pages know to reload. */
   version = $state(0);
+  /** How the campaign's dates read: the browser's locale, the campaign's time zone. */
+  dates = $derived(new DateDisplay(this.summary?.timeZone ?? browserTimeZone()));
 
   constructor(id: string) {
     this.id = id;

@@ -34,7 +34,16 @@ export class ImportSession {
   policy = $state<MergePolicy>('update');
   /** The identity field of the campaign being imported into, once it has contacts. */
   campaignIdentity = $state<string | null>(null);
-  events = $state<EventMapping>({ contact: '', type: '', target: null, at: '', properties: [] });
+  events = $state<EventMapping>({
+    contact: '',
+    type: '',
+    target: null,
+    at: '',
+    properties: [],
+    id: null
+  });
+  /** Zone in which the file's date-times without a zone are read: the campaign's unless changed. */
+  timeZone = $state('UTC');
 
   progress = $state<ImportProgress | null>(null);
   outcome = $state<ImportOutcome | null>(null);
@@ -85,7 +94,8 @@ export class ImportSession {
           type: '',
           target: null,
           at: '',
-          properties: []
+          properties: [],
+          id: null
         };
       }
       this.stage = preview.problem ? 'choose' : 'mapping';
@@ -124,7 +134,8 @@ export class ImportSession {
                 identity: this.identity,
                 policy: this.policy,
                 encoding: this.encoding,
-                delimiter: this.delimiter
+                delimiter: this.delimiter,
+                timeZone: this.timeZone
               },
               onProgress
             )
@@ -134,7 +145,8 @@ export class ImportSession {
               {
                 mapping: $state.snapshot(this.events),
                 encoding: this.encoding,
-                delimiter: this.delimiter
+                delimiter: this.delimiter,
+                timeZone: this.timeZone
               },
               onProgress
             );
@@ -201,6 +213,9 @@ export class ImportSession {
       if (!this.events.contact) problems.push('Choose the column that names the contact.');
       if (!this.events.type) problems.push('Choose the column that holds the event type.');
       if (!this.events.at) problems.push('Choose the column that holds the date and time.');
+      const { id, contact, type, at, target } = this.events;
+      if (id && [contact, type, at, target].includes(id))
+        problems.push(`The event id column “${id}” already has another role: choose another one.`);
     }
     return problems;
   }

@@ -4,7 +4,7 @@
  * something uses it). It follows the automatic update that runs after an import.
  */
 import type { AutoUpdateStatus, SegmentRecord } from '$lib/engine/api';
-import { foldText } from '$lib/core/segment/text';
+import { foldText } from '$lib/core/text/fold';
 import { engine, errorMessage } from './engine';
 
 const POLL_MS = 500;

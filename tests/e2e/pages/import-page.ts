@@ -63,7 +63,9 @@ export class ImportPage {
   }
 
   /** A count of the finished import's summary (Added, Updated, Skipped, Rejected). */
-  count(label: 'Added' | 'Updated' | 'Skipped' | 'Rejected' | 'Events added'): Locator {
+  count(
+    label: 'Added' | 'Updated' | 'Skipped' | 'Rejected' | 'Events added' | 'Already imported'
+  ): Locator {
     return this.page.getByRole('group', { name: label, exact: true }).getByRole('definition');
   }
 }

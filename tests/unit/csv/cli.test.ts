@@ -27,6 +27,20 @@ describe('slice inspect', () => {
     expect(out).toContain('rows: 7 (7 importable, 0 rejected)');
   });
 
+  it('reads every row of mixed line endings and honours a sep= first line', () => {
+    const mixed = slice('inspect', FIXTURES + 'mixed-line-endings.csv');
+    expect(mixed.code).toBe(0);
+    expect(mixed.out).toContain('rows: 6 (6 importable, 0 rejected)');
+    const sep = slice('inspect', FIXTURES + 'sep-hint.csv');
+    expect(sep.code).toBe(0);
+    expect(sep.out).toContain('delimiter: semicolon (;)');
+    expect(sep.out).toMatch(/fields \(3\):\n\s+email\s+email/);
+    expect(sep.out).toContain('rows: 2 (2 importable, 0 rejected)');
+    const events = slice('inspect', FIXTURES + 'events-repeated-mixed.csv', '--kind', 'events');
+    expect(events.code).toBe(0);
+    expect(events.out).toContain('rows: 6 (6 importable, 0 rejected)');
+  });
+
   it('lists rejected rows with line, column and reason', () => {
     const { code, out } = slice('inspect', FIXTURES + 'bad-rows.csv');
     expect(code).toBe(0);

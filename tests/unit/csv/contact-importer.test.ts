@@ -226,6 +226,23 @@ describe('createContactImporter: merge', () => {
     expect([r.added, r.updated]).toEqual([0, 1]);
   });
 
+  it('matches an identity however its accents are encoded, but never folds them away', async () => {
+    // `José` composed (U+00E9) in the first file, decomposed (e + U+0301) as macOS writes it.
+    const composed = 'Jos\u00e9';
+    const decomposed = 'Jose\u0301';
+    const existing = (await importText(`id,name\n${composed},A\nJose,B\n`, { identity: 'id' }))
+      .table;
+    const r = await importText(`id,name\n${decomposed},A2\njosé,C\nJOSE,D\n`, {
+      identity: 'id',
+      existing
+    });
+    // The decomposed spelling is the same identity; `josé` and `JOSE` are other contacts.
+    expect([r.added, r.updated]).toEqual([2, 1]);
+    expect(str(r.table, 'name', 0)).toBe('A2');
+    expect(str(r.table, 'name', 1)).toBe('B');
+    expect(str(r.table, 'id', 0)).toBe(composed);
+  });
+
   it('refuses another identity than the campaign one', () => {
     const existing: ContactTable = {
       rowCount: 1,

@@ -98,7 +98,8 @@ describe('createEventImporter', () => {
     const table = await contacts();
     const first = await importEvents(table);
     // Two events already stored (one written differently: case, spaces, property order),
-    // two new ones (another time, another amount), and one repeated within the file.
+    // two new ones (another time, another amount), and one written twice in the file: two
+    // opens in the same second are two events.
     const { rows, lines } = await parseText(
       [
         'when,who,what,where,amount,currency',
@@ -126,9 +127,10 @@ describe('createEventImporter', () => {
     importer.addRows(rows, lines);
     const out = importer.finish();
     expect(out.rejected).toEqual([]);
-    expect(out.skipped).toBe(3);
-    expect(out.added).toBe(3);
-    expect(out.events.count).toBe(8);
+    expect(out.skipped).toBe(2);
+    expect(out.added).toBe(4);
+    expect(out.repeatedIds).toBe(0);
+    expect(out.events.count).toBe(9);
     expect(eventsOf(out.events, 0)).toEqual([
       { type: 'page_view', target: '/home', at: '2025-05-30T09:00:00.000Z', props: '' },
       { type: 'page_view', target: '/offers/summer', at: '2025-06-01T10:00:00.000Z', props: '' },
@@ -147,6 +149,7 @@ describe('createEventImporter', () => {
     ]);
     expect(eventsOf(out.events, 1).map((e) => [e.type, e.at])).toEqual([
       ['opened', '2025-06-03T06:15:00.000Z'],
+      ['opened', '2025-06-05T12:00:00.000Z'],
       ['opened', '2025-06-05T12:00:00.000Z'],
       ['clicked', '2025-06-05T12:00:00.000Z']
     ]);
@@ -181,7 +184,7 @@ describe('createEventImporter', () => {
     expect([second.added, second.skipped, second.events.count]).toEqual([1, 1, 2]);
   });
 
-  it('finds duplicates among many events at one instant', () => {
+  it('matches copies one for one among many events at one instant', () => {
     const table: ContactTable = {
       rowCount: 2,
       identity: 'id',
@@ -197,30 +200,153 @@ describe('createEventImporter', () => {
       properties: []
     };
     const rows: string[][] = [];
-    // 300 events of 'a' on one day, 100 distinct (type, target) pairs each written 3 times.
+    // 300 events of 'a' on one day, 100 distinct (type, target) pairs each written 3 times:
+    // a run longer than the pairwise window, grouped by sorting.
     for (let k = 0; k < 300; k++) rows.push(['a', `t${k % 4}`, `x${k % 25}`, '2025-03-01']);
     rows.push(['b', 'open', '', '2025-03-01']);
     const lines = rows.map((_, i) => i + 2);
     const importer = createEventImporter({ mapping, headers, contacts: table });
     importer.addRows(rows, lines);
     const first = importer.finish();
-    expect([first.added, first.skipped, first.events.count]).toEqual([101, 200, 101]);
-    const pairs = new Set<string>();
+    expect([first.added, first.skipped, first.events.count]).toEqual([301, 0, 301]);
+    const pairs = new Map<string, number>();
     for (let i = 0; i < first.events.offsets[1]; i++) {
-      pairs.add(`${first.events.type[i]}:${first.events.target[i]}`);
+      const key = `${first.events.type[i]}:${first.events.target[i]}`;
+      pairs.set(key, (pairs.get(key) ?? 0) + 1);
     }
     expect(pairs.size).toBe(100);
+    expect(new Set(pairs.values())).toEqual(new Set([3]));
 
+    // The same file again, with a fourth copy of one pair, a second 'b' and a new event: only
+    // the copies beyond the three stored ones (and the one stored 'b') are added.
     const again = createEventImporter({
       mapping,
       headers,
       contacts: table,
       existing: first.events
     });
-    again.addRows([...rows, ['a', 'new', 'x1', '2025-03-01']], [...lines, 999]);
+    again.addRows(
+      [
+        ...rows,
+        ['a', 't0', 'x0', '2025-03-01'],
+        ['b', 'open', '', '2025-03-01'],
+        ['a', 'new', 'x1', '2025-03-01']
+      ],
+      [...lines, 997, 998, 999]
+    );
     const second = again.finish();
-    expect([second.added, second.skipped, second.events.count]).toEqual([1, 301, 102]);
-    expect(second.events.offsets[2]).toBe(102);
+    expect([second.added, second.skipped, second.events.count]).toEqual([3, 301, 304]);
+    expect(second.events.offsets[1]).toBe(302);
+    expect(second.events.offsets[2]).toBe(304);
+  });
+
+  describe('repeated events (multiset: copies beyond the stored ones are added)', () => {
+    const mapping: EventMapping = {
+      contact: 'contact',
+      type: 'type',
+      target: 'target',
+      at: 'at',
+      properties: []
+    };
+    const VIEW = 'alice@example.com,page_view,/home,2025-06-01 10:00';
+    const run = async (records: string[], existing?: EventTable, m: EventMapping = mapping) => {
+      const table = await contacts();
+      const header = ['contact', 'type', 'target', 'at', ...(m.id ? [m.id] : [])].join(',');
+      const { rows, lines } = await parseText([header, ...records].join('\n') + '\n');
+      const importer = createEventImporter({
+        mapping: m,
+        headers: rows[0],
+        contacts: table,
+        existing
+      });
+      importer.addRows(rows, lines);
+      return importer.finish();
+    };
+
+    it('stores two identical rows of one file as two events', async () => {
+      const first = await run([VIEW, VIEW]);
+      expect([first.added, first.skipped, first.events.count]).toEqual([2, 0, 2]);
+      expect(eventsOf(first.events, 0).map((e) => e.type)).toEqual(['page_view', 'page_view']);
+    });
+
+    it('adds nothing when the same file comes again, and only the extra copies after', async () => {
+      const first = await run([VIEW, VIEW]);
+      const again = await run([VIEW, VIEW], first.events);
+      expect([again.added, again.skipped, again.events.count]).toEqual([0, 2, 2]);
+      // A later export repeating the earlier rows plus a third view in that minute.
+      const later = await run([VIEW, VIEW, VIEW], again.events);
+      expect([later.added, later.skipped, later.events.count]).toEqual([1, 2, 3]);
+      // A file holding fewer copies than stored adds nothing and removes nothing.
+      const fewer = await run([VIEW], later.events);
+      expect([fewer.added, fewer.skipped, fewer.events.count]).toEqual([0, 1, 3]);
+    });
+
+    it('matches each stored copy once, among other events at the same instant', async () => {
+      const CLICK = 'alice@example.com,clicked,/home,2025-06-01 10:00';
+      const first = await run([VIEW, CLICK, VIEW]);
+      expect(first.events.count).toBe(3);
+      const second = await run([CLICK, VIEW, CLICK, VIEW, VIEW], first.events);
+      expect([second.added, second.skipped, second.events.count]).toEqual([2, 3, 5]);
+      const types = eventsOf(second.events, 0).map((e) => e.type);
+      expect(types.filter((t) => t === 'page_view').length).toBe(3);
+      expect(types.filter((t) => t === 'clicked').length).toBe(2);
+    });
+
+    describe('with an event id column', () => {
+      const withId: EventMapping = { ...mapping, id: 'event_id' };
+
+      it('keeps one event per id: an id twice in the file is one event, said so', async () => {
+        const first = await run([`${VIEW},e1`, `${VIEW},e2`, `${VIEW},e1`], undefined, withId);
+        expect(first.rejected).toEqual([]);
+        expect([first.added, first.skipped, first.repeatedIds]).toEqual([2, 0, 1]);
+        expect(first.events.count).toBe(2);
+        expect(first.events.eventIds).toEqual(['', 'e1', 'e2']);
+        expect(Array.from(first.events.eventIdCodes!)).toEqual([1, 2]);
+      });
+
+      it('skips ids already stored whatever their content, adds new ids', async () => {
+        const first = await run([`${VIEW},e1`, `${VIEW},e2`], undefined, withId);
+        const other = 'bob@example.org,opened,news,2025-06-02 08:00';
+        const second = await run(
+          [`${VIEW},e2`, `${other},e1`, `${VIEW},e3`, ` ${VIEW},e3 `],
+          first.events,
+          withId
+        );
+        expect([second.added, second.skipped, second.repeatedIds]).toEqual([1, 2, 1]);
+        expect(second.events.count).toBe(3);
+        expect(eventsOf(second.events, 1)).toEqual([]); // bob's row had a stored id
+        const ids = second.events.eventIdCodes!;
+        const values = [0, 1, 2].map((i) => second.events.eventIds![ids[i]]);
+        expect(values).toEqual(['e1', 'e2', 'e3']);
+      });
+
+      it('rejects a record without an id, naming the column', async () => {
+        const out = await run([`${VIEW},`, `${VIEW},e1`], undefined, withId);
+        expect(out.rejected.map((r) => [r.line, r.column, r.reason])).toEqual([
+          [2, 'event_id', 'empty event id in column event_id']
+        ]);
+        expect(out.added).toBe(1);
+      });
+
+      it('keeps stored ids when a later file has no id column', async () => {
+        const first = await run([`${VIEW},e1`], undefined, withId);
+        const second = await run([VIEW, VIEW], first.events);
+        expect([second.added, second.skipped]).toEqual([1, 1]);
+        expect(second.events.eventIds).toEqual(['', 'e1']);
+        expect(Array.from(second.events.eventIdCodes!).sort()).toEqual([0, 1]);
+      });
+
+      it('refuses a mapping whose id column is not in the file', async () => {
+        const table = await contacts();
+        expect(() =>
+          createEventImporter({
+            mapping: { ...mapping, id: 'nope' },
+            headers: ['contact', 'type', 'target', 'at'],
+            contacts: table
+          })
+        ).toThrow("the events file has no column 'nope'");
+      });
+    });
   });
 
   it('covers contacts added after the existing events', async () => {

@@ -124,8 +124,19 @@ describe('suggestEventMapping', () => {
       target: 'url',
       at: 'timestamp',
       properties: ['amount'],
+      id: null,
       dateOrder: 'ymd'
     });
+  });
+
+  it('suggests an event id column only when its name says so', () => {
+    const headers = ['event_id', 'id', 'contact', 'type', 'at'];
+    const rows = [['e1', '7', 'a@b.fr', 'page_view', '2025-01-01T10:00:00Z']];
+    const mapping = suggestEventMapping(inferFields(headers, rows));
+    expect(mapping).toMatchObject({ id: 'event_id', contact: 'contact' });
+    expect(mapping?.properties).toEqual(['id']);
+    const plain = suggestEventMapping(inferFields(headers.slice(1), [rows[0].slice(1)]));
+    expect(plain?.id).toBeNull();
   });
 
   it('gives nothing without contact, type and timestamp columns', () => {

@@ -171,6 +171,11 @@ describe('emails and identities', () => {
     expect(normaliseIdentity(' AB-12 ', 'text')).toBe('AB-12');
     expect(normaliseIdentity(' 0012 ', 'number')).toBe('12');
     expect(normaliseIdentity('12.0', 'number')).toBe('12');
+    // Canonically equivalent spellings are one key; accents and (but for emails) case stay.
+    expect(normaliseIdentity('Jose\u0301', 'text')).toBe('Jos\u00e9');
+    expect(normaliseIdentity('JOSE\u0301@Example.fr', 'email')).toBe('jos\u00e9@example.fr');
+    expect(normaliseIdentity('José', 'text')).not.toBe(normaliseIdentity('Jose', 'text'));
+    expect(normaliseIdentity('Straße-1', 'text')).toBe('Straße-1');
   });
 });
 

@@ -1,6 +1,7 @@
 import 'fake-indexeddb/auto';
 import Dexie from 'dexie';
 import { describe, expect, it } from 'vitest';
+import { newCampaignRow } from '$lib/db/campaigns';
 import { openSliceDb, SCHEMA_VERSION } from '$lib/db/slice-db';
 
 let n = 0;
@@ -63,7 +64,7 @@ describe('Slice database schema', () => {
 
     const db = openSliceDb(name);
     await db.open();
-    expect(db.verno).toBe(2);
+    expect(db.verno).toBe(SCHEMA_VERSION);
     const i1 = await db.imports.get('i1');
     expect(i1).toBeDefined();
     expect('rejectedCsv' in (i1 as object)).toBe(false);
@@ -76,6 +77,32 @@ describe('Slice database schema', () => {
     expect(await db.rejectedReports.get('i2')).toBeUndefined();
     // The index added in v2 works on upgraded rows.
     expect(await db.imports.orderBy('startedAt').primaryKeys()).toHaveLength(2);
+    db.close();
+  });
+
+  it('upgrades a v2 database: campaigns stored without a zone get the browser’s', async () => {
+    const name = freshName();
+    const v2 = new Dexie(name);
+    v2.version(2).stores({
+      campaigns: 'id, name',
+      columnChunks: '[campaignId+generation+column+chunk], campaignId',
+      eventChunks: '[campaignId+generation+column+chunk], campaignId',
+      imports: 'id, campaignId, status, startedAt',
+      rejectedReports: 'importId, campaignId',
+      segments: 'id, campaignId',
+      memberships: 'segmentId, campaignId'
+    });
+    await v2.open();
+    const { timeZone: _none, ...old } = newCampaignRow('c1', 'Old', '2026-01-01T00:00:00.000Z');
+    await v2.table('campaigns').put(old);
+    v2.close();
+
+    const db = openSliceDb(name);
+    await db.open();
+    expect(db.verno).toBe(SCHEMA_VERSION);
+    const row = await db.campaigns.get('c1');
+    expect(row?.timeZone).toBe(Intl.DateTimeFormat().resolvedOptions().timeZone);
+    expect(row?.name).toBe('Old');
     db.close();
   });
 });

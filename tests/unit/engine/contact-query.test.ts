@@ -2,12 +2,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ContactTable } from '$lib/core/columns/types';
 import { newDerived } from '$lib/engine/campaign-cache';
-import {
-  foldText,
-  queryContactTable,
-  searchMask,
-  sortPermutation
-} from '$lib/engine/contact-query';
+import { compilePattern } from '$lib/core/segment/text';
+import { foldText } from '$lib/core/text/fold';
+import { queryContactTable, searchMask, sortPermutation } from '$lib/engine/contact-query';
 
 function tableOf(numbers: number[], strings: string[]): ContactTable {
   const dict = [''];
@@ -137,6 +134,37 @@ describe('search', () => {
       ),
       { numRuns: 200 }
     );
+  });
+
+  it('folds as segment rules do: ß, œ and æ expand, every combining mark goes', () => {
+    const names = ['Straße', 'Œuvre Dupont', 'Ægir', 'Nguyễn', 'Strasbourg', 'STRASSE'];
+    const table = tableOf(
+      names.map(() => 1),
+      names
+    );
+    const found = (search: string) =>
+      queryContactTable(table, newDerived(), { search, offset: 0, limit: 10 }, null).ids;
+    expect(found('strasse')).toEqual([0, 5]);
+    expect(found('STRAẞE')).toEqual([0, 5]);
+    expect(found('oeuvre')).toEqual([1]);
+    expect(found('aegir')).toEqual([2]);
+    expect(found('nguyen')).toEqual([3]);
+    // The search finds exactly the rows a segment's `contains` rule selects.
+    for (const needle of ['strasse', 'oeuvre', 'aegir', 'nguyen', 'stras', 'SS']) {
+      const contains = compilePattern(needle, false);
+      const expected = names.flatMap((n, r) => (contains(n) ? [r] : []));
+      expect(found(needle)).toEqual(expected);
+    }
+  });
+
+  it('sorts by the same fold: Straße sorts as strasse', () => {
+    const names = ['Strasze', 'Straße', 'Strasbourg', 'strasse'];
+    const table = tableOf(
+      names.map(() => 1),
+      names
+    );
+    const order = Array.from(sortPermutation(table, newDerived(), 'name', 'asc'));
+    expect(order.map((r) => names[r])).toEqual(['Strasbourg', 'Straße', 'strasse', 'Strasze']);
   });
 
   it('pages through a cached result without recomputing it', () => {

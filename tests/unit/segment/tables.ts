@@ -12,7 +12,7 @@ import type {
 } from '../../../src/lib/core/columns/types';
 import { EMAIL_ACTIVITY_TYPES } from '../../../src/lib/core/columns/types';
 import { DAY_MS, formatIsoDay } from '../../../src/lib/core/segment/dates';
-import { isBlank } from '../../../src/lib/core/segment/text';
+import { isBlank } from '../../../src/lib/core/text/fold';
 import { quoteIdent, quoteLiteral } from '../../../src/lib/core/segment/to-sql';
 
 /** A cell: string for string types, number (NaN = empty) for numbers/dates, 0/1/2 for booleans. */

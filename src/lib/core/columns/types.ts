@@ -88,6 +88,12 @@ export interface EventTable {
   /** Optional event properties as JSON object strings; code 0 = none and props[0] === ''. */
   propCodes: Uint32Array;
   props: string[];
+  /**
+   * Event ids, present once an import named an event id column: eventIdCodes[i] is the code of
+   * event i's id in `eventIds` (0 = no id; eventIds[0] === ''). Ids are unique in a campaign.
+   */
+  eventIds?: string[];
+  eventIdCodes?: Uint32Array;
 }
 
 export const EMAIL_ACTIVITY_TYPES = [

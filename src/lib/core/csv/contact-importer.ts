@@ -22,6 +22,7 @@ import { isValidEmail, normaliseEmail } from './email';
 import { createIdentityIndex } from './identity-index';
 import { normaliseIdentity } from './normalise-identity';
 import { parseBoolean } from './parse-boolean';
+import { zoneClock } from '../segment/dates';
 import { parseDate, parseDateTime } from './parse-date';
 import { parseNumber } from './parse-number';
 import type { Delimiter, MergePolicy, RejectedRow } from './types';
@@ -52,6 +53,8 @@ export interface ContactImporterOptions {
   existing?: ContactTable;
   /** The file's delimiter, to write rejected records back as they were (default ','). */
   delimiter?: Delimiter;
+  /** IANA zone in which date-times without a zone are read (default UTC). */
+  timeZone?: string;
 }
 
 export interface ContactImporter {
@@ -149,6 +152,7 @@ function plainSpec(f: FieldSpec): FieldSpec {
 export function createContactImporter(opts: ContactImporterOptions): ContactImporter {
   const { headers, policy, existing } = opts;
   const delimiter = opts.delimiter ?? ',';
+  const zone = opts.timeZone ? zoneClock(opts.timeZone) : undefined;
   const width = headers.length;
   if (
     existing &&
@@ -333,7 +337,7 @@ export function createContactImporter(opts: ContactImporterOptions): ContactImpo
         for (let i = from; i < to; i++) {
           if (reasons[i] !== undefined) continue;
           const s = trimCell(rows[i][col]);
-          const v = s === '' ? NaN : date ? parseDate(s, order) : parseDateTime(s, order);
+          const v = s === '' ? NaN : date ? parseDate(s, order) : parseDateTime(s, order, zone);
           if (v !== v && s !== '') {
             const what = date ? 'a date' : 'a date and time';
             fail(

@@ -1,9 +1,14 @@
 /**
  * Turns parsed events CSV records into an EventTable (CSR by contact, sorted by time), merged
  * with the campaign's existing events. Contacts are matched by identity; every unusable record
- * is rejected with its line, column and reason. A record equal to a stored event or to an earlier
- * record of the file (same contact, type, target, timestamp and properties) is a duplicate: it
- * is skipped, so importing a file twice, or files that overlap, stores each event once.
+ * is rejected with its line, column and reason.
+ *
+ * Which records are new (docs/import.md): events are a multiset. Two equal records (same
+ * contact, type, target, timestamp and properties) are two events — two page views in one
+ * second — and for each distinct event the file adds as many as it holds beyond those already
+ * stored; so importing a file twice, or a later export that repeats earlier rows, adds only
+ * the new ones. When the mapping names an event id column, ids decide instead: an id already
+ * stored is already imported, an id seen earlier in the file is the same event.
  * Typed arrays only: 5,000,000 events fit.
  */
 import type { ContactTable, DateOrder, EventTable } from '$lib/core/columns/types';
@@ -14,6 +19,7 @@ import {
   rejectedRow,
   type RejectedRowDetail
 } from './contact-importer';
+import { zoneClock } from '../segment/dates';
 import { dateOrdersOf, parseDateTime } from './parse-date';
 import { normaliseIdentity } from './normalise-identity';
 import { StringDictionary } from './string-dictionary';
@@ -26,14 +32,18 @@ export interface EventImporterOptions {
   existing?: EventTable;
   /** The file's delimiter, to write rejected records back as they were (default ','). */
   delimiter?: Delimiter;
+  /** IANA zone in which timestamps without a zone are read (default UTC). */
+  timeZone?: string;
 }
 
 export interface EventImportResult {
   events: EventTable;
-  /** Events stored from this file (duplicates not counted). */
+  /** Events stored from this file. */
   added: number;
-  /** Records equal to a stored event or to an earlier record of the file, not stored again. */
+  /** Records already imported (matched to a stored event, by content or by id): not added. */
   skipped: number;
+  /** With an event id column: records whose id an earlier record of the file had (one event). */
+  repeatedIds: number;
   rejected: RejectedRowDetail[];
 }
 
@@ -101,6 +111,7 @@ function dictIndex(values: string[]): Map<string, number> {
 export function createEventImporter(opts: EventImporterOptions): EventImporter {
   const { mapping, headers, contacts, existing } = opts;
   const delimiter = opts.delimiter ?? ',';
+  const zone = opts.timeZone ? zoneClock(opts.timeZone) : undefined;
   const width = headers.length;
   const find = (name: string) => {
     const i = headerIndex(headers, name);
@@ -113,6 +124,8 @@ export function createEventImporter(opts: EventImporterOptions): EventImporter {
   const targetCol = mapping.target ? find(mapping.target) : -1;
   const propCols = mapping.properties.map(find);
   const propNames = propCols.map((i) => headers[i].trim());
+  const idCol = mapping.id ? find(mapping.id) : -1;
+  const idName = idCol === -1 ? '' : headers[idCol].trim();
   const contactName = headers[contactCol].trim();
   const typeName = headers[typeCol].trim();
   const atName = headers[atCol].trim();
@@ -123,6 +136,11 @@ export function createEventImporter(opts: EventImporterOptions): EventImporter {
   const typeIndex = dictIndex(types);
   const targets = new StringDictionary(existing ? existing.targets : ['']);
   const props = new StringDictionary(existing ? existing.props : ['']);
+  // Codes below storedIds are ids of stored events; the ones after come from this file.
+  const eventIds = new StringDictionary(existing?.eventIds ?? ['']);
+  const storedIds = eventIds.size;
+  let storedById = 0;
+  let repeatedIds = 0;
   // Raw type cells repeat a handful of spellings: normalise each spelling once.
   const typeSpellings = new Map<string, string>();
 
@@ -134,6 +152,7 @@ export function createEventImporter(opts: EventImporterOptions): EventImporter {
   let evTarget = new Uint32Array(0);
   let evAt = new Float64Array(0);
   let evProp = new Uint32Array(0);
+  let evId = new Uint32Array(0);
   const rejected: RejectedRowDetail[] = [];
   const headerRows = headerSkipper(headers);
 
@@ -175,7 +194,7 @@ export function createEventImporter(opts: EventImporterOptions): EventImporter {
       reject(row, line, atName, `empty timestamp in column ${atName}`);
       return;
     }
-    const at = parseDateTime(rawAt, order!);
+    const at = parseDateTime(rawAt, order!, zone);
     if (Number.isNaN(at)) {
       const label = order === 'mdy' ? 'month/day/year' : 'day/month/year';
       reject(
@@ -185,6 +204,21 @@ export function createEventImporter(opts: EventImporterOptions): EventImporter {
         `'${rawAt}' is not a date or date and time (${label} hh:mm) in column ${atName}`
       );
       return;
+    }
+    let idCode = 0;
+    if (idCol !== -1) {
+      const id = row[idCol].trim();
+      if (id === '') {
+        reject(row, line, idName, `empty event id in column ${idName}`);
+        return;
+      }
+      const known = eventIds.lookup(id);
+      if (known > 0) {
+        if (known < storedIds) storedById++;
+        else repeatedIds++;
+        return;
+      }
+      idCode = eventIds.append(id);
     }
     let typeCode = typeIndex.get(type);
     if (typeCode === undefined) {
@@ -219,12 +253,14 @@ export function createEventImporter(opts: EventImporterOptions): EventImporter {
       evTarget = growTypedArray(evTarget, cap);
       evAt = growTypedArray(evAt, cap);
       evProp = growTypedArray(evProp, cap);
+      if (idCol !== -1) evId = growTypedArray(evId, cap);
     }
     evContact[count] = contact;
     evType[count] = typeCode;
     evTarget[count] = targetCode;
     evAt[count] = at;
     evProp[count] = propCode;
+    if (idCol !== -1) evId[count] = idCode;
     count++;
   };
 
@@ -266,10 +302,12 @@ export function createEventImporter(opts: EventImporterOptions): EventImporter {
       for (; i < rows.length; i++) addRow(rows[i], lines[i]);
       targets.compact();
       props.compact();
+      eventIds.compact();
     },
     finish() {
       const targetValues = targets.values;
       const propValues = props.values;
+      const withIds = idCol !== -1 || existing?.eventIdCodes !== undefined;
       const { events, skipped } = mergeEvents(
         contacts.rowCount,
         existing,
@@ -279,7 +317,10 @@ export function createEventImporter(opts: EventImporterOptions): EventImporter {
           type: evType,
           target: evTarget,
           at: evAt,
-          prop: evProp
+          prop: evProp,
+          // Ids decide which records are new: their content is not compared.
+          byContent: idCol === -1,
+          eventId: idCol !== -1 ? evId : withIds ? new Uint32Array(count) : null
         },
         {
           // The dictionaries give equal strings one code; looking the value up again also
@@ -291,7 +332,14 @@ export function createEventImporter(opts: EventImporterOptions): EventImporter {
       events.types = types;
       events.targets = targetValues;
       events.props = propValues;
-      return { events, added: count - skipped, skipped, rejected };
+      if (withIds) events.eventIds = eventIds.values;
+      return {
+        events,
+        added: count - skipped,
+        skipped: skipped + storedById,
+        repeatedIds,
+        rejected
+      };
     }
   };
 }
@@ -303,6 +351,10 @@ interface NewEvents {
   target: Uint32Array;
   at: Float64Array;
   prop: Uint32Array;
+  /** Whether records are matched to stored events by content (no event id column). */
+  byContent: boolean;
+  /** Event id codes, when the merged table carries ids (this file's or stored ones). */
+  eventId: Uint32Array | null;
 }
 
 /**
@@ -347,16 +399,21 @@ function canonicalPropIds(props: string[]): (code: number) => number {
 }
 
 /**
- * Where a merged event comes from (0: stored before this import, FRESH: from this file, or a
- * DUPLICATE left out); moved along with the event when a contact is sorted.
+ * Where a merged event comes from, moved along with the event when a contact is sorted:
+ * STORED before this import, FRESH from this file, ALREADY_IMPORTED (a fresh event matched to a
+ * stored one: left out) or MATCHED (a stored event a fresh one was matched to: kept, and not
+ * matched again, so that two stored copies absorb at most two fresh ones).
  */
+const STORED = 0;
 const FRESH = 1;
-const DUPLICATE = 2;
+const ALREADY_IMPORTED = 2;
+const MATCHED = 3;
 
 /**
  * Existing events (CSR over possibly fewer contacts) plus new ones, in CSR form over
  * `rowCount` contacts, by contact then time (stable: same time keeps existing, then file order).
- * New events equal to an earlier one (stored, or earlier in the file) are left out and counted.
+ * With `byContent`, each new event equal to a stored event not matched yet is left out and
+ * counted: per distinct event, only the copies beyond the stored ones are added.
  */
 function mergeEvents(
   rowCount: number,
@@ -378,13 +435,15 @@ function mergeEvents(
     target: new Uint32Array(total),
     at: new Float64Array(total),
     propCodes: new Uint32Array(total),
-    origin: new Uint8Array(total)
+    origin: new Uint8Array(total),
+    eventId: added.eventId ? new Uint32Array(total) : null
   };
-  const { type, target, at, propCodes, origin } = cols;
+  const { type, target, at, propCodes, origin, eventId } = cols;
   const next = offsets.slice(0, rowCount);
   if (existing) {
     // Element by element: a subarray per contact would allocate millions of views.
     const { type: oType, target: oTarget, at: oAt, propCodes: oProp } = existing;
+    const oId = eventId ? existing.eventIdCodes : undefined;
     for (let r = 0; r < oldContacts; r++) {
       let dst = next[r];
       for (let e = oldOffsets[r], to = oldOffsets[r + 1]; e < to; e++, dst++) {
@@ -392,6 +451,7 @@ function mergeEvents(
         target[dst] = oTarget[e];
         at[dst] = oAt[e];
         propCodes[dst] = oProp[e];
+        if (oId) eventId![dst] = oId[e];
       }
       next[r] = dst;
     }
@@ -402,8 +462,10 @@ function mergeEvents(
     target[dst] = added.target[i];
     at[dst] = added.at[i];
     propCodes[dst] = added.prop[i];
+    if (eventId) eventId[dst] = added.eventId![i];
     origin[dst] = FRESH;
   }
+  const compare = added.byContent && added.count > 0 && oldCount > 0;
   let skipped = 0;
   for (let r = 0; r < rowCount; r++) {
     const from = offsets[r];
@@ -414,21 +476,23 @@ function mergeEvents(
         break;
       }
     }
+    // A contact with no stored events takes all of its fresh ones.
+    if (!compare || r >= oldContacts || oldOffsets[r] === oldOffsets[r + 1]) continue;
     // Sorted by time, equal events are neighbours: only runs of one instant are compared.
-    if (added.count === 0) continue;
     for (let i = from + 1; i < to; i++) {
       if (at[i] !== at[i - 1]) continue;
       const start = i - 1;
       let end = i + 1;
       while (end < to && at[end] === at[start]) end++;
       if (end - start === 2) {
-        // The usual run (an event and its copy from a re-imported file): no loops.
-        if (origin[i] === FRESH && sameEvent(start, i, cols, ids)) {
-          origin[i] = DUPLICATE;
+        // The usual run (an event and its copy from a re-imported file): no loops. Stored
+        // events come first in a run, so only this order can match.
+        if (origin[start] === STORED && origin[i] === FRESH && sameEvent(start, i, cols, ids)) {
+          origin[i] = ALREADY_IMPORTED;
           skipped++;
         }
       } else {
-        skipped += markDuplicates(start, end, cols, ids);
+        skipped += matchStored(start, end, cols, ids);
       }
       i = end - 1;
     }
@@ -444,7 +508,8 @@ function mergeEvents(
     propCodes,
     props: []
   };
-  if (skipped > 0) dropDuplicates(events, origin, rowCount);
+  if (eventId) events.eventIdCodes = eventId;
+  if (skipped > 0) dropAlreadyImported(events, origin, rowCount);
   return { events, skipped };
 }
 
@@ -454,6 +519,7 @@ interface EventColumns {
   at: Float64Array;
   propCodes: Uint32Array;
   origin: Uint8Array;
+  eventId: Uint32Array | null;
 }
 
 /** Runs longer than this (one contact, one instant) are sorted rather than compared pairwise. */
@@ -470,22 +536,27 @@ function sameEvent(a: number, b: number, cols: EventColumns, ids: ValueIds): boo
 }
 
 /**
- * Marks as DUPLICATE each FRESH event of [from, to) (one contact, one instant, stored events
- * first, then file order) equal to an earlier event of the run; returns how many.
+ * In [from, to) (one contact, one instant, stored events first, then file order), matches each
+ * FRESH event to an equal STORED event not matched yet and marks it ALREADY_IMPORTED; returns
+ * how many. Fresh events left over are the copies the campaign did not have.
  */
-function markDuplicates(from: number, to: number, cols: EventColumns, ids: ValueIds): number {
+function matchStored(from: number, to: number, cols: EventColumns, ids: ValueIds): number {
   const { type, target, propCodes, origin } = cols;
   let fresh = false;
-  for (let k = from; k < to && !fresh; k++) fresh = origin[k] === FRESH;
-  if (!fresh) return 0;
+  let stored = false;
+  for (let k = from; k < to; k++) {
+    if (origin[k] === FRESH) fresh = true;
+    else stored = true;
+  }
+  if (!fresh || !stored) return 0;
   let marked = 0;
   if (to - from <= PAIRWISE_RUN) {
     for (let k = from + 1; k < to; k++) {
       if (origin[k] !== FRESH) continue;
-      // Comparing with kept events is enough: a duplicate equals a kept one already.
       for (let m = from; m < k; m++) {
-        if (origin[m] !== DUPLICATE && sameEvent(m, k, cols, ids)) {
-          origin[k] = DUPLICATE;
+        if (origin[m] === STORED && sameEvent(m, k, cols, ids)) {
+          origin[m] = MATCHED;
+          origin[k] = ALREADY_IMPORTED;
           marked++;
           break;
         }
@@ -509,34 +580,43 @@ function markDuplicates(from: number, to: number, cols: EventColumns, ids: Value
     (a, b) =>
       typeIds[a] - typeIds[b] || targetIds[a] - targetIds[b] || propIds[a] - propIds[b] || a - b
   );
-  for (let q = 1; q < n; q++) {
-    const a = order[q - 1];
+  // Within a group of equal events the stored ones come first (lower index): each stored copy
+  // absorbs one fresh copy.
+  let unmatched = 0;
+  for (let q = 0; q < n; q++) {
     const b = order[q];
-    const equal =
-      typeIds[a] === typeIds[b] && targetIds[a] === targetIds[b] && propIds[a] === propIds[b];
-    // In a group of equal events the first (lowest index) stays; stored ones always stay.
-    if (equal && origin[from + b] === FRESH) {
-      origin[from + b] = DUPLICATE;
+    if (q > 0) {
+      const a = order[q - 1];
+      const equal =
+        typeIds[a] === typeIds[b] && targetIds[a] === targetIds[b] && propIds[a] === propIds[b];
+      if (!equal) unmatched = 0;
+    }
+    if (origin[from + b] === STORED) unmatched++;
+    else if (unmatched > 0) {
+      origin[from + b] = ALREADY_IMPORTED;
+      unmatched--;
       marked++;
     }
   }
   return marked;
 }
 
-/** Removes the events marked DUPLICATE, in place, and shrinks the arrays to the new count. */
-function dropDuplicates(events: EventTable, origin: Uint8Array, rowCount: number): void {
+/** Removes the events marked ALREADY_IMPORTED, in place, and shrinks the arrays to fit. */
+function dropAlreadyImported(events: EventTable, origin: Uint8Array, rowCount: number): void {
   const { offsets, type, target, at, propCodes } = events;
+  const eventId = events.eventIdCodes;
   let w = 0;
   for (let r = 0; r < rowCount; r++) {
     const from = offsets[r];
     const to = offsets[r + 1];
     offsets[r] = w;
     for (let i = from; i < to; i++) {
-      if (origin[i] === DUPLICATE) continue;
+      if (origin[i] === ALREADY_IMPORTED) continue;
       type[w] = type[i];
       target[w] = target[i];
       at[w] = at[i];
       propCodes[w] = propCodes[i];
+      if (eventId) eventId[w] = eventId[i];
       w++;
     }
   }
@@ -547,10 +627,11 @@ function dropDuplicates(events: EventTable, origin: Uint8Array, rowCount: number
   events.target = target.slice(0, w);
   events.at = at.slice(0, w);
   events.propCodes = propCodes.slice(0, w);
+  if (eventId) events.eventIdCodes = eventId.slice(0, w);
 }
 
 function sortRange(from: number, to: number, cols: EventColumns): void {
-  const { type, target, at, propCodes, origin } = cols;
+  const { type, target, at, propCodes, origin, eventId } = cols;
   if (to - from <= 32) {
     // Most contacts have a few events: a stable insertion sort in place, nothing allocated.
     for (let i = from + 1; i < to; i++) {
@@ -560,6 +641,7 @@ function sortRange(from: number, to: number, cols: EventColumns): void {
       const tg = target[i];
       const pc = propCodes[i];
       const og = origin[i];
+      const id = eventId ? eventId[i] : 0;
       let j = i - 1;
       while (j >= from && at[j] > t) {
         at[j + 1] = at[j];
@@ -567,6 +649,7 @@ function sortRange(from: number, to: number, cols: EventColumns): void {
         target[j + 1] = target[j];
         propCodes[j + 1] = propCodes[j];
         origin[j + 1] = origin[j];
+        if (eventId) eventId[j + 1] = eventId[j];
         j--;
       }
       at[j + 1] = t;
@@ -574,6 +657,7 @@ function sortRange(from: number, to: number, cols: EventColumns): void {
       target[j + 1] = tg;
       propCodes[j + 1] = pc;
       origin[j + 1] = og;
+      if (eventId) eventId[j + 1] = id;
     }
     return;
   }
@@ -585,11 +669,13 @@ function sortRange(from: number, to: number, cols: EventColumns): void {
   const a = idx.map((i) => at[i]);
   const p = idx.map((i) => propCodes[i]);
   const o = idx.map((i) => origin[i]);
+  const e = eventId ? idx.map((i) => eventId[i]) : null;
   for (let k = 0; k < idx.length; k++) {
     type[from + k] = t[k];
     target[from + k] = g[k];
     at[from + k] = a[k];
     propCodes[from + k] = p[k];
     origin[from + k] = o[k];
+    if (e) eventId![from + k] = e[k];
   }
 }

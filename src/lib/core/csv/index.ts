@@ -16,7 +16,8 @@ export type {
 export { detectEncoding, isValidUtf8, looksBinary } from './detect-encoding';
 export { CsvReadError, decodeWindows1252, readBlobText } from './read-blob-text';
 export { sniffDelimiter } from './sniff-delimiter';
-export { CsvChunkParser, detectNewline, parseCsvChunks } from './parse-csv-chunks';
+export { CsvChunkParser, parseCsvChunks } from './parse-csv-chunks';
+export { readSepHint, type SepHint } from './sep-hint';
 export { headerProblem, previewCsv, type PreviewOverrides } from './preview-csv';
 export { inferFields, suggestEventMapping, suggestIdentity } from './infer-fields';
 export { parseNumber } from './parse-number';

@@ -206,7 +206,7 @@ export function suggestIdentity(fields: FieldProposal[], rows: string[][]): stri
   return plain === -1 ? null : fields[plain].name;
 }
 
-const MAPPING_PATTERNS: Record<'contact' | 'type' | 'target' | 'at', RegExp[]> = {
+const MAPPING_PATTERNS: Record<'contact' | 'type' | 'target' | 'at' | 'id', RegExp[]> = {
   contact: [
     /^contact$/i,
     /^(contact|participant|customer|client|user|member)[_ -]?(id|key|email|mail)?$/i,
@@ -220,10 +220,12 @@ const MAPPING_PATTERNS: Record<'contact' | 'type' | 'target' | 'at', RegExp[]> =
   at: [
     /^(at|date|timestamp|time|datetime|when|event[_ -]?(date|time|at)|(created|occurred|sent|opened|clicked)[_ -]?(at|on|date))$/i,
     /date|time/i
-  ]
+  ],
+  // Only a column that says it holds event ids: a bare `id` is more often the contact's.
+  id: [/^event[_ -]?id$/i]
 };
 
-/** Which columns of an events file are contact, type, target and timestamp, if named so. */
+/** Which columns of an events file are contact, type, target, timestamp and id, if named so. */
 export function suggestEventMapping(fields: FieldProposal[]): EventMapping | undefined {
   const used = new Set<string>();
   const pick = (role: keyof typeof MAPPING_PATTERNS): string | null => {
@@ -240,6 +242,7 @@ export function suggestEventMapping(fields: FieldProposal[]): EventMapping | und
   const type = pick('type');
   const at = pick('at');
   const target = pick('target');
+  const id = pick('id');
   if (!contact || !type || !at) return undefined;
   const atField = fields.find((f) => f.name === at);
   const mapping: EventMapping = {
@@ -247,7 +250,8 @@ export function suggestEventMapping(fields: FieldProposal[]): EventMapping | und
     type,
     target,
     at,
-    properties: fields.filter((f) => !used.has(f.name)).map((f) => f.name)
+    properties: fields.filter((f) => !used.has(f.name)).map((f) => f.name),
+    id
   };
   if (atField?.dateOrder) mapping.dateOrder = atField.dateOrder;
   return mapping;

@@ -3,9 +3,16 @@
  * async source (a Blob reader in the worker or in Node), the incomplete last record of a chunk
  * is carried over to the next, and every record gets the 1-based line of the file where it
  * starts (quoted newlines included), so that rejected rows can be reported precisely.
+ *
+ * Every line end is a line end: `\r\n`, `\n` and `\r` outside quoted cells are written as
+ * `\n` before papaparse (which knows a single newline per file) sees the text, so a file made
+ * by concatenating a Windows export and a Unix one reads every row. A first line `sep=;`
+ * (Excel's delimiter hint) is not a record.
  */
 import Papa from 'papaparse';
+import { countLineBreaks, unifyLineEnds } from './line-ends';
 import { CsvReadError } from './read-blob-text';
+import { readSepHint, SEP_HINT_MAX } from './sep-hint';
 import type { Delimiter, FileProblem } from './types';
 
 interface PapaError {
@@ -18,36 +25,6 @@ interface PapaResult {
   data: string[][];
   errors: PapaError[];
   meta: { cursor: number };
-}
-
-/** The first line end outside quotes, or null when `text` does not show it yet. */
-function firstNewline(text: string): '\n' | '\r\n' | '\r' | null {
-  let inQuotes = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 34) inQuotes = !inQuotes;
-    else if (!inQuotes && c === 10) return '\n';
-    else if (!inQuotes && c === 13) {
-      if (i + 1 === text.length) return null; // a CRLF may be cut here
-      return text.charCodeAt(i + 1) === 10 ? '\r\n' : '\r';
-    }
-  }
-  return null;
-}
-
-/** Newline of the file, from the first line end outside quotes (papaparse needs it given). */
-export function detectNewline(text: string): '\n' | '\r\n' | '\r' {
-  return firstNewline(text) ?? (text.endsWith('\r') ? '\r' : '\n');
-}
-
-function countChar(text: string, char: string, from: number, to: number): number {
-  let n = 0;
-  let i = text.indexOf(char, from);
-  while (i !== -1 && i < to) {
-    n++;
-    i = text.indexOf(char, i + 1);
-  }
-  return n;
 }
 
 function isBlank(row: string[]): boolean {
@@ -66,8 +43,7 @@ const PIECE = 64 * 1024;
  */
 export class CsvChunkParser {
   private parser: Papa.Parser | null = null;
-  private newline: '\n' | '\r\n' | '\r' = '\n';
-  private lineChar = '\n';
+  /** The text after the last complete record, line ends already unified. */
   private carry = '';
   private retryAt = 0;
   /** Line of the file where the carried-over text starts. */
@@ -86,28 +62,43 @@ export class CsvChunkParser {
 
   private parse(chunk: string, final: boolean): { rows: string[][]; lines: number[] } {
     const empty = { rows: [], lines: [] };
-    if (this.problem) return empty;
+    if (this.problem || (chunk === '' && !final)) return empty;
     const input = this.carry + chunk;
     if (!this.parser) {
-      if (!final && firstNewline(input) === null) {
-        // Wait for the first line end: the parser needs to know which one the file uses.
+      // A delimiter hint is one short first line: wait until it is whole (or cannot be one).
+      if (!final && input.length < SEP_HINT_MAX && input.indexOf('\n') === -1) {
         this.carry = input;
         return empty;
       }
-      if (!input) return empty;
-      this.newline = detectNewline(input);
-      this.lineChar = this.newline === '\r' ? '\r' : '\n';
-      // papaparse's typings lack the newline option of the low-level Parser.
+      const hint = readSepHint(input);
+      if (hint?.problem) {
+        this.problem = hint.problem;
+        return empty;
+      }
       this.parser = new Papa.Parser({
         delimiter: this.delimiter,
-        newline: this.newline,
+        // papaparse's typings lack the newline option of the low-level Parser.
+        newline: '\n',
         quoteChar: '"'
       } as Papa.ParseConfig);
+      if (hint) {
+        this.line = 2;
+        return this.parseFrom(input.substring(hint.length), final);
+      }
     }
+    return this.parseFrom(input, final);
+  }
+
+  private parseFrom(text: string, final: boolean): { rows: string[][]; lines: number[] } {
+    const empty = { rows: [], lines: [] };
+    if (!this.parser) return empty;
+    let input = text;
     if (!final && input.length > LONG_CARRY && input.length < this.retryAt) {
       this.carry = input;
       return empty;
     }
+    // The carry starts at a record boundary, so the unified text does too.
+    input = unifyLineEnds(input, this.delimiter, final);
     const result = this.parser.parse(input, 0, !final) as PapaResult;
     const data = result.data;
     const consumed = final ? input.length : result.meta.cursor;
@@ -120,7 +111,7 @@ export class CsvChunkParser {
     if (quoteError) {
       // The error's index is just after the opening quote of the faulty field.
       const at = Math.max(0, Math.min(input.length, quoteError.index - 1));
-      const line = this.line + countChar(input, this.lineChar, 0, at);
+      const line = this.line + countLineBreaks(input, 0, at);
       this.problem =
         quoteError.code === 'MissingQuotes'
           ? {
@@ -136,19 +127,21 @@ export class CsvChunkParser {
     this.carry = final ? '' : input.substring(consumed);
     this.retryAt = this.carry.length * 2;
     const lines: number[] = new Array(data.length);
-    const newlines = countChar(input, this.lineChar, 0, consumed);
+    const newlines = countLineBreaks(input, 0, consumed);
     let line = this.line;
     if (!final && newlines === data.length) {
       // Every record ended with exactly one line end: no quoted newlines in this chunk.
       for (let i = 0; i < data.length; i++) lines[i] = line + i;
     } else {
-      const lc = this.lineChar;
       for (let i = 0; i < data.length; i++) {
         lines[i] = line;
         const row = data[i];
         let n = 1;
         for (let j = 0; j < row.length; j++) {
-          if (row[j].indexOf(lc) !== -1) n += countChar(row[j], lc, 0, row[j].length);
+          const cell = row[j];
+          if (cell.indexOf('\n') !== -1 || cell.indexOf('\r') !== -1) {
+            n += countLineBreaks(cell, 0, cell.length);
+          }
         }
         line += n;
       }

@@ -1,7 +1,8 @@
 /**
  * Reads calendar dates and instants as CSV exports write them: ISO `2025-12-31`, European
  * `31/12/2025` and `31.12.2025`, American `12/31/2025`, with an optional time (`14:30`,
- * `14h30`, `2:30 PM`, seconds and fractions) and zone (`Z`, `UTC`, `+02:00`).
+ * `14h30`, `2:30 PM`, seconds and fractions) and zone (`Z`, `UTC`, `+02:00`). A date-time
+ * without a zone is a wall-clock time, read in the time zone the caller gives (the campaign's).
  * Impossible dates (31/02) are NaN, never rolled over into the next month.
  * A hand-written scanner, not a regular expression: it allocates nothing per value, which
  * matters at a million rows with several date columns.
@@ -9,6 +10,10 @@
 import type { DateOrder } from '$lib/core/columns/types';
 
 import { DAY_MS, daysFromCivil, daysInMonth } from '../columns/calendar';
+import type { ZoneClock } from '../segment/dates';
+
+/** What reading a zone-less date-time needs of a zone: its wall-clock to instant rule. */
+export type WallClockZone = Pick<ZoneClock, 'wallToInstant'>;
 
 // Days since 1970-01-01 of a proleptic Gregorian date (no Date.UTC two-digit-year quirk).
 export { daysFromCivil };
@@ -28,6 +33,8 @@ let millis = 0;
 let meridiem = 0;
 /** Minutes east of UTC; 0 when no zone or Z/UTC/GMT. */
 let zoneMinutes = 0;
+/** Whether the value names its zone (Z, UTC, GMT or an offset). */
+let hasZone = false;
 
 function isSpace(c: number): boolean {
   return c === 32 || c === 9 || c === 160;
@@ -73,6 +80,7 @@ function scan(s: string): boolean {
   cLen = i - cStart;
   hasTime = false;
   hour = minute = second = millis = meridiem = zoneMinutes = 0;
+  hasZone = false;
   if (i === n) return true;
   // Date-time separator: T, a space, or a comma with an optional space; then spaces.
   let c = s.charCodeAt(i);
@@ -119,6 +127,7 @@ function scan(s: string): boolean {
   }
   if (i === n) return true;
   c = s.charCodeAt(i);
+  hasZone = true;
   if (c === 90 && i + 1 === n) return true; // Z
   if (n - i === 3) {
     const zone = s.slice(i);
@@ -262,22 +271,32 @@ export function parseDate(raw: string, order: DateOrder = 'dmy'): number {
   return day * DAY_MS;
 }
 
-/** The instant (epoch ms) written in `raw`; no zone means UTC; a date alone is its midnight. */
-export function parseDateTime(raw: string, order: DateOrder = 'dmy'): number {
+/**
+ * The instant (epoch ms) written in `raw`. A value with `Z`, `UTC`, `GMT` or an offset keeps
+ * it; one without is a wall-clock time in `zone` (UTC when none is given), so `2026-09-30 00:30`
+ * in Europe/Paris is 2026-09-29T22:30Z. A wall time skipped or repeated by a DST change follows
+ * ZoneClock.wallToInstant (docs/segments.md). A date alone is its midnight.
+ */
+export function parseDateTime(raw: string, order: DateOrder = 'dmy', zone?: WallClockZone): number {
   const n = raw.length;
   if (n === 10 || n === 19 || n === 20) {
     const fixed = fixedDay(raw, order);
-    if (fixed !== NOT_FIXED && n === 10) return fixed * DAY_MS;
+    if (fixed !== NOT_FIXED && n === 10) return local(fixed * DAY_MS, zone);
     const time = fixed !== NOT_FIXED ? fixedTime(raw) : -1;
     if (time === -2) return NaN;
-    if (time >= 0) return fixed * DAY_MS + time;
+    if (time >= 0) return n === 20 ? fixed * DAY_MS + time : local(fixed * DAY_MS + time, zone);
   }
   if (!scan(trimmed(raw))) return NaN;
   const day = scannedDay(order);
   if (Number.isNaN(day)) return NaN;
   const t = scannedTime();
   if (Number.isNaN(t)) return NaN;
-  return day * DAY_MS + t;
+  return hasZone ? day * DAY_MS + t : local(day * DAY_MS + t, zone);
+}
+
+/** The instant of a wall-clock time (written as UTC ms) in `zone`; UTC without one. */
+function local(wall: number, zone: WallClockZone | undefined): number {
+  return zone ? zone.wallToInstant(wall) : wall;
 }
 
 /** Whether `raw` has a time of day other than midnight (what makes a column datetime). */

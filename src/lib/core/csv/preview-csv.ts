@@ -1,7 +1,8 @@
 /**
- * Reads the head of a chosen file (up to 1 MiB, 1,000 records) and tells the import dialog
- * what it is: encoding, delimiter, headers, samples, inferred fields and suggested identity or
- * event mapping, or the problem that stops the file (empty, binary, bad header, bad quotes).
+ * Reads the head of a chosen file (1 MiB, up to 1,000 records — further when the header and a
+ * first row are longer) and tells the import dialog what it is: encoding, delimiter, headers,
+ * samples, inferred fields and suggested identity or event mapping, or the problem that stops
+ * the file (empty, binary, bad header, bad quotes).
  */
 import { detectEncoding, looksBinary } from './detect-encoding';
 import { inferFields, suggestEventMapping, suggestIdentity } from './infer-fields';
@@ -17,8 +18,15 @@ export interface PreviewOverrides {
 }
 
 const HEAD_BYTES = 1 << 20;
+/**
+ * How far the preview reads to find the header and one row: a row can hold a 10 MB cell, but
+ * a file whose first row goes on for this long has a quote left open, most likely.
+ */
+const MAX_FIRST_ROWS_BYTES = 256 << 20;
 const MAX_ROWS = 1000;
 const SAMPLE_ROWS = 20;
+/** Sample cells are for the eye: a 10 MB cell is shown by its beginning. */
+const SAMPLE_CHARS = 1000;
 
 /** Bytes of the byte-order mark of `encoding` at the start of `head` (0 if none). */
 function bomLengthFor(head: Uint8Array, encoding: CsvEncoding): number {
@@ -42,21 +50,28 @@ function textLooksBinary(text: string): boolean {
   return controls > 0 && controls * 100 > text.length;
 }
 
-function decodeHead(bytes: Uint8Array, encoding: CsvEncoding): string {
-  if (encoding === 'windows-1252') return decodeWindows1252(bytes);
-  // stream: true drops a character cut by the end of the head instead of inventing one.
-  return new TextDecoder(encoding, { ignoreBOM: true }).decode(bytes, { stream: true });
+/** Decodes the head, then the slices after it when the preview must read on. */
+function headDecoder(encoding: CsvEncoding): (bytes: Uint8Array, more: boolean) => string {
+  if (encoding === 'windows-1252') return (bytes) => decodeWindows1252(bytes);
+  const decoder = new TextDecoder(encoding, { ignoreBOM: true });
+  // stream: a character cut by the end of a slice waits for the next one instead of becoming
+  // U+FFFD (and is dropped at the end of what the preview reads).
+  return (bytes, more) => decoder.decode(bytes, { stream: more });
 }
 
-/** The first header problem: an empty or duplicate column name. */
-export function headerProblem(headers: string[]): FileProblem | undefined {
+function shorten(cell: string): string {
+  return cell.length > SAMPLE_CHARS ? cell.slice(0, SAMPLE_CHARS) + '…' : cell;
+}
+
+/** The first header problem: an empty or duplicate column name (`line`: the header's line). */
+export function headerProblem(headers: string[], line = 1): FileProblem | undefined {
   const seen = new Map<string, number>();
   for (let i = 0; i < headers.length; i++) {
     const name = headers[i].trim();
     if (name === '') {
       return {
         message: `column ${i + 1} has no name in the header line (every column needs a name)`,
-        line: 1,
+        line,
         column: `#${i + 1}`
       };
     }
@@ -64,7 +79,7 @@ export function headerProblem(headers: string[]): FileProblem | undefined {
     if (first !== undefined) {
       return {
         message: `duplicate column name '${name}' in the header: columns ${first + 1} and ${i + 1}`,
-        line: 1,
+        line,
         column: name
       };
     }
@@ -110,7 +125,8 @@ export async function previewCsv(
   };
   // UTF-16 without a BOM (only ever chosen by the user) is judged once decoded.
   if (!(utf16 && bomLength === 0) && looksBinary(head)) return fail(binary);
-  const text = decodeHead(head.subarray(bomLength), encoding);
+  const decode = headDecoder(encoding);
+  const text = decode(head.subarray(bomLength), true);
   if (utf16 && bomLength === 0 && textLooksBinary(text)) return fail(binary);
   const truncated = size > head.length;
   if (!truncated && text.trim() === '') return fail({ message: `the file ${name}is empty` });
@@ -121,23 +137,39 @@ export async function previewCsv(
   }
   const parser = new CsvChunkParser(preview.delimiter);
   // A truncated head ends in the middle of a record: push() keeps only complete ones.
-  const rows = parser.push(text).rows;
-  if (!truncated) rows.push(...parser.end().rows);
+  const { rows, lines } = parser.push(text);
+  let read = head.length;
+  // A header or first row longer than the head (a 10 MB cell): read on until both are whole.
+  while (rows.length < 2 && read < size && read < MAX_FIRST_ROWS_BYTES && !parser.problem) {
+    const next = new Uint8Array(await blob.slice(read, read + HEAD_BYTES).arrayBuffer());
+    read += next.length;
+    const more = parser.push(decode(next, read < size));
+    rows.push(...more.rows);
+    lines.push(...more.lines);
+  }
+  if (read >= size) {
+    const last = parser.end();
+    rows.push(...last.rows);
+    lines.push(...last.lines);
+  }
   if (parser.problem) return fail(parser.problem);
-  if (truncated && rows.length === 0) {
+  if (rows.length < 2 && read < size) {
     return fail({
-      message: 'the first record of the file is longer than 1 MiB: is it really a CSV file?'
+      message: `the ${rows.length === 0 ? 'header' : 'first row'} of the file is longer than ${MAX_FIRST_ROWS_BYTES >> 20} MiB: is a quote left open, or is it really a CSV file?`,
+      line: lines[rows.length - 1] ?? 1
     });
   }
   if (rows.length === 0) return fail({ message: `the file ${name}is empty` });
   const headers = rows[0];
   preview.headers = headers;
-  const problem = headerProblem(headers);
+  const problem = headerProblem(headers, lines[0]);
   if (problem) return fail(problem);
   const body = rows.slice(1, MAX_ROWS + 1);
-  if (body.length === 0) return fail({ message: 'the file has a header but no rows', line: 1 });
-  preview.sampleRows = body.slice(0, SAMPLE_ROWS);
+  if (body.length === 0)
+    return fail({ message: 'the file has a header but no rows', line: lines[0] });
+  preview.sampleRows = body.slice(0, SAMPLE_ROWS).map((row) => row.map(shorten));
   preview.fields = inferFields(headers, body);
+  for (const f of preview.fields) f.samples = f.samples.map(shorten);
   if (kind === 'contacts') {
     preview.suggestedIdentity = suggestIdentity(preview.fields, body);
   } else {

@@ -1,7 +1,9 @@
 /**
- * Guesses a CSV file's delimiter from a sample of its text: the candidate that splits the
- * header and the following records into the same number of fields, outside quoted parts.
+ * Guesses a CSV file's delimiter from a sample of its text: the one a first line `sep=;` names
+ * (Excel's hint), else the candidate that splits the header and the following records into the
+ * same number of fields, outside quoted parts.
  */
+import { readSepHint } from './sep-hint';
 import type { Delimiter } from './types';
 
 const CANDIDATES: readonly Delimiter[] = [',', ';', '\t', '|'];
@@ -38,6 +40,8 @@ function countPerRecord(sample: string): number[][] {
 }
 
 export function sniffDelimiter(sample: string): Delimiter {
+  const hint = readSepHint(sample);
+  if (hint && hint.problem === undefined) return hint.delimiter;
   const records = countPerRecord(sample);
   if (records.length === 0) return ',';
   let best: Delimiter = ',';

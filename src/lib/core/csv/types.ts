@@ -43,6 +43,11 @@ export interface EventMapping {
   at: string;
   /** Other columns kept as event properties. */
   properties: string[];
+  /**
+   * Column holding an event id, or null/omitted. With it, events are deduplicated by id (an id
+   * already stored, or seen earlier in the file, is not added again); without it, by content.
+   */
+  id?: string | null;
   /** How the timestamp column orders day, month and year; omitted = inferred from the rows. */
   dateOrder?: DateOrder;
 }

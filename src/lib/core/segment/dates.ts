@@ -109,6 +109,27 @@ export function anniversaryKeys(fromDay: number, toDay: number): number[] {
   return keys;
 }
 
+/** The zone of the machine running this code (the browser's in the app), or UTC. */
+export function runtimeTimeZone(): string {
+  try {
+    return Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+  } catch {
+    return 'UTC';
+  }
+}
+
+/** Why `tz` is not a usable zone, in a sentence naming it; null when it is one. */
+export function timeZoneProblem(tz: unknown): string | null {
+  return isValidTimeZone(tz)
+    ? null
+    : `Unknown time zone ${JSON.stringify(tz)} (expected an IANA name such as Europe/Paris).`;
+}
+
+/** The zone's canonical IANA name (`europe/paris` → `Europe/Paris`); `tz` must be valid. */
+export function canonicalTimeZone(tz: string): string {
+  return new Intl.DateTimeFormat('en-US', { timeZone: tz }).resolvedOptions().timeZone;
+}
+
 export function isValidTimeZone(tz: unknown): boolean {
   if (typeof tz !== 'string' || tz.length === 0) return false;
   try {
@@ -234,6 +255,8 @@ export class ZoneClock {
   wallToInstant(wall: number): number {
     const oBefore = this.offsetAt(wall - DAY_MS);
     const oAfter = this.offsetAt(wall + DAY_MS);
+    // No change of offset nearby (nearly every value an import reads): one answer.
+    if (oBefore === oAfter) return wall - oBefore;
     const candidates = [wall - oBefore, wall - oAfter].sort((a, b) => a - b);
     for (const t of candidates) if (t + this.offsetAt(t) === wall) return t;
     return wall - oBefore;

@@ -38,7 +38,8 @@ import {
 } from './lower';
 import { RELATIVE_DATE_RULES } from './rules';
 import { hasSampleHashes, sampleHashes } from './sample';
-import { matchParsed, textKey, trimText } from './text';
+import { trimText } from '../text/fold';
+import { matchParsed, textKey } from './text';
 import { validateDefinition, type ValidationError } from './validate';
 
 export interface EvalContext {

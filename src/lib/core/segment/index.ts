@@ -14,21 +14,17 @@ export {
 } from './evaluate';
 export { EvalCache, canonicalJson, type EvalCacheOptions } from './eval-cache';
 export { toSql, quoteIdent, quoteLiteral, type SqlDialect, type SqlOptions } from './to-sql';
-export {
-  foldText,
-  trimText,
-  isBlank,
-  compilePattern,
-  parsePattern,
-  TRIM_CHARS,
-  type ParsedPattern
-} from './text';
+export { foldText, trimText, isBlank, TRIM_CHARS } from '../text/fold';
+export { compilePattern, parsePattern, type ParsedPattern } from './text';
 export { md5Hex, md5Prefix32 } from './md5';
 export { sampleBucket, sampleHash, identityText } from './sample';
 export {
   ZoneClock,
   zoneClock,
   isValidTimeZone,
+  runtimeTimeZone,
+  canonicalTimeZone,
+  timeZoneProblem,
   parseIsoDay,
   formatIsoDay,
   ageOn,

@@ -6,7 +6,7 @@
  */
 import type { Column, ContactTable } from '../columns/types';
 import { md5Prefix32 } from './md5';
-import { isBlank } from './text';
+import { isBlank } from '../text/fold';
 
 /** The identity text of a row as the hash sees it ('' when empty). */
 export function identityText(column: Column | undefined, row: number): string {

@@ -1,63 +1,9 @@
 /**
- * Text comparison for segment rules: trimming, case/accent folding and the `contains`
- * pattern language (`a|b`, `a+b`, `*`). The SQL export reproduces exactly these functions
- * (see to-sql.ts and docs/segments.md), so any change here must change the SQL too.
+ * Text comparison for segment rules: a rule's comparison form (core/text/fold.ts) and the
+ * `contains` pattern language (`a|b`, `a+b`, `*`). The SQL export reproduces exactly these
+ * functions (see to-sql.ts and docs/segments.md), so any change here must change the SQL too.
  */
-
-/**
- * The characters trimmed around values: space, tab, LF, CR, no-break space and narrow
- * no-break space. An explicit set (not String.prototype.trim) so SQL can trim the same ones.
- */
-export const TRIM_CHARS = ' \t\n\r\u00a0\u202f';
-
-function isTrimChar(c: number): boolean {
-  return c === 32 || c === 9 || c === 10 || c === 13 || c === 0xa0 || c === 0x202f;
-}
-
-export function trimText(s: string): string {
-  let start = 0;
-  let end = s.length;
-  while (start < end && isTrimChar(s.charCodeAt(start))) start++;
-  while (end > start && isTrimChar(s.charCodeAt(end - 1))) end--;
-  return start === 0 && end === s.length ? s : s.slice(start, end);
-}
-
-/** True when a value is empty for the rules: missing or only trim characters. */
-export function isBlank(s: string | undefined | null): boolean {
-  return s === undefined || s === null || trimText(s).length === 0;
-}
-
-// eslint-disable-next-line no-control-regex
-const ASCII_ONLY = /^[\x00-\x7f]*$/;
-const MARKS = /\p{M}/gu;
-const LIGATURES = /[ßœæ]/g;
-const LIGATURE_MAP: Record<string, string> = { ß: 'ss', œ: 'oe', æ: 'ae' };
-
-/**
- * Lowercase with simple (one-to-one, context-free) mappings, as databases do per code point.
- * Whole-string toLowerCase differs only for Σ, which it maps to ς at the end of a word.
- */
-function lowerSimple(s: string): string {
-  if (!s.includes('Σ')) return s.toLowerCase();
-  let out = '';
-  for (const ch of s) out += ch === 'Σ' ? 'σ' : ch.toLowerCase();
-  return out;
-}
-
-/**
- * Case- and accent-insensitive form of a text: trimmed, lowercased code point by code point,
- * decomposed (NFD), every combining mark removed, recomposed (NFC), then ß→ss, œ→oe, æ→ae.
- * This is what DuckDB's `strip_accents(lower(x))` computes, plus the three replacements.
- */
-export function foldText(s: string): string {
-  const t = trimText(s);
-  if (ASCII_ONLY.test(t)) return t.toLowerCase();
-  return lowerSimple(t)
-    .normalize('NFD')
-    .replace(MARKS, '')
-    .normalize('NFC')
-    .replace(LIGATURES, (c) => LIGATURE_MAP[c]);
-}
+import { foldText, trimText } from '../text/fold';
 
 /** The comparison form of a value under a rule's case sensitivity. */
 export function textKey(s: string, caseSensitive: boolean): string {

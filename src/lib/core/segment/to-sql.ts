@@ -21,7 +21,7 @@ import {
   type RangePlan,
   type TextPlan
 } from './lower';
-import { TRIM_CHARS } from './text';
+import { TRIM_CHARS } from '../text/fold';
 import { validateDefinition } from './validate';
 
 export type SqlDialect = 'duckdb' | 'postgres';
@@ -101,7 +101,7 @@ class SqlWriter {
     return this.d === 'duckdb' ? `trim(${col}, ${this.trimSet})` : `btrim(${col}, ${this.trimSet})`;
   }
 
-  /** SQL for foldText (text.ts) applied to a column. */
+  /** SQL for foldText (core/text/fold.ts) applied to a column. */
   private fold(col: string): string {
     const lowered = `lower(${this.trim(col)})`;
     if (this.d === 'postgres') this.usesMarks = true;

@@ -20,7 +20,8 @@ import {
   rulesForType,
   typeFamily
 } from './rules';
-import { isBlank, isUsablePattern } from './text';
+import { isBlank } from '../text/fold';
+import { isUsablePattern } from './text';
 
 export interface ValidationError {
   /** Path of the condition in the tree, e.g. "root.children[2].children[0]". */

@@ -62,36 +62,78 @@ export function formatRelativeDay(iso: string): string {
   return d.toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric' });
 }
 
-/** A long day heading for timelines, e.g. `Monday 23 November 2026`. */
-export function formatDay(iso: string): string {
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return iso;
-  return d.toLocaleDateString('en-GB', {
-    weekday: 'long',
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric'
-  });
+/**
+ * Dates and instants of one campaign as its user reads them: in the browser's locale
+ * (`15/09/2004` in French, `09/15/2004` in American English) and the campaign's time zone.
+ * A `date` is a calendar day stored as its UTC midnight, so it is always shown in UTC.
+ * One per zone, held by the view, since building Intl formatters costs more than using them.
+ */
+export class DateDisplay {
+  readonly timeZone: string;
+  private readonly dayFormat: Intl.DateTimeFormat;
+  private readonly dateTimeFormat: Intl.DateTimeFormat;
+  private readonly timeFormat: Intl.DateTimeFormat;
+  private readonly headingFormat: Intl.DateTimeFormat;
+
+  constructor(timeZone: string, locale?: string) {
+    this.timeZone = timeZone;
+    const numeric = { year: 'numeric', month: '2-digit', day: '2-digit' } as const;
+    this.dayFormat = new Intl.DateTimeFormat(locale, { ...numeric, timeZone: 'UTC' });
+    this.dateTimeFormat = new Intl.DateTimeFormat(locale, {
+      ...numeric,
+      hour: '2-digit',
+      minute: '2-digit',
+      timeZone
+    });
+    this.timeFormat = new Intl.DateTimeFormat(locale, {
+      hour: '2-digit',
+      minute: '2-digit',
+      timeZone
+    });
+    this.headingFormat = new Intl.DateTimeFormat(locale, {
+      weekday: 'long',
+      day: 'numeric',
+      month: 'long',
+      year: 'numeric',
+      timeZone
+    });
+  }
+
+  /** A calendar day (a `date` value). */
+  date(iso: string): string {
+    const t = Date.parse(iso);
+    return Number.isNaN(t) ? iso : this.dayFormat.format(t);
+  }
+
+  /** Date and time of an instant, in the campaign's zone. */
+  dateTime(iso: string): string {
+    const t = Date.parse(iso);
+    return Number.isNaN(t) ? iso : this.dateTimeFormat.format(t);
+  }
+
+  /** Time of day of an instant, in the campaign's zone. */
+  time(iso: string): string {
+    const t = Date.parse(iso);
+    return Number.isNaN(t) ? '' : this.timeFormat.format(t);
+  }
+
+  /** The day of an instant as a heading (`mercredi 30 septembre 2026`), in the campaign's zone. */
+  day(iso: string): string {
+    const t = Date.parse(iso);
+    return Number.isNaN(t) ? iso : this.headingFormat.format(t);
+  }
 }
 
-export function formatTime(iso: string): string {
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return '';
-  return d.toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit' });
-}
-
-/** A contact's value as text. Dates stay ISO (unambiguous); datetimes drop seconds and zone. */
-export function formatCell(value: CellValue, type: FieldType): string {
+/**
+ * A contact's value as text; dates and date-times through `dates` (the campaign's zone and
+ * the browser's locale), or ISO without one.
+ */
+export function formatCell(value: CellValue, type: FieldType, dates?: DateDisplay): string {
   if (value === null || value === '') return '';
   if (typeof value === 'boolean') return value ? 'yes' : 'no';
   if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
-  if (type === 'date') return value.slice(0, 10);
-  if (type === 'datetime') {
-    const d = new Date(value);
-    if (Number.isNaN(d.getTime())) return value;
-    const pad = (n: number) => String(n).padStart(2, '0');
-    return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
-  }
+  if (type === 'date') return dates ? dates.date(value) : value.slice(0, 10);
+  if (type === 'datetime') return dates ? dates.dateTime(value) : value;
   return value;
 }
 
