@@ -15,6 +15,7 @@ import type { CampaignRow } from './campaigns';
 import type { ChunkRow } from './chunk-store';
 import type { ImportRow, RejectedReportRow } from './imports';
 import type { MembershipRow, SegmentRow } from './segments';
+import type { TemplateRow } from './templates';
 
 /** Chunk tables are keyed by [campaignId, generation, column, chunk]. */
 export type ChunkKey = [string, number, string, number];
@@ -32,6 +33,7 @@ export class SliceDb extends Dexie {
   rejectedReports!: EntityTable<RejectedReportRow, 'importId'>;
   segments!: EntityTable<SegmentRow, 'id'>;
   memberships!: EntityTable<MembershipRow, 'segmentId'>;
+  templates!: EntityTable<TemplateRow, 'id'>;
 
   constructor(name: string, options?: DexieOptions) {
     super(name, options);
@@ -75,10 +77,12 @@ export class SliceDb extends Dexie {
             if (typeof row.timeZone !== 'string' || row.timeZone === '') row.timeZone = zone;
           });
       });
+    // v4: segment templates, kept apart from campaigns (a template outlives its campaign).
+    this.version(4).stores({ templates: 'id, name' });
   }
 }
 
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 /**
  * Opens (creating or upgrading) a Slice database. Tests pass fake-indexeddb's `indexedDB` and

@@ -239,6 +239,45 @@ export interface WorkProgress {
   label: string;
 }
 
+/** What a manual segment edit did (keys read, matched, unknown ones listed, not created). */
+export type MemberEditOutcome =
+  | {
+      ok: true;
+      /** Distinct keys read. */
+      keys: number;
+      /** The CSV column they were read from, or null for one key per line. */
+      column: string | null;
+      matched: number;
+      unknown: string[];
+      added: number;
+      removed: number;
+      count: number;
+    }
+  | { ok: false; message: string };
+
+export type MemberEditMode = 'replace' | 'add' | 'remove';
+
+/** Saved criteria, independent of any campaign. */
+export interface TemplateRecord {
+  id: string;
+  name: string;
+  description: string;
+  definition: Definition;
+  fieldTypes: Record<string, FieldType>;
+  segmentNames: Record<string, string>;
+  fromCampaign: string;
+  createdAt: string;
+}
+
+export interface TemplateFitOutcome {
+  template: TemplateRecord;
+  /** The template's definition with fields and segments matched to the campaign's. */
+  definition: Definition;
+  /** Conditions whose field or segment the campaign lacks (left as they were, to fix). */
+  problems: { path: string; name: string; kind: 'field' | 'segment'; message: string }[];
+  renamed: { from: string; to: string }[];
+}
+
 export interface EngineApi {
   // Campaigns
   listCampaigns(): Promise<CampaignSummary[]>;
@@ -346,6 +385,30 @@ export interface EngineApi {
   ): Promise<CountOutcome>;
   /** Stored members of a segment, in file order. */
   members(segmentId: string, page: { offset: number; limit: number }): Promise<ContactPage>;
+  /** Edits a manual segment's members by identity or email (one per line, or a CSV). */
+  editMembers(segmentId: string, text: string, mode: MemberEditMode): Promise<MemberEditOutcome>;
+  /** Adds every contact the browser shows (its search, its segment) to a manual segment. */
+  addShownContacts(
+    campaignId: string,
+    query: Pick<ContactQuery, 'search' | 'segmentId'>,
+    segmentId: string
+  ): Promise<{ added: number; count: number }>;
+  /** A new list with the segment's members as they are now; a list never changes afterwards. */
+  saveAsList(segmentId: string, name: string, options: EvalOptions): Promise<SegmentRecord>;
+  /** The members as CSV with these columns (RFC 4180, formula-like cells neutralised). */
+  exportMembersCsv(segmentId: string, columns: string[]): Promise<Blob>;
+  /** The campaign's data, schema, load scripts and segments' SQL for DuckDB and PostgreSQL (zip). */
+  exportWarehouse(campaignId: string, options: EvalOptions): Promise<Blob>;
+
+  // Templates (not tied to a campaign)
+  saveTemplate(
+    campaignId: string,
+    template: { name: string; description?: string; definition: Definition }
+  ): Promise<TemplateRecord>;
+  listTemplates(): Promise<TemplateRecord[]>;
+  deleteTemplate(id: string): Promise<void>;
+  fitTemplate(templateId: string, campaignId: string): Promise<TemplateFitOutcome>;
+
   /** SQL for a definition, over the documented contacts/events schema. */
   exportSql(
     campaignId: string,

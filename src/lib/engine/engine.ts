@@ -41,6 +41,9 @@ import { queryContactTable } from './contact-query';
 import { errorMessage, isoAt, randomId, type EngineContext } from './engine-context';
 import { ImportService } from './import-service';
 import { SegmentService } from './segment-service';
+import { MemberService } from './member-service';
+import { TemplateService } from './template-service';
+import { WarehouseService } from './warehouse-service';
 
 export interface EngineOptions {
   db: SliceDb;
@@ -121,6 +124,9 @@ export function createEngine(options: EngineOptions): Engine {
   ctx.ready = recoveryPromise;
   const imports = new ImportService(ctx);
   segments = new SegmentService(ctx);
+  const members = new MemberService(ctx, segments);
+  const templates = new TemplateService(ctx);
+  const warehouse = new WarehouseService(ctx, segments);
 
   const requireCampaign = async (id: string) => {
     await ctx.ready;
@@ -495,6 +501,16 @@ export function createEngine(options: EngineOptions): Engine {
       segments.count(campaignId, definition, opts, channel),
     generate: (segmentId, opts, onProgress) => segments.generate(segmentId, opts, onProgress),
     members: (segmentId, page) => segments.members(segmentId, page),
+    editMembers: (segmentId, text, mode) => members.editMembers(segmentId, text, mode),
+    addShownContacts: (campaignId, query, segmentId) =>
+      members.addShownContacts(campaignId, query, segmentId),
+    saveAsList: (segmentId, name, opts) => members.saveAsList(segmentId, name, opts),
+    exportMembersCsv: (segmentId, columns) => members.exportMembersCsv(segmentId, columns),
+    exportWarehouse: (campaignId, opts) => warehouse.exportWarehouse(campaignId, opts),
+    saveTemplate: (campaignId, template) => templates.saveTemplate(campaignId, template),
+    listTemplates: () => templates.listTemplates(),
+    deleteTemplate: (id) => templates.deleteTemplate(id),
+    fitTemplate: (templateId, campaignId) => templates.fitTemplate(templateId, campaignId),
     exportSql: (campaignId, definition, dialect, opts) =>
       segments.exportSql(campaignId, definition, dialect, opts)
   };

@@ -326,6 +326,37 @@ export class SegmentService {
     return (await this.ctx.db.segments.get(copy.id)) ?? copy;
   }
 
+  /**
+   * Stores members given as they are (manual members, a list's snapshot), sized to the current
+   * contacts, and makes every view of them (contacts browser, counts) see the new ones.
+   */
+  async storeMembers(loaded: LoadedCampaign, segmentId: string, bits: Bitset): Promise<number> {
+    const count = popcount(bits);
+    await storeMembership(this.ctx.db, {
+      segmentId,
+      campaignId: loaded.campaign.id,
+      rowCount: loaded.contacts?.rowCount ?? 0,
+      bits,
+      count,
+      generatedAt: isoAt(this.ctx)
+    });
+    await this.ctx.db.segments.update(segmentId, {
+      dataVersion: `${loaded.contactGeneration}:${loaded.eventGeneration}`,
+      updateError: null
+    });
+    this.forgetMembership(loaded.campaign.id, segmentId);
+    return count;
+  }
+
+  /** Members of a definition now (not stored), for snapshots of never-generated segments. */
+  evaluateNow(
+    loaded: LoadedCampaign,
+    definition: Definition,
+    options: EvalOptions
+  ): Promise<Bitset> {
+    return this.evaluate(loaded, definition, options);
+  }
+
   private forgetMembership(campaignId: string, segmentId: string): void {
     const loaded = this.ctx.cache.peek(campaignId);
     if (loaded) {

@@ -25,7 +25,8 @@ export function joinCells(cells: string[], delimiter = ','): string {
   return out;
 }
 
-function cellText(value: string | number | boolean | null): string {
+/** One cell for a spreadsheet: RFC 4180 quoting, a formula-like start neutralised with `'`. */
+export function spreadsheetCell(value: string | number | boolean | null): string {
   if (value === null || value === undefined) return '';
   if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
   if (typeof value === 'boolean') return value ? 'true' : 'false';
@@ -34,8 +35,8 @@ function cellText(value: string | number | boolean | null): string {
 }
 
 export function toCsv(headers: string[], rows: (string | number | boolean | null)[][]): string {
-  const lines = [headers.map(cellText).join(',')];
-  for (const row of rows) lines.push(row.map(cellText).join(','));
+  const lines = [headers.map(spreadsheetCell).join(',')];
+  for (const row of rows) lines.push(row.map(spreadsheetCell).join(','));
   return lines.join('\r\n') + '\r\n';
 }
 

@@ -1,5 +1,3 @@
-import { foldText } from '$lib/core/text/fold';
-
 /**
  * Saves a Blob as a file the browser downloads, through a temporary object URL.
  * Nothing leaves the machine: the data is already in the page.
@@ -22,17 +20,7 @@ export function downloadText(text: string, fileName: string, type = 'text/csv'):
   downloadBlob(new Blob([text], { type: `${type};charset=utf-8` }), fileName);
 }
 
-/**
- * A file-name-safe form of a user-given name: `Été 2026!` -> `ete-2026`, `Straße` -> `strasse`.
- * The text is folded as search and segments fold it (compatibility forms such as `ﬁ` or `²`
- * first reduced to plain letters and digits), then whatever is not a-z or 0-9 becomes `-`.
- */
-export function slugify(name: string): string {
-  const slug = foldText(name.normalize('NFKC'))
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-+|-+$/g, '');
-  return slug || 'campaign';
-}
+export { slugify } from '$lib/core/text/slug';
 
 export function today(): string {
   const d = new Date();

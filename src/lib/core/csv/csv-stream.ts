@@ -1,0 +1,36 @@
+/**
+ * CSV written in pieces: a header line, then rows joined into chunks of a bounded size, so a
+ * million-row export becomes a list of Blob parts (or stdout writes) and never one huge string.
+ * Cells go through spreadsheetCell (RFC 4180 quoting, formula starts neutralised).
+ */
+import { spreadsheetCell } from './write-csv';
+
+export type CsvCell = string | number | boolean | null;
+
+/** Rows per chunk: about a megabyte for typical contact rows. */
+export const CSV_CHUNK_ROWS = 8192;
+
+/**
+ * The CSV text of `headers` and the `rowCount` rows that `rowAt(i, out)` fills (out is reused:
+ * one array per call, not per row), as chunks of at most `chunkRows` lines, CRLF line ends.
+ */
+export function* csvChunks(
+  headers: string[],
+  rowCount: number,
+  rowAt: (index: number, out: CsvCell[]) => void,
+  chunkRows = CSV_CHUNK_ROWS
+): Generator<string> {
+  const cells: CsvCell[] = new Array(headers.length).fill(null);
+  const lines: string[] = [headers.map(spreadsheetCell).join(',')];
+  const line: string[] = new Array(headers.length);
+  for (let i = 0; i < rowCount; i++) {
+    rowAt(i, cells);
+    for (let c = 0; c < headers.length; c++) line[c] = spreadsheetCell(cells[c]);
+    lines.push(line.join(','));
+    if (lines.length >= chunkRows) {
+      yield lines.join('\r\n') + '\r\n';
+      lines.length = 0;
+    }
+  }
+  if (lines.length > 0) yield lines.join('\r\n') + '\r\n';
+}
