@@ -25,9 +25,11 @@ export interface MemberKeys {
  * (the first cell of each line). Empty cells and repeated keys are skipped.
  */
 export function parseMemberKeys(text: string, fields: FieldSpec[], identity: string): MemberKeys {
-  const parsed = Papa.parse<string[]>(text.replace(/^\uFEFF/, ''), {
+  // Files from several tools mix CRLF and LF; a key never holds a line end.
+  const parsed = Papa.parse<string[]>(text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n'), {
     skipEmptyLines: 'greedy',
-    delimiter: ''
+    delimiter: '',
+    newline: '\n'
   });
   const rows = parsed.data.filter((r) => Array.isArray(r) && r.length > 0);
   let columnIndex = 0;
