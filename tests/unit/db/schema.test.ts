@@ -19,7 +19,8 @@ describe('Slice database schema', () => {
       'imports',
       'memberships',
       'rejectedReports',
-      'segments'
+      'segments',
+      'templates'
     ]);
     expect(db.columnChunks.schema.primKey.keyPath).toEqual([
       'campaignId',
@@ -103,6 +104,33 @@ describe('Slice database schema', () => {
     const row = await db.campaigns.get('c1');
     expect(row?.timeZone).toBe(Intl.DateTimeFormat().resolvedOptions().timeZone);
     expect(row?.name).toBe('Old');
+    db.close();
+  });
+});
+
+describe('version 4', () => {
+  it('adds the templates table to a version 3 database, keeping its campaigns', async () => {
+    const name = freshName();
+    const v3 = new Dexie(name);
+    v3.version(3).stores({
+      campaigns: 'id, name',
+      columnChunks: '[campaignId+generation+column+chunk], campaignId',
+      eventChunks: '[campaignId+generation+column+chunk], campaignId',
+      imports: 'id, campaignId, status, startedAt',
+      rejectedReports: 'importId, campaignId',
+      segments: 'id, campaignId',
+      memberships: 'segmentId, campaignId'
+    });
+    await v3.open();
+    await v3
+      .table('campaigns')
+      .put({ ...newCampaignRow('c1', 'Kept', '2026-01-01T00:00:00Z'), timeZone: 'Europe/Paris' });
+    v3.close();
+    const db = openSliceDb(name);
+    await db.open();
+    expect(db.verno).toBe(4);
+    expect((await db.campaigns.get('c1'))?.name).toBe('Kept');
+    expect(await db.templates.count()).toBe(0);
     db.close();
   });
 });
