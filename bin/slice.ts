@@ -25,6 +25,11 @@ const COMMANDS: Record<string, Command> = {
       'sql --definition d.json --contacts c.csv [--dialect duckdb|postgres] [--now ISO] [--tz Area/City]: print the SQL of a segment',
     load: () => import('./commands/sql')
   },
+  warehouse: {
+    summary:
+      'warehouse --contacts c.csv [--events e.csv] [--segments defs/] --out dir [--now ISO] [--tz Area/City]: the files of "Export for a database" (CSV, schema.sql, load.sql, segment SQL)',
+    load: () => import('./commands/warehouse')
+  },
   report: {
     summary:
       'report --events delivery.csv [--emailing ID] [--tz Area/City] [--preset slice|sendgrid|mailgun] [--format text|json]: delivery figures of an email provider export',

@@ -1,17 +1,21 @@
 /**
  * `slice segment --contacts c.csv [--events e.csv] --definition d.json [--now ISO]
- *  [--tz Area/City] [--output count|ids] [--identity NAME]`: evaluates a segment definition
- * over CSV files with the app's engine and prints the member count, or the members' identity
- * values one per line in file order. A bad definition exits 1 with the validator's messages.
+ *  [--tz Area/City] [--output count|ids|csv] [--columns a,b,c] [--identity NAME]`: evaluates a
+ * segment definition over CSV files with the app's engine and prints the member count, the
+ * members' identity values one per line in file order, or the members as RFC 4180 CSV with a
+ * header row (the chosen columns, default every field; formula-like cells neutralised as the
+ * app's export does). A bad definition exits 1 with the validator's messages.
  */
 import { toIndices, popcount } from '../../src/lib/core/columns/bitset';
-import { emptyEventTable } from '../../src/lib/core/columns/types';
+import { emptyEventTable, type ContactTable } from '../../src/lib/core/columns/types';
+import { csvChunks } from '../../src/lib/core/csv/csv-stream';
 import { evaluateDefinition, identityText } from '../../src/lib/core/segment/index';
+import { readCell } from '../../src/lib/core/columns/cell-value';
 import { loadEventsCsv } from '../load-csv';
 import { loadContacts, loadDefinition, parseFlags, timeOptions } from './segment-args';
 
 const USAGE =
-  'usage: slice segment --contacts c.csv [--events e.csv] --definition d.json [--now ISO] [--tz Area/City] [--output count|ids] [--identity NAME]';
+  'usage: slice segment --contacts c.csv [--events e.csv] --definition d.json [--now ISO] [--tz Area/City] [--output count|ids|csv] [--columns a,b,c] [--identity NAME]';
 
 export async function run(args: string[]): Promise<number> {
   const flags = parseFlags(args, [
@@ -21,6 +25,7 @@ export async function run(args: string[]): Promise<number> {
     'now',
     'tz',
     'output',
+    'columns',
     'identity'
   ]);
   if (typeof flags === 'string') {
@@ -32,8 +37,12 @@ export async function run(args: string[]): Promise<number> {
     return 2;
   }
   const output = flags.output ?? 'count';
-  if (output !== 'count' && output !== 'ids') {
-    console.error(`slice segment: --output must be count or ids\n${USAGE}`);
+  if (output !== 'count' && output !== 'ids' && output !== 'csv') {
+    console.error(`slice segment: --output must be count, ids or csv\n${USAGE}`);
+    return 2;
+  }
+  if (flags.columns !== undefined && output !== 'csv') {
+    console.error(`slice segment: --columns goes with --output csv\n${USAGE}`);
     return 2;
   }
   const time = timeOptions(flags);
@@ -66,6 +75,7 @@ export async function run(args: string[]): Promise<number> {
   }
 
   const members = evaluateDefinition(def, { contacts, events }, time);
+  if (output === 'csv') return writeCsv(contacts, toIndices(members), flags.columns);
   if (output === 'count') {
     console.log(String(popcount(members)));
     return 0;
@@ -74,5 +84,33 @@ export async function run(args: string[]): Promise<number> {
   const lines: string[] = [];
   for (const row of toIndices(members)) lines.push(identityText(column, row));
   if (lines.length > 0) process.stdout.write(lines.join('\n') + '\n');
+  return 0;
+}
+
+/** The members as CSV on stdout, chunk by chunk (waiting for the pipe when it is full). */
+async function writeCsv(
+  contacts: ContactTable,
+  rows: Uint32Array,
+  columnsFlag: string | undefined
+): Promise<number> {
+  const names =
+    columnsFlag === undefined
+      ? contacts.fields.map((f) => f.name)
+      : columnsFlag.split(',').map((c) => c.trim());
+  const unknown = names.filter((n) => !contacts.columns[n]);
+  if (unknown.length > 0 || names.length === 0) {
+    console.error(
+      `slice segment: --columns: ${names.length === 0 ? 'no column given' : `no field named ${unknown.map((n) => `'${n}'`).join(', ')}`} (fields: ${contacts.fields.map((f) => f.name).join(', ')})`
+    );
+    return 2;
+  }
+  const fields = names.map((n) => contacts.fields.find((f) => f.name === n)!);
+  const cols = fields.map((f) => contacts.columns[f.name]);
+  for (const chunk of csvChunks(names, rows.length, (i, out) => {
+    for (let c = 0; c < cols.length; c++) out[c] = readCell(cols[c], fields[c].type, rows[i]);
+  })) {
+    if (!process.stdout.write(chunk))
+      await new Promise<void>((resolve) => process.stdout.once('drain', () => resolve()));
+  }
   return 0;
 }
