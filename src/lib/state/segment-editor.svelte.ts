@@ -19,7 +19,13 @@ import {
   type NewConditionKind
 } from '$lib/core/segment/edit-tree';
 import type { ValidationError } from '$lib/core/segment/validate';
-import type { CampaignSummary, EngineApi, EvalOptions, SegmentRecord } from '$lib/engine/api';
+import type {
+  CampaignSummary,
+  EngineApi,
+  EvalOptions,
+  SegmentKind,
+  SegmentRecord
+} from '$lib/engine/api';
 import { engine, errorMessage } from './engine';
 
 export const COUNT_DELAY_MS = 250;
@@ -53,6 +59,8 @@ export class SegmentEditor {
   description = $state('');
   autoUpdate = $state(false);
   isDefault = $state(false);
+  /** Manual segments and lists have no conditions: the page shows their members instead. */
+  kind = $state<SegmentKind>('dynamic');
   definition = $state<Definition>(emptyDefinition());
   count = $state<CountState>({ status: 'idle' });
   /** Count of each top-level condition on its own (null: not countable yet). */
@@ -85,6 +93,7 @@ export class SegmentEditor {
     this.description = segment.description;
     this.autoUpdate = segment.autoUpdate;
     this.isDefault = segment.isDefault;
+    this.kind = segment.kind;
     this.definition = segment.definition
       ? (structuredClone($state.snapshot(segment.definition)) as Definition)
       : emptyDefinition();
@@ -109,6 +118,11 @@ export class SegmentEditor {
   #edit(next: Definition): void {
     this.definition = next;
     this.schedule();
+  }
+
+  /** Replaces the whole definition (an imported file, a template), then counts again. */
+  setDefinition(definition: Definition): void {
+    this.#edit(structuredClone(definition));
   }
 
   add(groupPath: string, kind: NewConditionKind): void {
@@ -190,8 +204,9 @@ export class SegmentEditor {
         name: this.name,
         description: this.description,
         autoUpdate: this.autoUpdate,
-        kind: 'dynamic',
-        definition: $state.snapshot(this.definition)
+        kind: this.kind,
+        // A manual segment's or list's members are the segment: it has no conditions to save.
+        ...(this.kind === 'dynamic' ? { definition: $state.snapshot(this.definition) } : {})
       });
       this.id = saved.id;
       this.#saved = this.#snapshot();

@@ -26,6 +26,9 @@ export const routes = {
   /** A segment's editor; `new` opens an empty one. */
   segment: (campaignId: string, segmentId: string) =>
     route(`/campaigns/${id(campaignId)}/segments/${id(segmentId)}`),
+  /** A new segment with a template's conditions, matched to this campaign's fields. */
+  segmentFromTemplate: (campaignId: string, templateId: string) =>
+    route(`/campaigns/${id(campaignId)}/segments/template/${id(templateId)}`),
   import: (campaignId: string) => route(`/campaigns/${id(campaignId)}/import`),
   history: (campaignId: string) => route(`/campaigns/${id(campaignId)}/history`),
   settings: (campaignId: string) => route(`/campaigns/${id(campaignId)}/settings`)
