@@ -8,9 +8,8 @@
  */
 import { toIndices, popcount } from '../../src/lib/core/columns/bitset';
 import { emptyEventTable, type ContactTable } from '../../src/lib/core/columns/types';
-import { csvChunks } from '../../src/lib/core/csv/csv-stream';
+import { memberCsvChunks } from '../../src/lib/core/csv/members-csv';
 import { evaluateDefinition, identityText } from '../../src/lib/core/segment/index';
-import { readCell } from '../../src/lib/core/columns/cell-value';
 import { loadEventsCsv } from '../load-csv';
 import { loadContacts, loadDefinition, parseFlags, timeOptions } from './segment-args';
 
@@ -104,11 +103,7 @@ async function writeCsv(
     );
     return 2;
   }
-  const fields = names.map((n) => contacts.fields.find((f) => f.name === n)!);
-  const cols = fields.map((f) => contacts.columns[f.name]);
-  for (const chunk of csvChunks(names, rows.length, (i, out) => {
-    for (let c = 0; c < cols.length; c++) out[c] = readCell(cols[c], fields[c].type, rows[i]);
-  })) {
+  for (const chunk of memberCsvChunks(contacts, rows, names)) {
     if (!process.stdout.write(chunk))
       await new Promise<void>((resolve) => process.stdout.once('drain', () => resolve()));
   }

@@ -13,7 +13,8 @@ import {
   toIndices,
   type Bitset
 } from '$lib/core/columns/bitset';
-import { csvChunks, type CsvCell } from '$lib/core/csv/csv-stream';
+import { memberCsvChunks } from '$lib/core/csv/members-csv';
+import { dictEntry } from '$lib/db/column-chunks';
 import {
   applyMemberKeys,
   contactKeyIndex,
@@ -22,7 +23,6 @@ import {
 } from '$lib/core/segment/member-keys';
 import type { ContactQuery, EvalOptions, MemberEditOutcome, SegmentRecord } from './api';
 import type { LoadedCampaign } from './campaign-cache';
-import { cellValue } from './cell-values';
 import { matchingRows } from './contact-query';
 import { isoAt, type EngineContext } from './engine-context';
 import type { SegmentService } from './segment-service';
@@ -157,17 +157,9 @@ export class MemberService {
         `No field named ${unknown.map((c) => `“${c}”`).join(', ')} in this campaign.`
       );
     if (columns.length === 0) throw new Error('Choose at least one column to export.');
-    const fields = columns.map((c) => contacts.fields.find((f) => f.name === c)!);
     const bits = await this.segments.membership(loaded, segmentId);
     const rows = bits ? toIndices(bits) : new Uint32Array(0);
-    const cols = fields.map((f) => contacts.columns[f.name]);
-    const parts: string[] = [];
-    for (const chunk of csvChunks(columns, rows.length, (i, out) => {
-      const r = rows[i];
-      for (let c = 0; c < cols.length; c++)
-        out[c] = cellValue(cols[c], fields[c].type, r) as CsvCell;
-    }))
-      parts.push(chunk);
+    const parts = [...memberCsvChunks(contacts, rows, columns, dictEntry)];
     return new Blob(parts, { type: 'text/csv;charset=utf-8' });
   }
 }
