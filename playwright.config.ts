@@ -13,6 +13,8 @@ export default defineConfig({
   retries: 0,
   reporter: [['list']],
   use: {
+    // Dates are shown in the browser's locale: pin one so expectations read the same everywhere.
+    locale: 'en-GB',
     baseURL: `http://localhost:${port}/slice/app/`,
     trace: 'retain-on-failure',
     launchOptions: {

@@ -43,6 +43,9 @@ async function tabTo(page: Page, target: Locator, max = 40): Promise<void> {
   await expect(target).toBeFocused();
 }
 
+// Several axe runs per test: on a loaded 2-core machine they take longer than the default.
+test.describe.configure({ timeout: 180_000 });
+
 test('the campaigns home, contacts browser and column chooser', async ({ page }) => {
   const home = new HomePage(page);
   const contacts = new ContactsPage(page);
