@@ -129,7 +129,9 @@ test('4th reference example: purchased in 6 months OR (cart in the last month AN
   await expect(sql.getByLabel('SQL for DuckDB')).toHaveValue(/FROM contacts/);
   await expect(sql.getByLabel('SQL for DuckDB')).toHaveValue(/segment_members/);
   await sql.getByLabel('PostgreSQL').check();
-  await expect(sql.getByLabel('SQL for PostgreSQL')).toHaveValue(/^-- Slice segment \(PostgreSQL\)/);
+  await expect(sql.getByLabel('SQL for PostgreSQL')).toHaveValue(
+    /^-- Slice segment \(PostgreSQL\)/
+  );
   await expectAccessible(page, 'SQL dialog');
   await sql.getByRole('button', { name: 'Close' }).click();
   const [download] = await Promise.all([
