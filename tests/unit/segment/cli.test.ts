@@ -112,7 +112,7 @@ describe('slice segment / slice sql', () => {
     ]);
     expect(res.code).toBe(0);
     expect(res.stdout).toMatch(/^-- Slice segment \(PostgreSQL\)/);
-    expect(res.stdout).toContain(`e."at" >= TIMESTAMP '2026-11-16 12:00:00.000'`);
+    expect(res.stdout).toContain(`e."at" >= '2026-11-16 12:00:00.000+00'`);
     expect(res.stdout.trim().endsWith('ORDER BY contact_id;')).toBe(true);
   });
 
