@@ -10,12 +10,13 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromIndices, toIndices } from '../../../src/lib/core/columns/bitset';
-import type { Condition } from '../../../src/lib/core/segment/definition';
+import type { Condition, Definition } from '../../../src/lib/core/segment/definition';
 import { EvalCache } from '../../../src/lib/core/segment/eval-cache';
 import { evaluateDefinition } from '../../../src/lib/core/segment/evaluate';
 import { toSql } from '../../../src/lib/core/segment/to-sql';
 import { validateDefinition } from '../../../src/lib/core/segment/validate';
 import {
+  CHAINED_IDS,
   FIELDS,
   SEGMENT_IDS,
   SINGLES,
@@ -52,12 +53,34 @@ describe('engine agrees with DuckDB on the exported SQL', () => {
     );
     await fc.assert(
       fc.asyncProperty(arb, async ({ data, defs }) => {
-        const contacts = buildContacts(FIELDS, data.rows, 'id');
+        const contacts = buildContacts(FIELDS, data.rows, data.identity);
         const events = buildEvents(contacts.rowCount, data.events);
-        await loadIntoDuckDb(conn, contacts, events, data.segments);
+        await conn.run(`SET TimeZone = '${data.sessionTimeZone}'`);
+        await loadIntoDuckDb(conn, contacts, events, data.segments, data);
         const members = Object.fromEntries(
           SEGMENT_IDS.map((id) => [id, fromIndices(data.segments[id], contacts.rowCount)])
         );
+        const sqlOf = (def: Definition) =>
+          toSql(def, {
+            fields: FIELDS,
+            identity: data.identity,
+            dialect: 'duckdb',
+            now: data.now,
+            timeZone: data.timeZone
+          });
+        // Segment in segment in segment: sC over sA/sB, sD over sC, each stored by both sides
+        // from its own evaluation (the database's membership from the database's query).
+        for (const [i, id] of CHAINED_IDS.entries()) {
+          const def = data.chain[i];
+          members[id] = evaluateDefinition(
+            def,
+            { contacts, events },
+            { now: data.now, timeZone: data.timeZone, segmentMembers: (s) => members[s] }
+          );
+          await conn.run(
+            `INSERT INTO segment_members SELECT '${id}', contact_id FROM (${sqlOf(def)}\n) q`
+          );
+        }
         // A cache shared by the data set's definitions, as live counts use it: cached and
         // masked evaluations must agree with the plain one.
         const cache = new EvalCache();
@@ -97,13 +120,7 @@ describe('engine agrees with DuckDB on the exported SQL', () => {
               `cached evaluation differs:\n${json({ data, definition: def, engine, cached })}`
             );
           }
-          const sql = toSql(def, {
-            fields: FIELDS,
-            identity: 'id',
-            dialect: 'duckdb',
-            now: data.now,
-            timeZone: data.timeZone
-          });
+          const sql = sqlOf(def);
           const duck = await queryIds(conn, sql);
           checked++;
           if (engine.length > 0 && engine.length < contacts.rowCount) nonTrivial++;

@@ -276,9 +276,10 @@ class SqlWriter {
     const spec = this.fields.get(this.opts.identity);
     const col = quoteIdent(this.opts.identity);
     if (spec?.type === 'number') {
-      // JavaScript writes whole numbers without ".0"; match that for id-like numbers.
+      // JavaScript writes whole numbers without ".0"; match that for id-like numbers. Up to
+      // 2^53 every whole double is exact, so its digits are the BIGINT's (1e15 included).
       const text = this.d === 'duckdb' ? 'VARCHAR' : 'TEXT';
-      return `(CASE WHEN ${col} = trunc(${col}) AND abs(${col}) < 1e15 THEN CAST(CAST(${col} AS BIGINT) AS ${text}) ELSE CAST(${col} AS ${text}) END)`;
+      return `(CASE WHEN ${col} = trunc(${col}) AND abs(${col}) <= 9007199254740991 THEN CAST(CAST(${col} AS BIGINT) AS ${text}) ELSE CAST(${col} AS ${text}) END)`;
     }
     if (
       spec &&
