@@ -148,3 +148,69 @@ describe('engine agrees with DuckDB on the exported SQL', () => {
     if (process.env.SEGMENT_PROPERTY_STATS) console.log({ checked, nonTrivial, trivialKinds });
   });
 });
+
+describe('anti-joins over NULL and unknown contact ids', () => {
+  it('a NULL contact_id in events or segment_members changes no count, lapse or membership', async () => {
+    const instance = await DuckDBInstance.create(':memory:');
+    const conn = await instance.connect();
+    try {
+      const now = Date.UTC(2026, 10, 23, 12);
+      const fields = FIELDS;
+      const rows = [0, 1, 2, 3].map((i) => ({ id: `c${i}` }));
+      const contacts = buildContacts(fields, rows, 'id');
+      const day = 86_400_000;
+      const events = buildEvents(4, [
+        { row: 0, type: 'purchase', target: '', at: now - 100 * day },
+        { row: 1, type: 'purchase', target: '', at: now - 1 * day },
+        { row: 1, type: 'purchase', target: '', at: now - 2 * day },
+        { row: 2, type: 'page_view', target: '', at: now - 2 * day }
+      ]);
+      const segments = { sA: [0, 2], sB: [] };
+      await loadIntoDuckDb(conn, contacts, events, segments, {
+        strayEvents: [
+          { contactId: null, type: 'purchase', target: '', at: now - day },
+          { contactId: 99, type: 'purchase', target: '', at: now - day }
+        ],
+        strayMembers: [
+          { segment: 'sA', contactId: null },
+          { segment: 'sB', contactId: null }
+        ]
+      });
+      const members = { sA: fromIndices([0, 2], 4), sB: fromIndices([], 4) };
+      const one = (c: Condition): Definition => ({
+        version: 1,
+        root: { kind: 'group', match: 'all', children: [c] }
+      });
+      const none = (c: Condition): Definition => ({
+        version: 1,
+        root: { kind: 'group', match: 'none', children: [c] }
+      });
+      const cases: [Definition, number[]][] = [
+        [one({ kind: 'event', event: 'purchase', count: { op: 'exactly', n: 0 } }), [2, 3]],
+        [one({ kind: 'event', event: 'purchase', count: { op: 'at_most', n: 1 } }), [0, 2, 3]],
+        [one({ kind: 'event', event: 'purchase', lapsed: { n: 1, unit: 'months' } }), [0]],
+        [one({ kind: 'segment', segment: 'sA', member: false }), [1, 3]],
+        [one({ kind: 'segment', segment: 'sB', member: false }), [0, 1, 2, 3]],
+        [none({ kind: 'segment', segment: 'sA', member: true }), [1, 3]],
+        [none({ kind: 'event', event: 'purchase' }), [2, 3]]
+      ];
+      for (const [def, expected] of cases) {
+        const engine = [
+          ...toIndices(
+            evaluateDefinition(
+              def,
+              { contacts, events },
+              { now, timeZone: 'UTC', segmentMembers: (id) => members[id as 'sA'] }
+            )
+          )
+        ];
+        expect(engine, json(def)).toEqual(expected);
+        const sql = toSql(def, { fields, identity: 'id', dialect: 'duckdb', now, timeZone: 'UTC' });
+        expect(await queryIds(conn, sql), json(def)).toEqual(expected);
+      }
+    } finally {
+      conn.closeSync();
+      instance.closeSync();
+    }
+  });
+});
