@@ -241,10 +241,6 @@ export function createContactImporter(opts: ContactImporterOptions): ContactImpo
   /** Row of the table each accepted record writes (-1: none); `fresh` = it adds that row. */
   let target = new Int32Array(0);
   let fresh = new Uint8Array(0);
-  /** A string field's values to write, the rows they go to and their hashes. */
-  let pendingValues: string[] = [];
-  let pendingRows = new Int32Array(0);
-  let pendingHashes = new Uint32Array(0);
   /** Values read per field: numbers, dates and booleans as numbers, emails normalised. */
   const numbers: (Float64Array | null)[] = fileFields.map(() => null);
   const emails: (string[] | null)[] = fileFields.map(() => null);
@@ -257,9 +253,6 @@ export function createContactImporter(opts: ContactImporterOptions): ContactImpo
     reasonColumns = new Array<string | undefined>(room).fill(undefined);
     target = new Int32Array(room);
     fresh = new Uint8Array(room);
-    pendingValues = new Array<string>(room).fill('');
-    pendingRows = new Int32Array(room);
-    pendingHashes = new Uint32Array(room);
     for (let k = 0; k < n; k++) {
       const read = fileFields[k].read;
       if (read === Read.Email) emails[k] = new Array<string>(room).fill('');
@@ -382,7 +375,6 @@ export function createContactImporter(opts: ContactImporterOptions): ContactImpo
    * duplicates, and says which row each of the others writes.
    */
   const matchRows = (rows: string[][], lines: number[], from: number, to: number) => {
-    identityIndex.prepare(keys, from, to);
     for (let i = from; i < to; i++) {
       target[i] = -1;
       const line = lines[i];
@@ -392,7 +384,7 @@ export function createContactImporter(opts: ContactImporterOptions): ContactImpo
         continue;
       }
       const key = keys[i];
-      const found = identityIndex.find(key, i);
+      const found = identityIndex.find(key);
       if (found !== -1) {
         const first = fileLine[found];
         if (first > 0) {
@@ -437,27 +429,15 @@ export function createContactImporter(opts: ContactImporterOptions): ContactImpo
     const b = f.builder;
     const keepFirst = policy === 'keep_first';
     if (b instanceof StringColumnBuilder) {
-      // The values to look up first, then their lookups in one go (see StringDictionary.prepare).
       const codes = b.codes;
       const col = f.column;
       const given = f.read === Read.Email ? emails[k]! : null;
-      let count = 0;
       for (let i = from; i < to; i++) {
         const row = target[i];
         if (row < 0) continue;
         const v = given ? given[i] : trimCell(rows[i][col]);
         if (fresh[i] === 0 && (v === '' || (keepFirst && codes[row] !== 0))) continue;
-        if (v === '') {
-          codes[row] = 0;
-          continue;
-        }
-        pendingValues[count] = v;
-        pendingRows[count] = row;
-        count++;
-      }
-      b.prepare(pendingValues, 0, count, pendingHashes);
-      for (let j = 0; j < count; j++) {
-        codes[pendingRows[j]] = b.codeOfHashed(pendingValues[j], pendingHashes[j]);
+        codes[row] = v === '' ? 0 : b.codeOf(v);
       }
       return;
     }
