@@ -31,6 +31,7 @@ import { encodeEventTable } from '$lib/db/event-chunks';
 import {
   getRejectedCsv,
   listImportRows,
+  readRejectedRows,
   reportRows,
   runningImportRow,
   type ImportRow
@@ -43,7 +44,8 @@ import type {
   EventImportOptions,
   ImportOutcome,
   ImportProgress,
-  ImportRecord
+  ImportRecord,
+  RejectedRow
 } from './api';
 import { eventsOf, fitEvents } from './campaign-cache';
 import {
@@ -189,6 +191,15 @@ export class ImportService {
     if (running.length === 0) return rows;
     const failed = await failAbandoned(ctx.db, running, () => isoAt(ctx));
     return failed.length > 0 ? listImportRows(ctx.db, campaignId) : rows;
+  }
+
+  /** A page of an import's rejected rows as data (line, column, reason). */
+  async rejectedRows(
+    importId: string,
+    page: { offset: number; limit: number }
+  ): Promise<{ total: number; rows: RejectedRow[] }> {
+    await this.ctx.ready;
+    return readRejectedRows(this.ctx.db, importId, page);
   }
 
   async rejectedReport(importId: string): Promise<string> {
