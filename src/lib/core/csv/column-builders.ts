@@ -3,7 +3,7 @@
  * dictionary (dict[0] === '') with an index from value to code (string-dictionary.ts). No object
  * per row, so that a million-row file builds in the time it takes to parse it.
  */
-import type { BooleanColumn, Column, NumberColumn, StringColumn } from '$lib/core/columns/types';
+import type { BooleanColumn, Column, NumberColumn, StringColumn } from '../columns/types';
 import { StringDictionary } from './string-dictionary';
 
 type TypedArray = Uint8Array | Uint16Array | Uint32Array | Int32Array | Float64Array;

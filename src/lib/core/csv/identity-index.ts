@@ -3,7 +3,7 @@
  * the identity column's own dictionary is the index (one Map for both: a million-row import
  * pays for one hash table, not two); a number identity uses a Map of its canonical text.
  */
-import type { Column, FieldType } from '$lib/core/columns/types';
+import type { Column, FieldType } from '../columns/types';
 import { growTypedArray, nextCapacity, StringColumnBuilder } from './column-builders';
 import { normaliseIdentity } from './normalise-identity';
 

@@ -11,7 +11,7 @@
  * `|` (delimiters of other locales' spreadsheets), and Papa quotes every neutralised cell and
  * any cell with a leading or trailing space, which reads back the same.
  */
-import type { RejectedRowDetail } from './contact-importer';
+import type { RejectedRowDetail } from './import-rows';
 
 const NEEDS_QUOTES = /[",\r\n;\t|]/;
 const FORMULA_START = /^[=+\-@\t\r]/;

@@ -42,7 +42,8 @@ import { RELATIVE_DATE_RULES } from './rules';
 import { hasSampleHashes, sampleHashes } from './sample';
 import { trimText } from '../text/fold';
 import { matchParsed, textKey } from './text';
-import { validateDefinition, type ValidationError } from './validate';
+import { InvalidDefinitionError } from './invalid-definition';
+import { validateDefinition } from './validate';
 
 export interface EvalContext {
   /** Epoch milliseconds used for every relative date. */
@@ -67,16 +68,6 @@ export class EvaluationCancelled extends Error {
   constructor() {
     super('Segment evaluation cancelled');
     this.name = 'EvaluationCancelled';
-  }
-}
-
-/** Thrown when evaluateDefinition is given a definition that does not validate. */
-export class InvalidDefinitionError extends Error {
-  readonly errors: ValidationError[];
-  constructor(errors: ValidationError[]) {
-    super(`Invalid segment definition: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`);
-    this.name = 'InvalidDefinitionError';
-    this.errors = errors;
   }
 }
 
