@@ -24,6 +24,11 @@ const coreRestrictions = {
         '../../state/*'
       ],
       message: 'src/lib/core depends on nothing outside the core.'
+    },
+    {
+      // The command line runs the core through tsx, without Vite's $lib alias.
+      group: ['$lib', '$lib/*'],
+      message: 'src/lib/core imports itself by relative paths.'
     }
   ]
 };

@@ -13,6 +13,11 @@ export interface RejectedReportRow {
   campaignId: string;
   /** The downloadable CSV (line, column, reason, raw line). */
   csv: string;
+  /**
+   * The same rows as data, for the page to show page by page without parsing the CSV (not
+   * indexed: no schema version). Absent in reports stored before; readRejectedRows adds it.
+   */
+  rows?: RejectedRow[];
 }
 
 export const INTERRUPTED_MESSAGE =
@@ -49,19 +54,41 @@ export async function getRejectedCsv(db: SliceDb, importId: string): Promise<str
   return (await db.rejectedReports.get(importId))?.csv ?? null;
 }
 
-/** The stored report's CSV text, kept for the last import whose rows were paged through. */
-const lastReport = new WeakMap<SliceDb, { importId: string; csv: string }>();
-
 /** Undoes write-csv's formula neutralisation (a leading `'` before = + - @ tab CR). */
 function unneutralise(cell: string): string {
   return /^'[=+\-@\t\r]/.test(cell) ? cell.slice(1) : cell;
 }
 
+/** The rows of a report stored before reports kept them: read once from its CSV. */
+function rowsOfReportCsv(csv: string): RejectedRow[] {
+  const records = Papa.parse<string[]>(csv, {
+    delimiter: ',',
+    newline: '\r\n',
+    skipEmptyLines: true
+  }).data.slice(1);
+  return records.map((cells) => {
+    // Reasons are the engine's own text and never start with a formula character, but some
+    // start with a quote ('x' is not a number): only the column name may have been neutralised.
+    const row: RejectedRow = { line: Number(cells[0]), reason: cells[2] ?? '' };
+    const column = unneutralise(cells[1] ?? '');
+    if (column !== '') row.column = column;
+    return row;
+  });
+}
+
+/** The rows of a report as they are stored (line, column, reason), for paging. */
+export function reportRows(rows: readonly RejectedRow[]): RejectedRow[] {
+  return rows.map((r) =>
+    r.column === undefined
+      ? { line: r.line, reason: r.reason }
+      : { line: r.line, column: r.column, reason: r.reason }
+  );
+}
+
 /**
- * A page of an import's rejected rows as data (line, column, reason), read from the stored
- * report in the engine so that the page never parses CSV. Only the records up to the end of the
- * page are parsed; the total comes from the import record (the report holds exactly its
- * `rejected` rows), or from a full parse for a report whose record is gone.
+ * A page of an import's rejected rows as data (line, column, reason), sliced from the rows the
+ * report stores. A report stored before reports kept their rows (older versions, backups made
+ * by them) has them read from its CSV once and stored.
  */
 export async function readRejectedRows(
   db: SliceDb,
@@ -70,38 +97,12 @@ export async function readRejectedRows(
 ): Promise<{ total: number; rows: RejectedRow[] }> {
   const offset = Math.max(0, Math.floor(page.offset) || 0);
   const limit = Math.max(0, Math.floor(page.limit) || 0);
-  const record = await db.imports.get(importId);
-  let csv: string | null;
-  const cached = lastReport.get(db);
-  if (cached && cached.importId === importId && record) {
-    csv = cached.csv;
-  } else {
-    csv = await getRejectedCsv(db, importId);
-    if (csv === null) {
-      lastReport.delete(db);
-      return { total: 0, rows: [] };
-    }
-    lastReport.set(db, { importId, csv });
+  const report = await db.rejectedReports.get(importId);
+  if (!report) return { total: 0, rows: [] };
+  let rows = report.rows;
+  if (rows === undefined) {
+    rows = rowsOfReportCsv(report.csv);
+    await db.rejectedReports.update(importId, { rows });
   }
-  const known = record ? record.rejected : null;
-  const wanted = known === null ? 0 : Math.min(offset + limit, known);
-  if (known !== null && wanted <= offset) return { total: known, rows: [] };
-  // The header is record 0; preview 0 parses everything (to count, when the total is unknown).
-  const parsed = Papa.parse<string[]>(csv, {
-    delimiter: ',',
-    newline: '\r\n',
-    skipEmptyLines: true,
-    preview: known === null ? 0 : wanted + 1
-  });
-  const records = parsed.data.slice(1);
-  const rows: RejectedRow[] = [];
-  for (const cells of records.slice(offset, offset + limit)) {
-    // Reasons are the engine's own text and never start with a formula character, but some
-    // start with a quote ('x' is not a number): only the column name may have been neutralised.
-    const row: RejectedRow = { line: Number(cells[0]), reason: cells[2] ?? '' };
-    const column = unneutralise(cells[1] ?? '');
-    if (column !== '') row.column = column;
-    rows.push(row);
-  }
-  return { total: known ?? records.length, rows };
+  return { total: rows.length, rows: rows.slice(offset, offset + limit) };
 }

@@ -1,23 +1,10 @@
 /**
  * createEngine: the worker side of Slice, composing the pure core (CSV, segments, columns) with
- * storage (Dexie). Everything the page asks goes through the EngineApi returned here; it runs
- * in the Web Worker (engine.worker.ts) and, for tests, in Node over fake-indexeddb.
+ * storage (Dexie). Everything the page asks goes through the EngineApi returned here, each call
+ * handed to the service that holds it; it runs in the Web Worker (engine.worker.ts) and, for
+ * tests, in Node over fake-indexeddb.
  */
 import { previewCsv } from '$lib/core/csv';
-import { canonicalTimeZone, runtimeTimeZone, timeZoneProblem } from '$lib/core/segment/dates';
-import {
-  campaignTimeZone,
-  getCampaignRow,
-  listCampaignRows,
-  newCampaignRow,
-  toSummary,
-  uniqueCampaignName
-} from '$lib/db/campaigns';
-import { piecesBytes, writeGeneration } from '$lib/db/chunk-store';
-import { encodeContactTable } from '$lib/db/column-chunks';
-import { encodeEventTable } from '$lib/db/event-chunks';
-import { readRejectedRows } from '$lib/db/imports';
-import { isQuotaError, quotaMessage } from '$lib/db/quota';
 import {
   failWhenReleased,
   heldLockNames,
@@ -25,22 +12,16 @@ import {
   type RecoveryReport
 } from '$lib/db/recovery';
 import type { SliceDb } from '$lib/db/slice-db';
-import type {
-  CampaignSummary,
-  ContactDetail,
-  ContactEvent,
-  ContactPage,
-  ContactQuery,
-  EngineApi,
-  StorageInfo
-} from './api';
-import { BackupError, decodeBackup, encodeBackup, remapSegmentIds } from './backup';
-import { CampaignCache, eventsOf } from './campaign-cache';
-import { cellValue } from './cell-values';
-import { queryContactTable } from './contact-query';
-import { errorMessage, isoAt, randomId, type EngineContext } from './engine-context';
+import type { EngineApi } from './api';
+import { BackupService } from './backup-service';
+import { CampaignCache } from './campaign-cache';
+import { CampaignService } from './campaign-service';
+import { ContactService } from './contact-service';
+import { DemoService } from './demo-service';
+import { errorMessage, randomId, type EngineContext } from './engine-context';
 import { ImportService } from './import-service';
 import { SegmentService } from './segment-service';
+import { storageInfo } from './storage-info';
 import { MemberService } from './member-service';
 import { TemplateService } from './template-service';
 import { WarehouseService } from './warehouse-service';
@@ -67,27 +48,11 @@ export interface EngineExtras {
 
 export type Engine = EngineApi & EngineExtras;
 
-/** A zone the user chose, canonical; throws a message naming it when it is not a zone. */
-function checkedTimeZone(zone: unknown): string {
-  const problem = timeZoneProblem(zone);
-  if (problem) throw new Error(problem);
-  return canonicalTimeZone(zone as string);
-}
-
-/** Where the app's static files live when only the worker's own URL is known. */
-function guessBaseUrl(): string | undefined {
-  const href = (globalThis as { location?: { href: string } }).location?.href;
-  if (!href) return undefined;
-  const at = href.indexOf('/_app/');
-  return at >= 0 ? href.slice(0, at + 1) : href;
-}
-
 export function createEngine(options: EngineOptions): Engine {
   const { db } = options;
   const now = options.now ?? (() => Date.now());
   const fetchFn =
     options.fetch ?? ((...args: Parameters<typeof fetch>) => globalThis.fetch(...args));
-  let baseUrl = options.baseUrl;
   const perf = (globalThis as { performance?: { now(): number } }).performance;
   const cache = new CampaignCache(db);
 
@@ -124,77 +89,17 @@ export function createEngine(options: EngineOptions): Engine {
   ctx.ready = recoveryPromise;
   const imports = new ImportService(ctx);
   segments = new SegmentService(ctx);
+  const campaigns = new CampaignService(ctx, segments);
+  const demo = new DemoService(campaigns, imports, fetchFn, options.baseUrl);
+  const contacts = new ContactService(ctx, segments);
+  const backups = new BackupService(ctx, campaigns, segments);
   const members = new MemberService(ctx, segments);
   const templates = new TemplateService(ctx);
   const warehouse = new WarehouseService(ctx, segments);
 
-  const requireCampaign = async (id: string) => {
-    await ctx.ready;
-    const row = await getCampaignRow(db, id);
-    if (!row) throw new Error('This campaign does not exist (it may have been deleted).');
-    return row;
-  };
-
-  const createCampaign = async (
-    name: string,
-    isDemo = false,
-    timeZone?: string
-  ): Promise<CampaignSummary> => {
-    await ctx.ready;
-    const zone = timeZone === undefined ? runtimeTimeZone() : checkedTimeZone(timeZone);
-    const clean = name.trim() || 'Untitled campaign';
-    const row = newCampaignRow(
-      ctx.newId(),
-      await uniqueCampaignName(db, clean),
-      isoAt(ctx),
-      isDemo,
-      zone
-    );
-    await db.campaigns.add(row);
-    await segments.ensureDefault(row.id);
-    return toSummary(row);
-  };
-
-  const deleteCampaign = async (id: string): Promise<void> => {
-    await ctx.ready;
-    cache.drop(id);
-    await db.transaction(
-      'rw',
-      [
-        db.campaigns,
-        db.columnChunks,
-        db.eventChunks,
-        db.imports,
-        db.rejectedReports,
-        db.segments,
-        db.memberships
-      ],
-      async () => {
-        await db.campaigns.delete(id);
-        await db.columnChunks.where('campaignId').equals(id).delete();
-        await db.eventChunks.where('campaignId').equals(id).delete();
-        await db.imports.where('campaignId').equals(id).delete();
-        await db.rejectedReports.where('campaignId').equals(id).delete();
-        await db.segments.where('campaignId').equals(id).delete();
-        await db.memberships.where('campaignId').equals(id).delete();
-      }
-    );
-  };
-
-  const fetchBlob = async (path: string): Promise<Blob & { name: string }> => {
-    const base = baseUrl ?? guessBaseUrl();
-    if (!base) throw new Error('The demo files cannot be located (no page address is known).');
-    const url = new URL(path, base).href;
-    const response = await fetchFn(url);
-    if (!response.ok)
-      throw new Error(`The demo file ${path} could not be loaded (HTTP ${response.status}).`);
-    const blob = await response.blob();
-    return Object.assign(blob, { name: path.split('/').pop() ?? path });
-  };
-
   const engine: Engine = {
     async configure(opts) {
-      if (opts.baseUrl) baseUrl = opts.baseUrl;
+      if (opts.baseUrl) demo.baseUrl = opts.baseUrl;
     },
     recovery: () => recoveryPromise,
     async close() {
@@ -204,72 +109,13 @@ export function createEngine(options: EngineOptions): Engine {
     },
 
     // Campaigns
-    async listCampaigns() {
-      await ctx.ready;
-      return (await listCampaignRows(db)).map(toSummary);
-    },
-    async getCampaign(id) {
-      await ctx.ready;
-      const row = await getCampaignRow(db, id);
-      return row ? toSummary(row) : null;
-    },
-    createCampaign: (name, timeZone) => createCampaign(name, false, timeZone),
-    async renameCampaign(id, name) {
-      await requireCampaign(id);
-      const clean = name.trim();
-      if (!clean) throw new Error('A campaign needs a name.');
-      await db.campaigns.update(id, { name: clean, updatedAt: isoAt(ctx) });
-      return toSummary(await requireCampaign(id));
-    },
-    async setCampaignTimeZone(id, timeZone) {
-      await requireCampaign(id);
-      const zone = checkedTimeZone(timeZone);
-      await db.campaigns.update(id, { timeZone: zone, updatedAt: isoAt(ctx) });
-      // Memberships of automatic segments depend on the zone (days, windows, ages).
-      await ctx.afterDataChange(id).catch(() => undefined);
-      return toSummary(await requireCampaign(id));
-    },
-    deleteCampaign,
-    async loadDemoCampaign() {
-      const contactsFile = await fetchBlob('demo/contacts.csv');
-      const eventsFile = await fetchBlob('demo/events.csv');
-      const campaign = await createCampaign('Demo campaign', true);
-      try {
-        const preview = await previewCsv(contactsFile, 'contacts', contactsFile.name);
-        if (preview.problem)
-          throw new Error(`The demo contacts cannot be read: ${preview.problem.message}.`);
-        const contacts = await imports.importContacts(campaign.id, contactsFile, {
-          fields: preview.fields.map((f) => ({ ...f, include: true })),
-          identity: preview.suggestedIdentity ?? preview.fields[0].name,
-          policy: 'update',
-          encoding: preview.encoding,
-          delimiter: preview.delimiter
-        });
-        if (!contacts.ok)
-          throw new Error(`The demo contacts could not be imported: ${contacts.message}`);
-        const eventsPreview = await previewCsv(eventsFile, 'events', eventsFile.name);
-        if (eventsPreview.problem)
-          throw new Error(`The demo events cannot be read: ${eventsPreview.problem.message}.`);
-        const headers = eventsPreview.headers;
-        const mapping = eventsPreview.suggestedMapping ?? {
-          contact: 'contact',
-          type: 'type',
-          target: headers.includes('target') ? 'target' : null,
-          at: 'at',
-          properties: headers.filter((h) => !['contact', 'type', 'target', 'at'].includes(h))
-        };
-        const events = await imports.importEvents(campaign.id, eventsFile, {
-          mapping,
-          encoding: eventsPreview.encoding,
-          delimiter: eventsPreview.delimiter
-        });
-        if (!events.ok) throw new Error(`The demo events could not be imported: ${events.message}`);
-      } catch (err) {
-        await deleteCampaign(campaign.id).catch(() => undefined);
-        throw err;
-      }
-      return toSummary(await requireCampaign(campaign.id));
-    },
+    listCampaigns: () => campaigns.listCampaigns(),
+    getCampaign: (id) => campaigns.getCampaign(id),
+    createCampaign: (name, timeZone) => campaigns.createCampaign(name, false, timeZone),
+    renameCampaign: (id, name) => campaigns.renameCampaign(id, name),
+    setCampaignTimeZone: (id, timeZone) => campaigns.setCampaignTimeZone(id, timeZone),
+    deleteCampaign: (id) => campaigns.deleteCampaign(id),
+    loadDemoCampaign: () => demo.loadDemoCampaign(),
 
     // Import
     async previewFile(file, kind, overrides) {
@@ -282,208 +128,18 @@ export function createEngine(options: EngineOptions): Engine {
     cancelImport: (importId) => imports.cancelImport(importId),
     listImports: (campaignId) => imports.listImports(campaignId),
     rejectedReport: (importId) => imports.rejectedReport(importId),
-    async rejectedRows(importId, page) {
-      await ctx.ready;
-      return readRejectedRows(db, importId, page);
-    },
+    rejectedRows: (importId, page) => imports.rejectedRows(importId, page),
 
     // Contacts
-    async queryContacts(campaignId: string, query: ContactQuery): Promise<ContactPage> {
-      await ctx.ready;
-      const first = await cache.firstPage(campaignId, query);
-      if (first) return first;
-      const loaded = await cache.get(campaignId);
-      if (!loaded) return { total: 0, offset: query.offset, ids: [], rows: [] };
-      let membership = null;
-      if (query.segmentId) {
-        membership = await segments.membership(loaded, query.segmentId);
-        if (!membership) return { total: 0, offset: query.offset, ids: [], rows: [] };
-      }
-      return queryContactTable(loaded.contacts, loaded.derived, query, membership);
-    },
-    async getContact(campaignId: string, id: number): Promise<ContactDetail | null> {
-      await ctx.ready;
-      const loaded = await cache.get(campaignId);
-      const table = loaded?.contacts;
-      if (!loaded || !table || !Number.isInteger(id) || id < 0 || id >= table.rowCount) return null;
-      const attributes = table.fields.map((f) => ({
-        field: f.name,
-        type: f.type,
-        value: cellValue(table.columns[f.name], f.type, id)
-      }));
-      const ev = await eventsOf(loaded);
-      const events: ContactEvent[] = [];
-      for (let i = ev.offsets[id + 1] - 1; i >= ev.offsets[id]; i--) {
-        const prop = ev.propCodes[i];
-        let properties: Record<string, string> | null = null;
-        if (prop !== 0) {
-          try {
-            properties = JSON.parse(ev.props[prop]) as Record<string, string>;
-          } catch {
-            properties = { value: ev.props[prop] };
-          }
-        }
-        events.push({
-          type: ev.types[ev.type[i]],
-          target: ev.targets[ev.target[i]],
-          at: new Date(ev.at[i]).toISOString(),
-          properties
-        });
-      }
-      return { id, attributes, events, segments: await segments.segmentsContaining(loaded, id) };
-    },
+    queryContacts: (campaignId, query) => contacts.queryContacts(campaignId, query),
+    getContact: (campaignId, id) => contacts.getContact(campaignId, id),
 
     // Backup
-    async exportBackup(campaignId) {
-      const row = await requireCampaign(campaignId);
-      const loaded = await cache.get(campaignId);
-      const segmentRows = await segments.listSegments(campaignId);
-      const memberships = await db.memberships.where('campaignId').equals(campaignId).toArray();
-      const importRows = await db.imports.where('campaignId').equals(campaignId).toArray();
-      const reports = await db.rejectedReports.where('campaignId').equals(campaignId).toArray();
-      return await encodeBackup(
-        {
-          campaign: {
-            name: row.name,
-            createdAt: row.createdAt,
-            updatedAt: row.updatedAt,
-            isDemo: row.isDemo,
-            eventTypes: row.eventTypes,
-            timeZone: campaignTimeZone(row)
-          },
-          contacts: loaded?.contacts ?? null,
-          events: row.eventGeneration > 0 && loaded ? await eventsOf(loaded) : null,
-          segments: segmentRows.map((s) =>
-            s.isDefault ? { ...s, count: null, generatedAt: null } : s
-          ),
-          memberships: memberships.map((m) => ({
-            segmentId: m.segmentId,
-            rowCount: m.rowCount,
-            count: m.count,
-            generatedAt: m.generatedAt,
-            bits: m.bits
-          })),
-          imports: importRows,
-          reports: reports.map((r) => ({ importId: r.importId, csv: r.csv }))
-        },
-        isoAt(ctx)
-      );
-    },
-    async importBackup(file) {
-      await ctx.ready;
-      let content;
-      try {
-        content = await decodeBackup(file);
-      } catch (err) {
-        if (err instanceof BackupError) throw new Error(err.message, { cause: err });
-        throw new Error('This file is not a readable Slice backup.', { cause: err });
-      }
-      const id = ctx.newId();
-      const name = await uniqueCampaignName(db, content.campaign.name);
-      const saved = content.campaign.timeZone;
-      const row = {
-        ...newCampaignRow(
-          id,
-          name,
-          content.campaign.createdAt,
-          content.campaign.isDemo,
-          // Backups from before campaigns had zones restore in the browser's.
-          timeZoneProblem(saved) === null ? canonicalTimeZone(saved as string) : runtimeTimeZone()
-        ),
-        updatedAt: content.campaign.updatedAt
-      };
-      let bytes = 0;
-      try {
-        if (content.contacts) {
-          const pieces = encodeContactTable(content.contacts);
-          row.lastGeneration += 1;
-          row.contactGeneration = row.lastGeneration;
-          row.contactCount = content.contacts.rowCount;
-          row.fields = content.contacts.fields;
-          row.identity = content.contacts.identity;
-          bytes += piecesBytes(pieces);
-          await writeGeneration(db.columnChunks, id, row.contactGeneration, pieces);
-        }
-        if (content.events) {
-          const pieces = encodeEventTable(content.events);
-          row.lastGeneration += 1;
-          row.eventGeneration = row.lastGeneration;
-          row.eventCount = content.events.count;
-          row.eventTypes = [...content.events.types];
-          bytes += piecesBytes(pieces);
-          await writeGeneration(db.eventChunks, id, row.eventGeneration, pieces);
-        }
-        const segmentIds = new Map(content.segments.map((s) => [s.id, ctx.newId()]));
-        const importIds = new Map(content.imports.map((r) => [r.id, ctx.newId()]));
-        // The campaign row comes last: until it exists, the chunks above are orphans that
-        // start-up recovery removes.
-        await db.transaction(
-          'rw',
-          [db.campaigns, db.segments, db.memberships, db.imports, db.rejectedReports],
-          async () => {
-            await db.segments.bulkPut(
-              content.segments.map((s) => ({
-                ...s,
-                id: segmentIds.get(s.id) as string,
-                campaignId: id,
-                definition: remapSegmentIds(s.definition, segmentIds)
-              }))
-            );
-            await db.memberships.bulkPut(
-              content.memberships
-                .filter((m) => segmentIds.has(m.segmentId))
-                .map((m) => ({
-                  ...m,
-                  segmentId: segmentIds.get(m.segmentId) as string,
-                  campaignId: id
-                }))
-            );
-            await db.imports.bulkPut(
-              content.imports.map((r) => ({
-                ...r,
-                id: importIds.get(r.id) as string,
-                campaignId: id
-              }))
-            );
-            await db.rejectedReports.bulkPut(
-              content.reports
-                .filter((r) => importIds.has(r.importId))
-                .map((r) => ({
-                  importId: importIds.get(r.importId) as string,
-                  campaignId: id,
-                  csv: r.csv
-                }))
-            );
-            await db.campaigns.add(row);
-          }
-        );
-      } catch (err) {
-        await deleteCampaign(id).catch(() => undefined);
-        if (isQuotaError(err)) throw new Error(quotaMessage(bytes || file.size), { cause: err });
-        throw err;
-      }
-      await segments.ensureDefault(id);
-      return toSummary(row);
-    },
+    exportBackup: (campaignId) => backups.exportBackup(campaignId),
+    importBackup: (file) => backups.importBackup(file),
 
     // Storage
-    async storageInfo(): Promise<StorageInfo> {
-      const storage = (globalThis.navigator as Navigator | undefined)?.storage;
-      let usage: number | null = null;
-      let quota: number | null = null;
-      let persisted: boolean | null = null;
-      try {
-        if (storage?.estimate) {
-          const estimate = await storage.estimate();
-          usage = estimate.usage ?? null;
-          quota = estimate.quota ?? null;
-        }
-        if (storage?.persisted) persisted = await storage.persisted();
-      } catch {
-        // Some browsers refuse in private windows; unknown is the honest answer.
-      }
-      return { usage, quota, persisted };
-    },
+    storageInfo,
 
     // Segments
     listSegments: (campaignId) => segments.listSegments(campaignId),

@@ -10,7 +10,8 @@ import {
   createEventImporter,
   parseCsvChunks,
   readBlobText,
-  rejectedRowsToCsv
+  rejectedRowsToCsv,
+  type RejectedRowDetail
 } from '$lib/core/csv';
 import { timeZoneProblem } from '$lib/core/segment/dates';
 import {
@@ -27,7 +28,14 @@ import {
 } from '$lib/db/chunk-store';
 import { encodeContactTable } from '$lib/db/column-chunks';
 import { encodeEventTable } from '$lib/db/event-chunks';
-import { getRejectedCsv, listImportRows, runningImportRow, type ImportRow } from '$lib/db/imports';
+import {
+  getRejectedCsv,
+  listImportRows,
+  readRejectedRows,
+  reportRows,
+  runningImportRow,
+  type ImportRow
+} from '$lib/db/imports';
 import { isQuotaError, quotaMessage } from '$lib/db/quota';
 import { campaignImportLockName, failAbandoned, importLockName } from '$lib/db/recovery';
 import type {
@@ -36,7 +44,8 @@ import type {
   EventImportOptions,
   ImportOutcome,
   ImportProgress,
-  ImportRecord
+  ImportRecord,
+  RejectedRow
 } from './api';
 import { eventsOf, fitEvents } from './campaign-cache';
 import {
@@ -184,6 +193,15 @@ export class ImportService {
     return failed.length > 0 ? listImportRows(ctx.db, campaignId) : rows;
   }
 
+  /** A page of an import's rejected rows as data (line, column, reason). */
+  async rejectedRows(
+    importId: string,
+    page: { offset: number; limit: number }
+  ): Promise<{ total: number; rows: RejectedRow[] }> {
+    await this.ctx.ready;
+    return readRejectedRows(this.ctx.db, importId, page);
+  }
+
   async rejectedReport(importId: string): Promise<string> {
     await this.ctx.ready;
     return (await getRejectedCsv(this.ctx.db, importId)) ?? rejectedRowsToCsv([]);
@@ -221,7 +239,7 @@ export class ImportService {
         base,
         pieces: encodeContactTable(out.table),
         table: 'contacts' as const,
-        rejectedCsv: out.rejected.length > 0 ? rejectedRowsToCsv(out.rejected) : null,
+        rejected: out.rejected,
         counts: {
           added: out.added,
           updated: out.updated,
@@ -268,7 +286,7 @@ export class ImportService {
         base: baseOf(loaded),
         pieces: encodeEventTable(events),
         table: 'events' as const,
-        rejectedCsv: out.rejected.length > 0 ? rejectedRowsToCsv(out.rejected) : null,
+        rejected: out.rejected,
         counts: {
           added: out.added,
           updated: 0,
@@ -301,7 +319,8 @@ export class ImportService {
           base: Base;
           pieces: ChunkPiece[];
           table: Kind;
-          rejectedCsv: string | null;
+          /** Rejected records, stored as a report (CSV and rows) when there are any. */
+          rejected: RejectedRowDetail[];
           counts: {
             added: number;
             updated: number;
@@ -387,6 +406,15 @@ export class ImportService {
           rejected: built.counts.rejected
         };
         if (built.counts.repeatedIds > 0) done.repeatedIds = built.counts.repeatedIds;
+        const report =
+          built.rejected.length > 0
+            ? {
+                importId,
+                campaignId,
+                csv: rejectedRowsToCsv(built.rejected),
+                rows: reportRows(built.rejected)
+              }
+            : null;
         let previous = 0;
         let flipped: CampaignRow | null = null;
         let stale = false;
@@ -410,9 +438,7 @@ export class ImportService {
             flipped = { ...built.apply(row, generation), updatedAt: finishedAt };
             await ctx.db.campaigns.put(flipped);
             await ctx.db.imports.put(done);
-            if (built.rejectedCsv !== null) {
-              await ctx.db.rejectedReports.put({ importId, campaignId, csv: built.rejectedCsv });
-            }
+            if (report !== null) await ctx.db.rejectedReports.put(report);
           }
         );
         if (stale) {

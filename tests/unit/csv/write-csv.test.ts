@@ -32,6 +32,10 @@ describe('toCsv', () => {
     ]);
   });
 
+  it('neutralises a formula whose text holds a line end (Papa.unparse would not)', () => {
+    expect(toCsv(['v'], [['=1+1\n2']])).toBe('v\r\n"\'=1+1\n2"\r\n');
+  });
+
   it('round-trips through the parser', async () => {
     const rows = [
       ['a,b', 'c"d'],

@@ -128,4 +128,27 @@ describe('rejectedRows', () => {
       rows: [{ line: 4, column: 'email', reason: "invalid email 'not' in column email" }]
     });
   });
+
+  it('pages from the rows the report stores, and stores them for a report from before', async () => {
+    const { engine, db } = setup();
+    const c = await engine.createCampaign('A');
+    const outcome = await importText(engine, c.id, 'email\nnope\na@example.org\nnot\n', {
+      email: 'email'
+    });
+    expect(outcome.ok).toBe(true);
+    if (!outcome.ok) return;
+    const rows = [
+      { line: 2, column: 'email', reason: "invalid email 'nope' in column email" },
+      { line: 4, column: 'email', reason: "invalid email 'not' in column email" }
+    ];
+    expect((await db.rejectedReports.get(outcome.importId))?.rows).toEqual(rows);
+    // A report stored by an older version (or restored from its backup): CSV only.
+    const report = (await db.rejectedReports.get(outcome.importId))!;
+    await db.rejectedReports.put({ importId: report.importId, campaignId: c.id, csv: report.csv });
+    expect(await engine.rejectedRows(outcome.importId, { offset: 0, limit: 5 })).toEqual({
+      total: 2,
+      rows
+    });
+    expect((await db.rejectedReports.get(outcome.importId))?.rows).toEqual(rows);
+  });
 });

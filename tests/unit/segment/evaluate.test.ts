@@ -6,10 +6,10 @@ import { DAY_MS, parseIsoDay } from '../../../src/lib/core/segment/dates';
 import { EvalCache } from '../../../src/lib/core/segment/eval-cache';
 import {
   EvaluationCancelled,
-  InvalidDefinitionError,
   evaluateDefinition,
   type EvalContext
 } from '../../../src/lib/core/segment/evaluate';
+import { InvalidDefinitionError } from '../../../src/lib/core/segment/invalid-definition';
 import { sampleBucket } from '../../../src/lib/core/segment/sample';
 import { buildContacts, buildEvents, type Cell, type PlainEvent } from './tables';
 

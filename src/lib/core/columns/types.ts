@@ -107,15 +107,6 @@ export const EMAIL_ACTIVITY_TYPES = [
 ] as const;
 export type EmailActivity = (typeof EMAIL_ACTIVITY_TYPES)[number];
 
-export const BEHAVIOUR_EVENT_TYPES = [
-  'participation',
-  'page_view',
-  'reward_won',
-  'product_liked',
-  'add_to_cart',
-  'purchase'
-] as const;
-
 export function emptyEventTable(rowCount: number): EventTable {
   return {
     count: 0,

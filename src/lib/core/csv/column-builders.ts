@@ -1,9 +1,9 @@
 /**
  * Growable columns for the importers: typed arrays that double when full and, for strings, a
- * dictionary (dict[0] === '') with a hash index from value to code (string-dictionary.ts). No object per row, so that a
- * million-row file builds in the time it takes to parse it.
+ * dictionary (dict[0] === '') with an index from value to code (string-dictionary.ts). No object
+ * per row, so that a million-row file builds in the time it takes to parse it.
  */
-import type { BooleanColumn, Column, NumberColumn, StringColumn } from '$lib/core/columns/types';
+import type { BooleanColumn, Column, NumberColumn, StringColumn } from '../columns/types';
 import { StringDictionary } from './string-dictionary';
 
 type TypedArray = Uint8Array | Uint16Array | Uint32Array | Int32Array | Float64Array;
@@ -58,19 +58,6 @@ export class StringColumnBuilder implements ColumnBuilder {
   /** The code of `value`, or -1 when it is not in the dictionary (nothing is added). */
   lookup(value: string): number {
     return this.dictionary.lookup(value);
-  }
-
-  /** See StringDictionary.prepare: hashes of values [from, to), table slots read ahead. */
-  prepare(values: string[], from: number, to: number, hashes: Uint32Array): void {
-    this.dictionary.prepare(values, from, to, hashes);
-  }
-
-  lookupHashed(value: string, hash: number): number {
-    return this.dictionary.lookupHashed(value, hash);
-  }
-
-  codeOfHashed(value: string, hash: number): number {
-    return this.dictionary.codeOfHashed(value, hash);
   }
 
   /** Adds `value`, known to be absent (its lookup just missed), and returns its code. */

@@ -3,13 +3,7 @@
  * by identity. Every record is either taken whole or rejected with its line, column and
  * reason; the existing table is never touched (the caller commits the result, or nothing).
  */
-import type {
-  Column,
-  ContactTable,
-  DateOrder,
-  FieldSpec,
-  FieldType
-} from '$lib/core/columns/types';
+import type { Column, ContactTable, DateOrder, FieldSpec, FieldType } from '../columns/types';
 import {
   builderFor,
   growTypedArray,
@@ -25,14 +19,9 @@ import { parseBoolean } from './parse-boolean';
 import { zoneClock } from '../segment/dates';
 import { parseDate, parseDateTime } from './parse-date';
 import { parseNumber } from './parse-number';
-import type { Delimiter, MergePolicy, RejectedRow } from './types';
+import type { Delimiter, MergePolicy } from './types';
 import { trimCell } from './trim-cell';
-import { joinCells } from './write-csv';
-
-export interface RejectedRowDetail extends RejectedRow {
-  /** The record as it was in the file (cells joined back with the delimiter). */
-  raw: string;
-}
+import { headerIndex, headerSkipper, rejectedRow, type RejectedRowDetail } from './import-rows';
 
 export interface ContactImportResult {
   table: ContactTable;
@@ -94,41 +83,6 @@ function readOf(type: FieldType): Read {
     default:
       return Read.Text;
   }
-}
-
-/** Index of the column a field reads: its source header (exact, then trimmed), or its name. */
-export function headerIndex(headers: string[], name: string): number {
-  const exact = headers.indexOf(name);
-  if (exact !== -1) return exact;
-  const trimmed = name.trim();
-  return headers.findIndex((h) => h.trim() === trimmed);
-}
-
-/**
- * For an importer's addRows, which may be given the file from its first line: how many records
- * of each batch to skip, 1 when the file's first record is the header itself, else 0.
- */
-export function headerSkipper(headers: string[]): (rows: string[][]) => number {
-  let started = false;
-  return (rows) => {
-    if (started || rows.length === 0) return 0;
-    started = true;
-    const first = rows[0];
-    return first.length === headers.length && first.every((c, j) => c === headers[j]) ? 1 : 0;
-  };
-}
-
-/** A rejected record: where it starts, why, and the record as it was in the file. */
-export function rejectedRow(
-  row: string[],
-  line: number,
-  column: string | undefined,
-  reason: string,
-  delimiter: Delimiter
-): RejectedRowDetail {
-  const r: RejectedRowDetail = { line, reason, raw: joinCells(row, delimiter) };
-  if (column !== undefined) r.column = column;
-  return r;
 }
 
 interface FileField {
@@ -241,10 +195,6 @@ export function createContactImporter(opts: ContactImporterOptions): ContactImpo
   /** Row of the table each accepted record writes (-1: none); `fresh` = it adds that row. */
   let target = new Int32Array(0);
   let fresh = new Uint8Array(0);
-  /** A string field's values to write, the rows they go to and their hashes. */
-  let pendingValues: string[] = [];
-  let pendingRows = new Int32Array(0);
-  let pendingHashes = new Uint32Array(0);
   /** Values read per field: numbers, dates and booleans as numbers, emails normalised. */
   const numbers: (Float64Array | null)[] = fileFields.map(() => null);
   const emails: (string[] | null)[] = fileFields.map(() => null);
@@ -257,9 +207,6 @@ export function createContactImporter(opts: ContactImporterOptions): ContactImpo
     reasonColumns = new Array<string | undefined>(room).fill(undefined);
     target = new Int32Array(room);
     fresh = new Uint8Array(room);
-    pendingValues = new Array<string>(room).fill('');
-    pendingRows = new Int32Array(room);
-    pendingHashes = new Uint32Array(room);
     for (let k = 0; k < n; k++) {
       const read = fileFields[k].read;
       if (read === Read.Email) emails[k] = new Array<string>(room).fill('');
@@ -382,7 +329,6 @@ export function createContactImporter(opts: ContactImporterOptions): ContactImpo
    * duplicates, and says which row each of the others writes.
    */
   const matchRows = (rows: string[][], lines: number[], from: number, to: number) => {
-    identityIndex.prepare(keys, from, to);
     for (let i = from; i < to; i++) {
       target[i] = -1;
       const line = lines[i];
@@ -392,7 +338,7 @@ export function createContactImporter(opts: ContactImporterOptions): ContactImpo
         continue;
       }
       const key = keys[i];
-      const found = identityIndex.find(key, i);
+      const found = identityIndex.find(key);
       if (found !== -1) {
         const first = fileLine[found];
         if (first > 0) {
@@ -437,27 +383,15 @@ export function createContactImporter(opts: ContactImporterOptions): ContactImpo
     const b = f.builder;
     const keepFirst = policy === 'keep_first';
     if (b instanceof StringColumnBuilder) {
-      // The values to look up first, then their lookups in one go (see StringDictionary.prepare).
       const codes = b.codes;
       const col = f.column;
       const given = f.read === Read.Email ? emails[k]! : null;
-      let count = 0;
       for (let i = from; i < to; i++) {
         const row = target[i];
         if (row < 0) continue;
         const v = given ? given[i] : trimCell(rows[i][col]);
         if (fresh[i] === 0 && (v === '' || (keepFirst && codes[row] !== 0))) continue;
-        if (v === '') {
-          codes[row] = 0;
-          continue;
-        }
-        pendingValues[count] = v;
-        pendingRows[count] = row;
-        count++;
-      }
-      b.prepare(pendingValues, 0, count, pendingHashes);
-      for (let j = 0; j < count; j++) {
-        codes[pendingRows[j]] = b.codeOfHashed(pendingValues[j], pendingHashes[j]);
+        codes[row] = v === '' ? 0 : b.codeOf(v);
       }
       return;
     }

@@ -11,14 +11,9 @@
  * stored is already imported, an id seen earlier in the file is the same event.
  * Typed arrays only: 5,000,000 events fit.
  */
-import type { ContactTable, DateOrder, EventTable } from '$lib/core/columns/types';
+import type { ContactTable, DateOrder, EventTable } from '../columns/types';
 import { growTypedArray, nextCapacity } from './column-builders';
-import {
-  headerIndex,
-  headerSkipper,
-  rejectedRow,
-  type RejectedRowDetail
-} from './contact-importer';
+import { headerIndex, headerSkipper, rejectedRow, type RejectedRowDetail } from './import-rows';
 import { zoneClock } from '../segment/dates';
 import { dateOrdersOf, parseDateTime } from './parse-date';
 import { normaliseIdentity } from './normalise-identity';

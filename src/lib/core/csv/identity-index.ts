@@ -3,18 +3,13 @@
  * the identity column's own dictionary is the index (one Map for both: a million-row import
  * pays for one hash table, not two); a number identity uses a Map of its canonical text.
  */
-import type { Column, FieldType } from '$lib/core/columns/types';
+import type { Column, FieldType } from '../columns/types';
 import { growTypedArray, nextCapacity, StringColumnBuilder } from './column-builders';
 import { normaliseIdentity } from './normalise-identity';
 
 export interface IdentityIndex {
-  /**
-   * Optional preparation of the lookups of keys [from, to) (see StringDictionary.prepare);
-   * `find(keys[i], i)` then reuses what it computed.
-   */
-  prepare(keys: string[], from: number, to: number): void;
-  /** Row of the contact with this key, or -1 (`at`: the key's index given to prepare). */
-  find(key: string, at?: number): number;
+  /** Row of the contact with this key, or -1. */
+  find(key: string): number;
   add(key: string, row: number): void;
 }
 
@@ -23,7 +18,6 @@ class StringIdentityIndex implements IdentityIndex {
   // The last lookup, so that adding a key just found absent costs no second lookup.
   private lastKey = '';
   private lastCode = 0;
-  private hashes = new Uint32Array(0);
 
   constructor(
     private readonly builder: StringColumnBuilder,
@@ -40,15 +34,8 @@ class StringIdentityIndex implements IdentityIndex {
     }
   }
 
-  prepare(keys: string[], from: number, to: number): void {
-    if (this.hashes.length < to)
-      this.hashes = new Uint32Array(nextCapacity(this.hashes.length, to));
-    this.builder.prepare(keys, from, to, this.hashes);
-  }
-
-  find(key: string, at?: number): number {
-    const code =
-      at === undefined ? this.builder.lookup(key) : this.builder.lookupHashed(key, this.hashes[at]);
+  find(key: string): number {
+    const code = this.builder.lookup(key);
     this.lastKey = key;
     this.lastCode = code;
     return code === -1 || code >= this.rowOfCode.length ? -1 : this.rowOfCode[code];
@@ -84,8 +71,6 @@ class MapIdentityIndex implements IdentityIndex {
       for (let r = 0; r < existingRows; r++) this.rows.set(keys[existing.codes[r]], r);
     }
   }
-
-  prepare(): void {}
 
   find(key: string): number {
     return this.rows.get(key) ?? -1;

@@ -30,9 +30,9 @@ export {
   createContactImporter,
   type ContactImporter,
   type ContactImporterOptions,
-  type ContactImportResult,
-  type RejectedRowDetail
+  type ContactImportResult
 } from './contact-importer';
+export type { RejectedRowDetail } from './import-rows';
 export {
   contactIndex,
   createEventImporter,

@@ -3,7 +3,7 @@
  * formats (decimal commas, day-first dates, oui/non), and suggests the identity column and,
  * for events files, which columns are the contact, type, target and timestamp.
  */
-import type { DateOrder, FieldType } from '$lib/core/columns/types';
+import type { DateOrder, FieldType } from '../columns/types';
 import { isValidEmail, normaliseEmail } from './email';
 import { parseBoolean } from './parse-boolean';
 import { dateOrdersOf, hasTimeOfDay, parseDate, parseDateTime } from './parse-date';

@@ -13,7 +13,7 @@
  * letter is encoded — `é` as one code point or as `e` + U+0301, as macOS writes file contents —
  * which is the same text by Unicode's definition (canonical equivalence) and looks identical.
  */
-import type { FieldType } from '$lib/core/columns/types';
+import type { FieldType } from '../columns/types';
 import { isAscii } from '../text/fold';
 import { normaliseEmail } from './email';
 import { parseNumber } from './parse-number';

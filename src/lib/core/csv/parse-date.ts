@@ -7,7 +7,7 @@
  * A hand-written scanner, not a regular expression: it allocates nothing per value, which
  * matters at a million rows with several date columns.
  */
-import type { DateOrder } from '$lib/core/columns/types';
+import type { DateOrder } from '../columns/types';
 
 import { DAY_MS, daysFromCivil, daysInMonth } from '../columns/calendar';
 import type { ZoneClock } from '../segment/dates';

@@ -3,7 +3,7 @@
  * engine contract (src/lib/engine/api.ts re-exports them) and the CLI.
  * Kept in the core so that the core depends on nothing outside it.
  */
-import type { DateOrder, FieldSpec } from '$lib/core/columns/types';
+import type { DateOrder, FieldSpec } from '../columns/types';
 
 export type CsvEncoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252';
 export type Delimiter = ',' | ';' | '\t' | '|';

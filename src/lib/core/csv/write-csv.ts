@@ -1,8 +1,17 @@
 /**
  * Writes CSV for people to open in a spreadsheet: RFC 4180 quoting, CRLF line ends, and cells
  * that a spreadsheet would run as a formula (= + - @ tab CR first) neutralised with a `'`.
+ *
+ * Kept over `Papa.unparse(…, { escapeFormulae: true })`, measured with `npm run bench -- --only
+ * write-csv` on the contacts file's records (2-core Intel Xeon VM, Node 20, shared machine):
+ * at 100 k, toCsv 187 ms median against 527 ms (2.8× faster); at 1 M, 2650 ms against 23290 ms
+ * (8.8×). Read back, both give the same cells on that data (539 k neutralised at 1 M). The rules
+ * differ in one place that matters: Papa's formula test (`/^[=+\-@\t\r].*$/`, no `s` flag) leaves
+ * a cell holding a line end (`=1+1\n2`) un-neutralised; we neutralise it. We also quote `;` and
+ * `|` (delimiters of other locales' spreadsheets), and Papa quotes every neutralised cell and
+ * any cell with a leading or trailing space, which reads back the same.
  */
-import type { RejectedRowDetail } from './contact-importer';
+import type { RejectedRowDetail } from './import-rows';
 
 const NEEDS_QUOTES = /[",\r\n;\t|]/;
 const FORMULA_START = /^[=+\-@\t\r]/;

@@ -1,22 +1,41 @@
 /**
- * EvalCache: memo of per-condition bitsets for live counts. While a user edits a definition,
- * each keystroke re-evaluates a tree whose conditions are mostly unchanged; they are looked up
- * here by canonical JSON (plus `now`/time zone when the condition depends on them). Entries are
- * dropped when the data change (other table objects or another dataVersion) and the least
- * recently used go first when the byte budget is exceeded.
+ * EvalCache: what the segment evaluator keeps between evaluations of the same data, within one
+ * memory budget, least recently used dropped first.
+ * - Condition results: while a user edits a definition, each keystroke re-evaluates a tree
+ *   whose conditions are mostly unchanged; their bitsets are looked up by canonical JSON (plus
+ *   `now`/time zone when the condition depends on them).
+ * - Derived data: per-dictionary text results and folded keys, per-column sample hashes (see
+ *   evaluate.ts, sample.ts), keyed by the dictionary or column they come from.
+ * Everything is dropped when the data change (other table objects or another dataVersion).
+ * The engine holds one per loaded campaign (campaign-cache.ts), dropped with it; an evaluation
+ * given none uses a fresh one of its own, so nothing outlives it.
  */
 import type { ContactTable, EventTable } from '../columns/types';
 import type { Bitset } from '../columns/bitset';
 
 export interface EvalCacheOptions {
-  /** Memory budget for cached bitsets; default 32 MiB (about 256 bitsets of 1M rows). */
+  /**
+   * Memory budget for everything held; default 128 MiB: at a million contacts, a folded email
+   * dictionary (about 48 MB), a few per-plan results (1 MB each), sample hashes (8 MB a seed)
+   * and a couple of hundred condition bitsets (128 KB each).
+   */
   maxBytes?: number;
+}
+
+interface Entry {
+  value: unknown;
+  bytes: number;
+  /** Whether it is a condition result (counted in `size`). */
+  condition: boolean;
 }
 
 export class EvalCache {
   private readonly maxBytes: number;
-  private readonly entries = new Map<string, Bitset>();
+  private readonly entries = new Map<string, Entry>();
+  /** Ids of the dictionaries and columns derived data are keyed by (cleared with them). */
+  private readonly owners = new Map<object, number>();
   private bytes = 0;
+  private conditions = 0;
   private contacts: ContactTable | null = null;
   private events: EventTable | null = null;
   private version: unknown = undefined;
@@ -24,7 +43,7 @@ export class EvalCache {
   misses = 0;
 
   constructor(options: EvalCacheOptions = {}) {
-    this.maxBytes = options.maxBytes ?? 32 * 1024 * 1024;
+    this.maxBytes = options.maxBytes ?? 128 * 1024 * 1024;
   }
 
   /** Clears the cache unless it already holds results for exactly this data. */
@@ -37,47 +56,107 @@ export class EvalCache {
     }
   }
 
+  /** A condition's cached bitset. */
   get(key: string): Bitset | undefined {
-    const v = this.entries.get(key);
-    if (v === undefined) {
+    const e = this.touch(key);
+    if (e === undefined || !e.condition) {
       this.misses++;
       return undefined;
     }
     this.hits++;
-    // Re-insert to mark as most recently used.
-    this.entries.delete(key);
-    this.entries.set(key, v);
-    return v;
+    return e.value as Bitset;
   }
 
   has(key: string): boolean {
-    return this.entries.has(key);
+    return this.entries.get(key)?.condition === true;
   }
 
-  /** Stores a bitset; the cache owns it from now on and callers must not mutate it. */
+  /** Stores a condition's bitset; the cache owns it from now on and callers must not mutate it. */
   set(key: string, bits: Bitset): void {
-    if (bits.byteLength > this.maxBytes) return;
-    const old = this.entries.get(key);
-    if (old) {
-      this.bytes -= old.byteLength;
-      this.entries.delete(key);
-    }
-    this.entries.set(key, bits);
-    this.bytes += bits.byteLength;
-    for (const [k, v] of this.entries) {
-      if (this.bytes <= this.maxBytes) break;
-      this.entries.delete(k);
-      this.bytes -= v.byteLength;
-    }
+    this.put(key, { value: bits, bytes: bits.byteLength, condition: true });
   }
 
+  /**
+   * The value `name` derived from `owner` (a dictionary array, a column): the one held if
+   * `fresh` accepts it, else made by `make` and kept while the budget allows.
+   */
+  derive<T>(
+    owner: object,
+    name: string,
+    make: () => T,
+    bytes: (value: T) => number,
+    fresh: (value: T) => boolean = () => true
+  ): T {
+    const key = this.derivedKey(owner, name);
+    const held = this.touch(key);
+    if (held !== undefined && fresh(held.value as T)) return held.value as T;
+    const value = make();
+    this.put(key, { value, bytes: bytes(value), condition: false });
+    return value;
+  }
+
+  /** The value `name` derived from `owner` if held (not marked as used). */
+  peek<T>(owner: object, name: string): T | undefined {
+    const id = this.owners.get(owner);
+    return id === undefined ? undefined : (this.entries.get(`#${id}:${name}`)?.value as T);
+  }
+
+  /** Drops everything held (benchmarks call it between runs to time first evaluations). */
   clear(): void {
     this.entries.clear();
+    this.owners.clear();
     this.bytes = 0;
+    this.conditions = 0;
   }
 
+  /** Condition results held. */
   get size(): number {
-    return this.entries.size;
+    return this.conditions;
+  }
+
+  /** Bytes held, condition results and derived data together. */
+  get byteSize(): number {
+    return this.bytes;
+  }
+
+  private derivedKey(owner: object, name: string): string {
+    let id = this.owners.get(owner);
+    if (id === undefined) {
+      id = this.owners.size;
+      this.owners.set(owner, id);
+    }
+    // Condition keys are canonical JSON: never starting with '#'.
+    return `#${id}:${name}`;
+  }
+
+  /** The entry, re-inserted to mark it most recently used. */
+  private touch(key: string): Entry | undefined {
+    const e = this.entries.get(key);
+    if (e !== undefined) {
+      this.entries.delete(key);
+      this.entries.set(key, e);
+    }
+    return e;
+  }
+
+  private put(key: string, entry: Entry): void {
+    this.remove(key);
+    if (entry.bytes > this.maxBytes) return;
+    this.entries.set(key, entry);
+    this.bytes += entry.bytes;
+    if (entry.condition) this.conditions++;
+    for (const k of this.entries.keys()) {
+      if (this.bytes <= this.maxBytes) break;
+      this.remove(k);
+    }
+  }
+
+  private remove(key: string): void {
+    const old = this.entries.get(key);
+    if (old === undefined) return;
+    this.entries.delete(key);
+    this.bytes -= old.bytes;
+    if (old.condition) this.conditions--;
   }
 }
 

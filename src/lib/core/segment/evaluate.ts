@@ -10,7 +10,9 @@
  *   at a full one;
  * - an event condition is one pass over the CSR arrays, per contact, windows found by binary
  *   search in the time-sorted events;
- * - with an EvalCache, unchanged conditions are reused between live counts.
+ * - with an EvalCache, unchanged conditions are reused between live counts; per-dictionary
+ *   text results, folded keys and sample hashes are kept in it too (without one, in a cache
+ *   of the evaluation's own, dropped after it).
  *
  * Invariant of a masked evaluation: the returned bitset is correct on the rows of the mask and
  * arbitrary elsewhere; results are cached only when computed without a mask.
@@ -40,7 +42,8 @@ import { RELATIVE_DATE_RULES } from './rules';
 import { hasSampleHashes, sampleHashes } from './sample';
 import { trimText } from '../text/fold';
 import { matchParsed, textKey } from './text';
-import { validateDefinition, type ValidationError } from './validate';
+import { InvalidDefinitionError } from './invalid-definition';
+import { validateDefinition } from './validate';
 
 export interface EvalContext {
   /** Epoch milliseconds used for every relative date. */
@@ -68,16 +71,6 @@ export class EvaluationCancelled extends Error {
   }
 }
 
-/** Thrown when evaluateDefinition is given a definition that does not validate. */
-export class InvalidDefinitionError extends Error {
-  readonly errors: ValidationError[];
-  constructor(errors: ValidationError[]) {
-    super(`Invalid segment definition: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`);
-    this.name = 'InvalidDefinitionError';
-    this.errors = errors;
-  }
-}
-
 const f64 = new Float64Array(1);
 const u64 = new BigUint64Array(f64.buffer);
 
@@ -96,20 +89,28 @@ function nextDown(x: number): number {
 
 // ---------------------------------------------------------------------------------------------
 // Text: per-dictionary-entry results, memoised lazily (a 1M-entry email dictionary is only
-// folded where the mask still needs it), with the folded keys cached per dictionary array.
+// folded where the mask still needs it), with the folded keys kept per dictionary array.
 
-const keyCache = new WeakMap<
-  string[],
-  { folded: (string | undefined)[]; exact: (string | undefined)[] }
->();
+/** A dictionary's comparison keys, computed as entries are first needed. */
+interface DictKeys {
+  folded: (string | undefined)[];
+  exact: (string | undefined)[];
+}
 
-function dictKey(dict: string[], code: number, caseSensitive: boolean): string {
-  let c = keyCache.get(dict);
-  if (!c) {
-    c = { folded: [], exact: [] };
-    keyCache.set(dict, c);
-  }
-  const arr = caseSensitive ? c.exact : c.folded;
+/** Budget charged per dictionary entry for its keys: a slot and a folded copy of ~15 chars. */
+const KEY_BYTES = 48;
+
+function dictKeys(cache: EvalCache, dict: string[]): DictKeys {
+  return cache.derive<DictKeys>(
+    dict,
+    'keys',
+    () => ({ folded: [], exact: [] }),
+    () => dict.length * KEY_BYTES
+  );
+}
+
+function dictKey(keys: DictKeys, dict: string[], code: number, caseSensitive: boolean): string {
+  const arr = caseSensitive ? keys.exact : keys.folded;
   let k = arr[code];
   if (k === undefined) {
     k = textKey(dict[code], caseSensitive);
@@ -140,6 +141,7 @@ function textMatch(plan: TextPlan, key: string): boolean {
 function textEntry(
   plan: TextPlan,
   dict: string[],
+  keys: DictKeys,
   code: number,
   inSet: Set<string> | null
 ): boolean {
@@ -147,7 +149,7 @@ function textEntry(
   const blank = code === 0 || raw === undefined || trimText(raw).length === 0;
   if (plan.op === 'empty') return plan.negate ? !blank : blank;
   if (blank) return plan.negate;
-  const key = dictKey(dict, code, plan.caseSensitive);
+  const key = dictKey(keys, dict, code, plan.caseSensitive);
   const hit = inSet ? inSet.has(key) : textMatch(plan, key);
   return plan.negate ? !hit : hit;
 }
@@ -165,11 +167,10 @@ class CodeResults {
   constructor(
     private readonly plan: TextPlan,
     private readonly dict: string[],
-    eager: boolean
+    private readonly keys: DictKeys
   ) {
     this.inSet = plan.op === 'in' && plan.keys.length > 8 ? new Set(plan.keys) : null;
     this.memo = new Int8Array(dict.length).fill(-1);
-    if (eager) this.fill();
   }
 
   /** Computes every entry not computed yet. */
@@ -180,7 +181,7 @@ class CodeResults {
   }
 
   compute(code: number): number {
-    const r = textEntry(this.plan, this.dict, code, this.inSet) ? 1 : 0;
+    const r = textEntry(this.plan, this.dict, this.keys, code, this.inSet) ? 1 : 0;
     this.memo[code] = r;
     return r;
   }
@@ -202,28 +203,24 @@ function isLazyDictionary(dict: string[], rowCount: number): boolean {
   return dict.length * 4 > rowCount && dict.length > 4096;
 }
 
-const MAX_PLANS_PER_DICTIONARY = 32;
-const codeResultsCache = new WeakMap<string[], Map<string, CodeResults>>();
-
 /**
- * Per-code results survive between evaluations (keyed by dictionary and plan), so a live
- * count over a million distinct emails only ever folds and tests each entry once.
+ * Per-code results survive between evaluations in the EvalCache (keyed by dictionary and
+ * plan), so a live count over a million distinct emails only ever folds and tests each entry
+ * once.
  */
-function codeResultsFor(plan: TextPlan, dict: string[], eager: boolean): CodeResults {
-  let byPlan = codeResultsCache.get(dict);
-  if (!byPlan) {
-    byPlan = new Map();
-    codeResultsCache.set(dict, byPlan);
-  }
-  const key = JSON.stringify(plan);
-  let results = byPlan.get(key);
-  if (results && results.memo.length !== dict.length) results = undefined;
-  if (!results) {
-    results = new CodeResults(plan, dict, false);
-    if (byPlan.size >= MAX_PLANS_PER_DICTIONARY)
-      byPlan.delete(byPlan.keys().next().value as string);
-    byPlan.set(key, results);
-  }
+function codeResultsFor(
+  cache: EvalCache,
+  plan: TextPlan,
+  dict: string[],
+  eager: boolean
+): CodeResults {
+  const results = cache.derive(
+    dict,
+    `text:${JSON.stringify(plan)}`,
+    () => new CodeResults(plan, dict, dictKeys(cache, dict)),
+    (r) => r.memo.byteLength,
+    (r) => r.memo.length === dict.length
+  );
   if (eager) results.fill();
   return results;
 }
@@ -231,6 +228,7 @@ function codeResultsFor(plan: TextPlan, dict: string[], eager: boolean): CodeRes
 // textRows, rangeRows, byteRows and sampleRows each repeat the word loop on purpose: a shared
 // loop taking a per-row test would cost a call per row in the hottest code of a count.
 function textRows(
+  cache: EvalCache,
   col: StringColumn,
   plan: TextPlan,
   rowCount: number,
@@ -239,7 +237,7 @@ function textRows(
   const out = createBitset(rowCount);
   const codes = col.codes;
   const eager = !isLazyDictionary(col.dict, rowCount);
-  const results = codeResultsFor(plan, col.dict, eager);
+  const results = codeResultsFor(cache, plan, col.dict, eager);
   const memo = results.memo;
   if (eager) {
     const ok = Uint8Array.from(memo);
@@ -364,7 +362,8 @@ function attributeRows(
   plan: AttributePlan,
   contacts: ContactTable,
   mask: Bitset | null,
-  timeZone: string
+  timeZone: string,
+  cache: EvalCache
 ): Bitset {
   const n = contacts.rowCount;
   const col = contacts.columns[plan.field];
@@ -377,14 +376,14 @@ function attributeRows(
         return rangeRows(col.values, { ...all, negate: !plan.negate }, n, mask);
       }
       if (col.kind === 'boolean') return byteRows(col.values, 0, plan.negate, n, mask);
-      return textRows(col, { op: 'empty', negate: plan.negate }, n, mask);
+      return textRows(cache, col, { op: 'empty', negate: plan.negate }, n, mask);
     }
     case 'text':
       if (!col || col.kind !== 'string') {
         // No such column: every value is empty, which only negated rules match.
         return plan.test.negate ? fullBitset(n) : createBitset(n);
       }
-      return textRows(col, plan.test, n, mask);
+      return textRows(cache, col, plan.test, n, mask);
     case 'range':
       if (!col || col.kind !== 'number') return plan.range.negate ? fullBitset(n) : createBitset(n);
       return rangeRows(col.values, plan.range, n, mask);
@@ -417,7 +416,7 @@ function lowerBound(at: Float64Array, t: number, lo: number, hi: number): number
   return lo;
 }
 
-function eventRows(plan: EventPlan, data: EvalData, mask: Bitset | null): Bitset {
+function eventRows(plan: EventPlan, data: EvalData, mask: Bitset | null, cache: EvalCache): Bitset {
   const n = data.contacts.rowCount;
   const ev = data.events;
   const typeCode = ev.types.indexOf(plan.type);
@@ -434,7 +433,7 @@ function eventRows(plan: EventPlan, data: EvalData, mask: Bitset | null): Bitset
     const code = ev.targets.indexOf(plan.emailing);
     if (code >= 0) targetOk[code] = 1;
   } else if (plan.target) {
-    targetOk = Uint8Array.from(codeResultsFor(plan.target, ev.targets, true).memo);
+    targetOk = Uint8Array.from(codeResultsFor(cache, plan.target, ev.targets, true).memo);
   }
 
   const offsets = ev.offsets;
@@ -524,7 +523,10 @@ interface Evaluator {
   data: EvalData;
   ctx: EvalContext;
   fields: Map<string, FieldSpec>;
+  /** Where condition results are kept between evaluations (null: not kept). */
   cache: EvalCache | null;
+  /** Where derived data are kept: the context's cache, or one of this evaluation's own. */
+  derived: EvalCache;
   rowCount: number;
 }
 
@@ -569,7 +571,7 @@ function cost(node: SegmentNode, ev: Evaluator): number {
       return 2;
     }
     case 'sample':
-      return hasSampleHashes(ev.data.contacts, node.seed) ? 3 : 9;
+      return hasSampleHashes(ev.derived, ev.data.contacts, node.seed) ? 3 : 9;
     case 'event':
     case 'email':
       return 10 + ev.data.events.count / Math.max(1, ev.rowCount);
@@ -587,16 +589,16 @@ function evalPlan(plan: ConditionPlan, ev: Evaluator, mask: Bitset | null): Bits
       return segmentRows(plan.segment, plan.member, rowCount, ctx.segmentMembers);
     case 'sample':
       return sampleRows(
-        sampleHashes(data.contacts, plan.seed),
+        sampleHashes(ev.derived, data.contacts, plan.seed),
         plan.buckets,
         plan.bucket,
         rowCount,
         mask
       );
     case 'event':
-      return eventRows(plan, data, mask);
+      return eventRows(plan, data, mask, ev.derived);
     default:
-      return attributeRows(plan, data.contacts, mask, ctx.timeZone);
+      return attributeRows(plan, data.contacts, mask, ctx.timeZone, ev.derived);
   }
 }
 
@@ -704,6 +706,7 @@ export function evaluateDefinition(def: Definition, data: EvalData, ctx: EvalCon
     ctx,
     fields: new Map(data.contacts.fields.map((f) => [f.name, f])),
     cache,
+    derived: cache ?? new EvalCache(),
     rowCount: data.contacts.rowCount
   };
   const bits = evalGroup(def.root, ev, null);

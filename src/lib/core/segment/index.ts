@@ -3,15 +3,15 @@
  * text/date/sample helpers the UI and the command line share with it.
  */
 export type * from './definition';
-export { validateDefinition, segmentReferences, isValidDefinition } from './validate';
+export { validateDefinition, segmentReferences } from './validate';
 export type { ValidationError, SegmentSchema } from './validate';
 export {
   evaluateDefinition,
   EvaluationCancelled,
-  InvalidDefinitionError,
   type EvalContext,
   type EvalData
 } from './evaluate';
+export { InvalidDefinitionError } from './invalid-definition';
 export { EvalCache, canonicalJson, type EvalCacheOptions } from './eval-cache';
 export { toSql, quoteIdent, quoteLiteral, type SqlDialect, type SqlOptions } from './to-sql';
 export { foldText, trimText, isBlank, TRIM_CHARS } from '../text/fold';

@@ -93,14 +93,6 @@ export function rulesForType(type: FieldType): readonly Rule[] {
 export const COUNT_OPS = ['at_least', 'at_most', 'exactly'] as const;
 export const PERIOD_UNITS = ['days', 'weeks', 'months'] as const;
 export const GROUP_MATCHES = ['all', 'any', 'none'] as const;
-export const CONDITION_KINDS = [
-  'group',
-  'attribute',
-  'event',
-  'email',
-  'segment',
-  'sample'
-] as const;
 
 /** Upper bounds that keep dates inside years 1–9999 and hashes meaningful. */
 export const MAX_PERIOD_N: Record<'days' | 'weeks' | 'months', number> = {

@@ -2,9 +2,11 @@
  * Stable random samples: a contact's bucket for a seed is
  *   first 8 hex digits of md5(seed || identity), read as an unsigned integer, mod buckets,
  * where identity is the stored identity value. SQL computes the same (see to-sql.ts). Hashes
- * are cached per identity column and seed because a 1M-row md5 pass costs about a second.
+ * are kept in the EvalCache per identity column and seed because a 1M-row md5 pass costs
+ * about a second.
  */
 import type { Column, ContactTable } from '../columns/types';
+import type { EvalCache } from './eval-cache';
 import { md5Prefix32 } from './md5';
 import { isBlank } from '../text/fold';
 
@@ -33,29 +35,26 @@ export function sampleBucket(seed: string, identity: string, buckets: number): n
   return Number.isNaN(h) ? -1 : h % buckets;
 }
 
-const MAX_SEEDS_PER_COLUMN = 8;
-const hashCache = new WeakMap<Column, Map<string, Float64Array>>();
-
-/** Per-row hashes for a seed, cached per identity column (a few seeds each). */
-export function sampleHashes(contacts: ContactTable, seed: string): Float64Array {
+/** Per-row hashes for a seed, kept in `cache` per identity column and seed. */
+export function sampleHashes(cache: EvalCache, contacts: ContactTable, seed: string): Float64Array {
   const column = contacts.columns[contacts.identity];
-  let bySeed = column ? hashCache.get(column) : undefined;
-  const cached = bySeed?.get(seed);
-  if (cached && cached.length === contacts.rowCount) return cached;
-  const out = new Float64Array(contacts.rowCount);
-  for (let r = 0; r < contacts.rowCount; r++) out[r] = sampleHash(seed, identityText(column, r));
-  if (column) {
-    if (!bySeed) {
-      bySeed = new Map();
-      hashCache.set(column, bySeed);
-    }
-    if (bySeed.size >= MAX_SEEDS_PER_COLUMN) bySeed.delete(bySeed.keys().next().value as string);
-    bySeed.set(seed, out);
-  }
-  return out;
+  const make = () => {
+    const out = new Float64Array(contacts.rowCount);
+    for (let r = 0; r < contacts.rowCount; r++) out[r] = sampleHash(seed, identityText(column, r));
+    return out;
+  };
+  if (!column) return make();
+  return cache.derive(
+    column,
+    `sample:${seed}`,
+    make,
+    (h) => h.byteLength,
+    (h) => h.length === contacts.rowCount
+  );
 }
 
-export function hasSampleHashes(contacts: ContactTable, seed: string): boolean {
+export function hasSampleHashes(cache: EvalCache, contacts: ContactTable, seed: string): boolean {
   const column = contacts.columns[contacts.identity];
-  return !!column && hashCache.get(column)?.get(seed)?.length === contacts.rowCount;
+  if (!column) return false;
+  return cache.peek<Float64Array>(column, `sample:${seed}`)?.length === contacts.rowCount;
 }

@@ -15,7 +15,7 @@
 import type { FieldSpec, FieldType } from '../columns/types';
 import type { Definition, SegmentNode } from './definition';
 import { DAY_MS, formatIsoDay, formatUtcTimestamp, isValidTimeZone } from './dates';
-import { InvalidDefinitionError } from './evaluate';
+import { InvalidDefinitionError } from './invalid-definition';
 import {
   countMatches,
   lowerCondition,

@@ -6,7 +6,6 @@
  */
 import type { FieldSpec, FieldType } from '../columns/types';
 import { EMAIL_ACTIVITY_TYPES } from '../columns/types';
-import type { Definition } from './definition';
 import { parseIsoDay } from './dates';
 import {
   COUNT_OPS,
@@ -585,9 +584,4 @@ export function segmentReferences(def: unknown): string[] {
     // A hostile object (throwing getters) has no readable references.
   }
   return [...out];
-}
-
-/** Narrowing helper for callers: a definition that passed validation. */
-export function isValidDefinition(def: unknown, schema: SegmentSchema): def is Definition {
-  return validateDefinition(def, schema).length === 0;
 }
