@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeEngine, importText, freshDbName } from '../engine/engine-fixture';
 import type { Engine } from '$lib/engine/engine';
-import { startProtocolRelay, type ProtocolRelay } from './protocol-relay';
+import { startProtocolRelay, type ProtocolRelay } from '../../support/protocol-relay';
 
 const FIELDS = { id: 'text', email: 'email', first_name: 'text' } as const;
 

@@ -29,8 +29,23 @@ export async function startProtocolRelay(
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
+    req.on('end', async () => {
       const body = Buffer.concat(chunks).toString('utf8');
+      // CORS for the app under test (any origin: this relay only ever listens on 127.0.0.1).
+      const origin = req.headers.origin;
+      if (origin) {
+        res.setHeader('Access-Control-Allow-Origin', origin);
+        res.setHeader('Vary', 'Origin');
+      }
+      if (req.method === 'OPTIONS') {
+        res.writeHead(204, {
+          'Access-Control-Allow-Methods': 'GET, POST, DELETE',
+          'Access-Control-Allow-Headers': 'Authorization, Content-Type, Idempotency-Key',
+          'Access-Control-Max-Age': '600'
+        });
+        res.end();
+        return;
+      }
       if (req.headers.authorization !== `Bearer ${token}`) {
         res.writeHead(401).end('{"error":"bad token"}');
         return;
@@ -64,6 +79,7 @@ export async function startProtocolRelay(
           res.writeHead(429, { 'Retry-After': '0' }).end('{"error":"slow down"}');
           return;
         }
+        if (options.delayMs) await new Promise((r) => setTimeout(r, options.delayMs));
         const known = store.get(key);
         if (known) {
           if (known.body !== body) res.writeHead(422).end('{"error":"different body"}');
