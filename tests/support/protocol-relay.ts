@@ -18,7 +18,8 @@ export interface ProtocolRelay {
 }
 
 export async function startProtocolRelay(
-  options: { maxBatch?: number } = {}
+  /** delayMs: time each post takes (so a test can pause or reload mid-send). */
+  options: { maxBatch?: number; delayMs?: number } = {}
 ): Promise<ProtocolRelay> {
   const token = 'test-token';
   const store = new Map<string, { body: string; response: string }>();
