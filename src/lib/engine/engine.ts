@@ -121,7 +121,7 @@ export function createEngine(options: EngineOptions): Engine {
       return { ...rest, source: 'saved' };
     }
     const { id: _id, ...defaults } = DEFAULT_RELAY_SETTINGS;
-    const base = baseUrl ?? guessBaseUrl();
+    const base = demo.appBase();
     if (base) {
       try {
         const r = await fetchFn(new URL('relay.json', base).href, { cache: 'no-store' });
