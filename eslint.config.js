@@ -80,7 +80,8 @@ export default ts.config(
       'test-results/',
       'playwright-report/',
       'tests/bench/data/',
-      '.relay-data/'
+      '.relay-data/',
+      'outbox/'
     ]
   }
 );
