@@ -37,9 +37,12 @@ export class LinkSigner {
     const dot = token.indexOf('.');
     if (dot <= 0) return null;
     const payload = token.slice(0, dot);
-    const given = Buffer.from(token.slice(dot + 1), 'base64url');
+    const sig = token.slice(dot + 1);
+    const given = Buffer.from(sig, 'base64url');
     const expected = this.mac(kind, payload);
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
+    // Base64 ignores the spare bits of its last character: only the exact token is valid.
+    if (given.toString('base64url') !== sig) return null;
     try {
       return JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
     } catch {

@@ -275,7 +275,10 @@ describe('relay messages and one-click unsubscribe', () => {
         .map((e) => e.messageId)
     ).toEqual(['m1', 'm2']);
     const forged = await fetch(
-      url.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')),
+      url.replace(
+        /\.([\w-])([\w-]*)$/,
+        (_, c: string, rest: string) => `.${c === 'A' ? 'B' : 'A'}${rest}`
+      ),
       { method: 'POST' }
     );
     expect(forged.status).toBe(404);
