@@ -8,14 +8,16 @@
  */
 import { createHash } from 'node:crypto';
 import {
-  appendFileSync,
+  closeSync,
   existsSync,
   mkdirSync,
+  openSync,
   readdirSync,
   readFileSync,
   renameSync,
   rmSync,
-  writeFileSync
+  writeFileSync,
+  writeSync
 } from 'node:fs';
 import { join } from 'node:path';
 import type { Batch, BatchResponse, MessageResult } from './batch';
@@ -37,6 +39,8 @@ export class BatchStore {
   private readonly dir: string;
   private readonly byKey = new Map<string, BatchRecord>();
   private readonly byBatchId = new Map<string, BatchRecord>();
+  // Journals of the batches being sent, kept open while they are.
+  private readonly journals = new Map<string, number>();
 
   constructor(dataDir: string) {
     this.dir = join(dataDir, 'batches');
@@ -75,6 +79,17 @@ export class BatchStore {
     writeFileSync(`${file}.tmp`, JSON.stringify(record));
     renameSync(`${file}.tmp`, file);
     this.index(record);
+    if (record.state === 'done' || record.state === 'cancelled') this.closeJournal(record.key);
+  }
+
+  private closeJournal(key: string): void {
+    const fd = this.journals.get(key);
+    if (fd !== undefined) closeSync(fd);
+    this.journals.delete(key);
+  }
+
+  close(): void {
+    for (const key of [...this.journals.keys()]) this.closeJournal(key);
   }
 
   journal(key: string): Map<string, MessageResult> {
@@ -95,10 +110,12 @@ export class BatchStore {
 
   record(key: string, results: MessageResult[]): void {
     if (results.length === 0) return;
-    appendFileSync(
-      `${this.base(key)}.jsonl`,
-      results.map((r) => JSON.stringify(r) + '\n').join('')
-    );
+    let fd = this.journals.get(key);
+    if (fd === undefined) {
+      fd = openSync(`${this.base(key)}.jsonl`, 'a');
+      this.journals.set(key, fd);
+    }
+    writeSync(fd, results.map((r) => JSON.stringify(r) + '\n').join(''));
   }
 
   /** Forgets keys closed longer than `ttlSeconds` ago. */
@@ -106,6 +123,7 @@ export class BatchStore {
     let removed = 0;
     for (const record of this.byKey.values()) {
       if (!record.closedAt || now - Date.parse(record.closedAt) < ttlSeconds * 1000) continue;
+      this.closeJournal(record.key);
       rmSync(`${this.base(record.key)}.json`, { force: true });
       rmSync(`${this.base(record.key)}.jsonl`, { force: true });
       this.byKey.delete(record.key);

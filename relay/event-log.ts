@@ -3,7 +3,7 @@
  * `<dataDir>/events.jsonl` and in memory for reading. The cursor is the eventId of the last
  * event read: ids are increasing integers (as strings), so `after` survives restarts.
  */
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 
 export type EventType =
@@ -26,6 +26,8 @@ export class EventLog {
   private readonly file: string;
   private readonly events: RelayEvent[] = [];
   private lastId = 0;
+  // Kept open: reopening the file for every event costs more than writing it.
+  private fd: number | null = null;
 
   constructor(dataDir: string) {
     mkdirSync(dataDir, { recursive: true });
@@ -55,9 +57,15 @@ export class EventLog {
       const event: RelayEvent = { eventId: String(++this.lastId), ...e, at: e.at ?? now };
       return event;
     });
-    appendFileSync(this.file, added.map((e) => JSON.stringify(e) + '\n').join(''));
+    this.fd ??= openSync(this.file, 'a');
+    writeSync(this.fd, added.map((e) => JSON.stringify(e) + '\n').join(''));
     this.events.push(...added);
     return added;
+  }
+
+  close(): void {
+    if (this.fd !== null) closeSync(this.fd);
+    this.fd = null;
   }
 
   /** Events with an id greater than `after` (a previous `next`, or none for the start). */

@@ -345,6 +345,8 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
         server.closeAllConnections();
       });
       await delivery.close();
+      store.close();
+      events.close();
     }
   };
 }

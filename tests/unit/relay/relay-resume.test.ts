@@ -33,6 +33,7 @@ describe('relay restart mid-batch', () => {
       createdAt: new Date().toISOString()
     });
     store.record('em1:1', [{ messageId: 'm1', status: 'accepted' }]);
+    store.close();
 
     relay = await relayAt(8835, dir);
     const outbox = join(dir, 'outbox', 'em1');
