@@ -56,4 +56,26 @@ describe('relay restart mid-batch', () => {
         .sort()
     ).toEqual(['m2', 'm3']);
   });
+
+  it('forgets a key idempotencyTtl after its batch closed, not before', () => {
+    const dir = tempDir('purge');
+    const store = new BatchStore(dir);
+    const body = batchBody('b1', [message(1)]);
+    const closedAt = '2026-01-01T00:00:00.000Z';
+    store.save({
+      key: 'k1',
+      fingerprint: fingerprint(body),
+      batch: validateBatch(body, 500),
+      state: 'done',
+      createdAt: closedAt,
+      closedAt,
+      response: { results: [{ messageId: 'm1', status: 'accepted' }] }
+    });
+    const day = 86_400_000;
+    expect(store.purge(86_400, Date.parse(closedAt) + day - 1000)).toBe(0);
+    expect(new BatchStore(dir).get('k1')?.state).toBe('done');
+    expect(store.purge(86_400, Date.parse(closedAt) + day + 1000)).toBe(1);
+    expect(new BatchStore(dir).get('k1')).toBeUndefined();
+    store.close();
+  });
 });
