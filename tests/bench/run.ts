@@ -68,18 +68,25 @@ function machine(): string {
 function formatRow(o: BenchOutcome): string[] {
   if (isSkipped(o)) return [o.name, '', '', '', '', '', '', `skipped: ${o.skipped}`];
   const ratio = o.peer ? (o.median_ms / o.peer.median_ms).toFixed(2) + 'x' : '';
-  const known = new Set(['name', 'rows', 'runs', 'median_ms', 'min_ms', 'max_ms', 'peer']);
-  const extras = Object.entries(o)
-    .filter(([k, v]) => !known.has(k) && v !== undefined)
-    .map(([k, v]) => `${k}=${v}`)
-    .join(' ');
+  const known = new Set(['name', 'rows', 'runs', 'median_ms', 'min_ms', 'max_ms', 'peer', 'peers']);
+  const peers = (o.peers ?? []).map(
+    (p) => `${p.name}${p.sql ? `/${p.sql}` : ''}=${p.median_ms.toFixed(1)}`
+  );
+  const extras = [
+    ...peers,
+    ...Object.entries(o)
+      .filter(([k, v]) => !known.has(k) && v !== undefined)
+      .map(([k, v]) => `${k}=${v}`)
+  ].join(' ');
   return [
     o.name,
     o.rows.toLocaleString('en-US'),
     String(o.runs),
     o.median_ms.toFixed(1),
     `${o.min_ms.toFixed(1)}–${o.max_ms.toFixed(1)}`,
-    o.peer ? `${o.peer.name} ${o.peer.median_ms.toFixed(1)}` : '',
+    o.peer
+      ? `${o.peer.name}${o.peer.sql ? `/${o.peer.sql}` : ''} ${o.peer.median_ms.toFixed(1)}`
+      : '',
     ratio,
     extras
   ];

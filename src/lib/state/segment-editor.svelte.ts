@@ -28,6 +28,11 @@ import type {
 } from '$lib/engine/api';
 import { engine, errorMessage } from './engine';
 
+/**
+ * Edits closer together than this are a burst (typing a value): only the burst's last edit is
+ * counted, this long after it. An edit after a pause this long is counted at once, so a single
+ * change (a rule picked, a value chosen) shows its count in the next frames.
+ */
 export const COUNT_DELAY_MS = 250;
 
 export type CountState =
@@ -70,6 +75,8 @@ export class SegmentEditor {
   /** JSON of what was last saved, to tell unsaved changes. */
   #saved = $state('');
   #timer: ReturnType<typeof setTimeout> | undefined;
+  /** When the last edit was counted or scheduled (performance.now()); -Infinity before any. */
+  #lastEdit = -Infinity;
   #request = 0;
   readonly #channel = `builder-${++editors}`;
 
@@ -162,11 +169,22 @@ export class SegmentEditor {
     };
   }
 
-  /** Counts again once edits pause (`delay` ms); a newer edit replaces the pending count. */
+  /**
+   * Counts again: at once for an edit after a pause, else once the burst of edits pauses
+   * (`delay` ms after the last). A newer edit replaces a pending count, and the worker cancels
+   * a superseded one that already started.
+   */
   schedule(delay = COUNT_DELAY_MS): void {
+    const now = performance.now();
+    const isolated = this.#timer === undefined && now - this.#lastEdit >= COUNT_DELAY_MS;
+    this.#lastEdit = now;
     clearTimeout(this.#timer);
     this.count = { status: 'counting' };
-    this.#timer = setTimeout(() => void this.refreshCount(), delay);
+    const wait = isolated ? 0 : delay;
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      void this.refreshCount();
+    }, wait);
   }
 
   async refreshCount(): Promise<void> {

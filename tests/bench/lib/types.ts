@@ -20,9 +20,11 @@ export interface BenchResult {
   median_ms: number;
   min_ms: number;
   max_ms: number;
+  /** The fastest peer; every peer measured is in `peers`. */
   peer?: PeerResult;
+  peers?: PeerResult[];
   /** Further figures (rows_per_s, longest_main_thread_task_ms, count, ...). */
-  [extra: string]: string | number | PeerResult | undefined;
+  [extra: string]: string | number | PeerResult | PeerResult[] | undefined;
 }
 
 export interface SkippedResult {

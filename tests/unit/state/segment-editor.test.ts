@@ -3,8 +3,8 @@
  * with its per-condition counts, validation messages on the condition they concern, a late
  * answer to a superseded edit ignored, and saving. Runs against a real engine in Node.
  */
-import { describe, expect, it } from 'vitest';
-import { SegmentEditor } from '$lib/state/segment-editor.svelte';
+import { describe, expect, it, vi } from 'vitest';
+import { COUNT_DELAY_MS, SegmentEditor } from '$lib/state/segment-editor.svelte';
 import {
   EVAL_OPTIONS,
   importText,
@@ -77,6 +77,33 @@ describe('SegmentEditor', () => {
     await settle(editor);
     expect(editor.count).toMatchObject({ status: 'ok', count: 1, total: 4 });
     expect(editor.parts).toEqual([2, 2]);
+    editor.dispose();
+  });
+
+  it('counts a lone edit at once, and a burst of edits once, after it', async () => {
+    const { editor } = await editorOnPeople();
+    await settle(editor);
+    await new Promise((r) => setTimeout(r, COUNT_DELAY_MS));
+    const refresh = vi.spyOn(editor, 'refreshCount');
+    editor.add('root', 'attribute');
+    // The lone edit's count starts on the next macrotask, not after the debounce.
+    await new Promise((r) => setTimeout(r, 0));
+    expect(refresh).toHaveBeenCalledTimes(1);
+    await settle(editor);
+    refresh.mockClear();
+    // Three edits in a row (typing): counted once, when the burst pauses.
+    for (const value of ['.f', '.fr', '.org'])
+      editor.replace('root.children[0]', {
+        kind: 'attribute',
+        field: 'email',
+        rule: 'ends_with',
+        value
+      });
+    await new Promise((r) => setTimeout(r, 0));
+    expect(refresh).not.toHaveBeenCalled();
+    await settle(editor);
+    expect(refresh).toHaveBeenCalledTimes(1);
+    expect(editor.count).toMatchObject({ status: 'ok' });
     editor.dispose();
   });
 

@@ -21,12 +21,32 @@ export function* csvChunks(
   chunkRows = CSV_CHUNK_ROWS
 ): Generator<string> {
   const cells: CsvCell[] = new Array(headers.length).fill(null);
-  const lines: string[] = [headers.map(spreadsheetCell).join(',')];
   const line: string[] = new Array(headers.length);
+  yield* csvLineChunks(
+    headers.map(spreadsheetCell).join(','),
+    rowCount,
+    (i) => {
+      rowAt(i, cells);
+      for (let c = 0; c < headers.length; c++) line[c] = spreadsheetCell(cells[c]);
+      return line.join(',');
+    },
+    chunkRows
+  );
+}
+
+/**
+ * The same chunking for callers that write each line themselves (already quoted and
+ * neutralised): `headerLine`, then `lineAt(i)` for every row, CRLF line ends.
+ */
+export function* csvLineChunks(
+  headerLine: string,
+  rowCount: number,
+  lineAt: (index: number) => string,
+  chunkRows = CSV_CHUNK_ROWS
+): Generator<string> {
+  const lines: string[] = [headerLine];
   for (let i = 0; i < rowCount; i++) {
-    rowAt(i, cells);
-    for (let c = 0; c < headers.length; c++) line[c] = spreadsheetCell(cells[c]);
-    lines.push(line.join(','));
+    lines.push(lineAt(i));
     if (lines.length >= chunkRows) {
       yield lines.join('\r\n') + '\r\n';
       lines.length = 0;
