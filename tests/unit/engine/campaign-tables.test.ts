@@ -50,6 +50,17 @@ describe('the per-campaign tables', () => {
       definition: all({ kind: 'attribute', field: 'city', rule: 'equals', value: 'Liège' })
     });
     expect(await engine.generate(inLiege.id, EVAL_OPTIONS)).toMatchObject({ ok: true });
+    // An emailing scheduled with its membership frozen writes its recipients to the ledger.
+    await engine.addSuppression(c.id, 'ana@example.com');
+    const emailing = await engine.createEmailing(c.id, {
+      name: 'News',
+      fromEmail: 'shop@example.org',
+      subject: 'Hello {{first_name}}',
+      html: '<p>Hi</p>',
+      targets: [inLiege.id],
+      refreshTargets: false
+    });
+    await engine.emailingAction(emailing.id, 'schedule', { scheduledAt: '2099-01-01T10:00:00Z' });
     expect(await rowsOf(c.id)).not.toContain(0);
     const before = await rowsOf(kept.id);
 
