@@ -31,8 +31,26 @@ function cellWriter(column: Column, type: FieldType, entry: Entry): (row: number
     const values = column.values;
     return (row) => (values[row] === 0 ? '' : values[row] === 2 ? 'true' : 'false');
   }
-  return (row) => spreadsheetCell(readCell(column, type, row, entry));
+  // Numbers and dates repeat in most columns (scores, birthdates): formatted once per distinct
+  // value while there are few of them; a column of unique values stops memoising.
+  const values = column.values;
+  const memo = new Map<number, string>();
+  let memoise = true;
+  return (row) => {
+    if (!memoise) return spreadsheetCell(readCell(column, type, row, entry));
+    const v = values[row];
+    let text = memo.get(v);
+    if (text === undefined) {
+      text = spreadsheetCell(readCell(column, type, row, entry));
+      if (memo.size < NUMBER_MEMO_LIMIT) memo.set(v, text);
+      else memoise = false;
+    }
+    return text;
+  };
 }
+
+/** Distinct numbers memoised per column; past it the column formats each cell. */
+const NUMBER_MEMO_LIMIT = 4096;
 
 export function memberCsvChunks(
   contacts: ContactTable,
