@@ -7,7 +7,8 @@
  * per code, not once per row. Measured with export-members-1m at 100,000 rows × 20 columns,
  * one process: 442 ms with a cell array per row and Date#toISOString, 295 ms with the integer
  * date formatter (cell-value.ts), 272 ms with the per-column writers; a memo of formatted
- * dates and building lines with `+=` were both slower and were dropped.
+ * dates and building lines with `+=` were both slower, and a memo of repeated numbers made no
+ * difference (478 vs 473 ms): all three were dropped.
  */
 import { readCell } from '../columns/cell-value';
 import type { Column, ContactTable, FieldType, StringColumn } from '../columns/types';
@@ -31,26 +32,8 @@ function cellWriter(column: Column, type: FieldType, entry: Entry): (row: number
     const values = column.values;
     return (row) => (values[row] === 0 ? '' : values[row] === 2 ? 'true' : 'false');
   }
-  // Numbers and dates repeat in most columns (scores, birthdates): formatted once per distinct
-  // value while there are few of them; a column of unique values stops memoising.
-  const values = column.values;
-  const memo = new Map<number, string>();
-  let memoise = true;
-  return (row) => {
-    if (!memoise) return spreadsheetCell(readCell(column, type, row, entry));
-    const v = values[row];
-    let text = memo.get(v);
-    if (text === undefined) {
-      text = spreadsheetCell(readCell(column, type, row, entry));
-      if (memo.size < NUMBER_MEMO_LIMIT) memo.set(v, text);
-      else memoise = false;
-    }
-    return text;
-  };
+  return (row) => spreadsheetCell(readCell(column, type, row, entry));
 }
-
-/** Distinct numbers memoised per column; past it the column formats each cell. */
-const NUMBER_MEMO_LIMIT = 4096;
 
 export function memberCsvChunks(
   contacts: ContactTable,
