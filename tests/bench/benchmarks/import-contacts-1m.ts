@@ -6,7 +6,13 @@
  */
 import { summarise, result, round } from '../lib/timing';
 import { withChromium } from '../lib/chromium-benchmark';
-import { createCampaign, importFile, type ImportTiming } from '../lib/slice-app';
+import {
+  createCampaign,
+  importFile,
+  lastImportPhases,
+  phaseFields,
+  type ImportTiming
+} from '../lib/slice-app';
 import type { Benchmark } from '../lib/types';
 
 const RUNS = 3;
@@ -17,7 +23,12 @@ export const benchmark: Benchmark = {
   order: 10,
   run: async (ctx) => {
     const data = await ctx.data();
-    const runs: (ImportTiming & { longest: number; longestAt: number; longTasks: number })[] = [];
+    const runs: (ImportTiming & {
+      longest: number;
+      longestAt: number;
+      longTasks: number;
+      phases: Record<string, number>;
+    })[] = [];
     for (let i = 0; i < RUNS; i++) {
       runs.push(
         await withChromium(ctx, async (session, baseUrl) => {
@@ -26,11 +37,13 @@ export const benchmark: Benchmark = {
           const timing = await importFile(session.page, 'contacts', data.contactsPath);
           const long = await session.longTasks();
           ctx.log(`run ${i + 1}: ${timing.summary}`);
+          const phases = await lastImportPhases(session.page);
           return {
             ...timing,
             longest: long.longest,
             longestAt: long.longestAt,
-            longTasks: long.count
+            longTasks: long.count,
+            phases
           };
         })
       );
@@ -43,7 +56,8 @@ export const benchmark: Benchmark = {
       longest_main_thread_task_ms: round(worst.longest, 0),
       longest_task_at_ms: round(worst.longestAt, 0),
       long_tasks: Math.max(...runs.map((r) => r.longTasks)),
-      rejected: runs[0].rejected
+      rejected: runs[0].rejected,
+      ...phaseFields(runs.map((r) => r.phases))
     });
   }
 };

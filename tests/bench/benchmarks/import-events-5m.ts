@@ -5,7 +5,7 @@
  */
 import { summarise, result, round } from '../lib/timing';
 import { fillCampaign, withChromium } from '../lib/chromium-benchmark';
-import { importFile, type ImportTiming } from '../lib/slice-app';
+import { importFile, lastImportPhases, phaseFields, type ImportTiming } from '../lib/slice-app';
 import type { Benchmark } from '../lib/types';
 
 const RUNS = 3;
@@ -16,7 +16,12 @@ export const benchmark: Benchmark = {
   order: 20,
   run: async (ctx) => {
     const data = await ctx.data();
-    const runs: (ImportTiming & { longest: number; longestAt: number; longTasks: number })[] = [];
+    const runs: (ImportTiming & {
+      longest: number;
+      longestAt: number;
+      longTasks: number;
+      phases: Record<string, number>;
+    })[] = [];
     for (let i = 0; i < RUNS; i++) {
       runs.push(
         await withChromium(ctx, async (session, baseUrl) => {
@@ -26,11 +31,13 @@ export const benchmark: Benchmark = {
           const timing = await importFile(session.page, 'events', data.eventsPath);
           const long = await session.longTasks();
           ctx.log(`run ${i + 1}: ${timing.summary}`);
+          const phases = await lastImportPhases(session.page);
           return {
             ...timing,
             longest: long.longest,
             longestAt: long.longestAt,
-            longTasks: long.count
+            longTasks: long.count,
+            phases
           };
         })
       );
@@ -46,7 +53,8 @@ export const benchmark: Benchmark = {
       longest_main_thread_task_ms: round(worst.longest, 0),
       longest_task_at_ms: round(worst.longestAt, 0),
       long_tasks: Math.max(...runs.map((r) => r.longTasks)),
-      rejected: runs[0].rejected
+      rejected: runs[0].rejected,
+      ...phaseFields(runs.map((r) => r.phases))
     });
   }
 };
