@@ -1,6 +1,14 @@
 import adapter from '@sveltejs/adapter-static';
 import { vitePreprocess } from '@sveltejs/vite-plugin-svelte';
 
+// Relay origins the page may connect to, fixed at build time (default: the local reference
+// relay on any port). The engine checks relay URLs against the same list
+// (src/lib/core/email/relay-origins.ts), since a worker is not bound by the page's meta CSP.
+// Typed loosely: kit's CSP source type lists schemes and keywords, not arbitrary origins.
+const relayOrigins = /** @type {any[]} */ (
+  (process.env.SLICE_RELAY_ORIGINS ?? '').split(/[\s,]+/).filter(Boolean)
+);
+
 /** @type {import('@sveltejs/kit').Config} */
 const config = {
   preprocess: vitePreprocess(),
@@ -16,8 +24,13 @@ const config = {
         'style-src': ['self', 'unsafe-inline'],
         'img-src': ['self', 'data:', 'blob:'],
         'worker-src': ['self', 'blob:'],
-        // The relay URL is configured by the user; connections go to this origin or http(s) relays.
-        'connect-src': ['self', 'http://localhost:*', 'http://127.0.0.1:*', 'https:'],
+        // Connections go to this origin and the relay origins of the build, nothing wider.
+        'connect-src': [
+          'self',
+          ...(relayOrigins.length
+            ? relayOrigins
+            : /** @type {const} */ (['http://localhost:*', 'http://127.0.0.1:*']))
+        ],
         'frame-src': ['self', 'blob:'],
         'object-src': ['none'],
         'base-uri': ['self']

@@ -4,6 +4,12 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   plugins: [sveltekit()],
   worker: { format: 'es' },
+  // The build's relay origins (SLICE_RELAY_ORIGINS), for the engine's check in the worker.
+  define: {
+    'import.meta.env.VITE_SLICE_RELAY_ORIGINS': JSON.stringify(
+      process.env.SLICE_RELAY_ORIGINS ?? ''
+    )
+  },
   server: { port: 5173, strictPort: false },
   preview: { port: 4173, strictPort: false },
   test: {

@@ -14,6 +14,8 @@ export interface ProtocolRelay {
   keys: string[];
   failNext(count: number, status: 500 | 429 | 'drop-after-send'): void;
   rejectAddress(email: string): void;
+  /** Adds an event to the events endpoint (as a relay that saw a bounce or an unsubscribe). */
+  addEvent(event: Record<string, unknown>): void;
   close(): Promise<void>;
 }
 
@@ -27,6 +29,7 @@ export async function startProtocolRelay(
   const failures: (500 | 429 | 'drop-after-send')[] = [];
   const sent: ProtocolRelay['sent'] = [];
   const keys: string[] = [];
+  const events: Record<string, unknown>[] = [];
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -57,7 +60,7 @@ export async function startProtocolRelay(
           JSON.stringify({
             maxBatch: options.maxBatch ?? 500,
             scheduling: false,
-            events: false,
+            events: true,
             idempotencyTtl: 86400
           })
         );
@@ -117,6 +120,13 @@ export async function startProtocolRelay(
         res.writeHead(200, { 'Content-Type': 'application/json' }).end(response);
         return;
       }
+      if (req.method === 'GET' && req.url?.startsWith('/v1/events')) {
+        const after = Number(new URL(req.url, 'http://x').searchParams.get('after') ?? 0);
+        const page = events.slice(after, after + 100);
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify({ events: page, next: String(after + page.length) }));
+        return;
+      }
       res.writeHead(404).end();
     });
   });
@@ -131,6 +141,7 @@ export async function startProtocolRelay(
       for (let i = 0; i < count; i++) failures.push(status);
     },
     rejectAddress: (email) => rejected.add(email),
+    addEvent: (event) => events.push(event),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -101,6 +101,8 @@ export interface RelaySettingsRow {
   perDay: number | null;
   /** Overdue emailings wait for confirmation instead of going out on start. */
   confirmOverdue: boolean;
+  /** Cursor of the relay's events read so far (suppressions are fed from them). */
+  eventsCursor?: string | null;
 }
 
 export const DEFAULT_RELAY_SETTINGS: RelaySettingsRow = {

@@ -28,11 +28,15 @@ import type { SuppressionService } from './suppression-service';
 
 export const SENDER_LOCK = 'slice-sender';
 const IDLE_MS = 1000;
+/** How often the relay's events are read for bounces, unsubscribes and complaints. */
+export const EVENTS_EVERY_MS = 15_000;
 
 export interface SendServiceOptions {
   retry?: RetrySettings;
   random?: () => number;
   sleep?: (ms: number) => Promise<void>;
+  /** How often the relay's events are read, ms (default EVENTS_EVERY_MS). */
+  eventsEveryMs?: number;
 }
 
 export class SendService {
@@ -44,6 +48,8 @@ export class SendService {
   private limiter: RateLimiter | null = null;
   private capabilities: RelayCapabilities | null = null;
   private loop: Promise<void> | null = null;
+  private eventsAt = -Infinity;
+  private eventsCursor: string | null | undefined = undefined;
 
   constructor(
     private readonly ctx: EngineContext,
@@ -127,6 +133,10 @@ export class SendService {
     }
     for (const e of await db.emailings.where('status').equals('scheduled').toArray())
       this.seenRunning.add(e.id);
+    if (now - this.eventsAt >= (this.options.eventsEveryMs ?? EVENTS_EVERY_MS)) {
+      this.eventsAt = now;
+      await this.readEvents(settings).catch(() => undefined);
+    }
     const active = await db.emailings.where('status').equals('in_progress').first();
     if (!active) {
       this.activity = null;
@@ -446,6 +456,54 @@ export class SendService {
       ok: false,
       message: d.action === 'stop' ? d.message : `The relay answered HTTP ${outcome.status}.`
     };
+  }
+
+  /**
+   * Reads the relay's new events and puts hard bounces, unsubscribes and complaints of this
+   * app's messages on their campaign's suppression list.
+   */
+  async readEvents(settings: RelaySettingsRow): Promise<number> {
+    const target = { url: settings.url, token: settings.token };
+    if (this.relay.targetProblem(target)) return 0;
+    if (!this.capabilities) {
+      const caps = await this.relay.capabilities(target);
+      if (!caps.ok) return 0;
+      this.capabilities = caps.capabilities;
+    }
+    if (!this.capabilities.events) return 0;
+    const db = this.ctx.db;
+    let cursor =
+      this.eventsCursor === undefined ? (settings.eventsCursor ?? null) : this.eventsCursor;
+    let added = 0;
+    for (let page = 0; page < 20; page++) {
+      const { events, next } = await this.relay.events(target, cursor);
+      for (const ev of events) {
+        const reason =
+          ev.type === 'bounced' && ev.bounce === 'hard'
+            ? 'hard_bounce'
+            : ev.type === 'unsubscribed'
+              ? 'unsubscribed'
+              : ev.type === 'complained'
+                ? 'complained'
+                : null;
+        if (!reason) continue;
+        const cut = ev.messageId.lastIndexOf(':');
+        if (cut <= 0) continue;
+        const row = await db.sendLedger.get([ev.messageId.slice(0, cut), ev.messageId]);
+        if (!row) continue;
+        await db.suppressions.put(
+          this.suppressions.row(row.campaignId, row.email, reason, ev.reason ?? '')
+        );
+        added++;
+      }
+      cursor = next;
+      if (events.length === 0) break;
+    }
+    this.eventsCursor = cursor;
+    if (settings.eventsCursor !== undefined || (await db.relaySettings.get('relay'))) {
+      await db.relaySettings.update('relay', { eventsCursor: cursor });
+    }
+    return added;
   }
 
   /** Forget relay capabilities (settings changed). */

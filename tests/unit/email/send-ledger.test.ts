@@ -22,7 +22,7 @@ afterEach(async () => {
 function engineOn(name = freshDbName()) {
   const made = makeEngine(name, {
     relayOrigins: ['http://127.0.0.1:*'],
-    sender: { retry: { baseMs: 1, maxMs: 5, maxAttempts: 4 }, random: () => 0.5 }
+    sender: { retry: { baseMs: 1, maxMs: 5, maxAttempts: 4 }, random: () => 0.5, eventsEveryMs: 0 }
   });
   open.push(made);
   return made;
@@ -208,6 +208,37 @@ describe('send ledger', () => {
       ok: false,
       problem: 'config',
       message: expect.stringContaining('SLICE_RELAY_ORIGINS')
+    });
+  });
+});
+
+describe('relay events', () => {
+  it('puts hard bounces, unsubscribes and complaints on the suppression list, not soft bounces', async () => {
+    const { engine } = engineOn();
+    const { campaign, emailing } = await setUp(engine, people(4));
+    await engine.emailingAction(emailing.id, 'send');
+    await engine.startSender();
+    await until(async () => (await engine.getEmailing(emailing.id))?.status === 'finished');
+    const id = (n: number) => `${emailing.id}:${n}`;
+    const at = '2026-06-15T10:00:00Z';
+    relay!.addEvent({
+      eventId: 'e1',
+      messageId: id(0),
+      type: 'bounced',
+      bounce: 'hard',
+      reason: '550 gone',
+      at
+    });
+    relay!.addEvent({ eventId: 'e2', messageId: id(1), type: 'bounced', bounce: 'soft', at });
+    relay!.addEvent({ eventId: 'e3', messageId: id(2), type: 'unsubscribed', at });
+    relay!.addEvent({ eventId: 'e4', messageId: id(3), type: 'complained', at });
+    relay!.addEvent({ eventId: 'e5', messageId: 'someone-else:1', type: 'complained', at });
+    await until(async () => (await engine.listSuppressions(campaign.id)).length === 3);
+    const list = await engine.listSuppressions(campaign.id);
+    expect(Object.fromEntries(list.map((s) => [s.email, s.reason]))).toEqual({
+      'p0@example.org': 'hard_bounce',
+      'p2@example.org': 'unsubscribed',
+      'p3@example.org': 'complained'
     });
   });
 });
