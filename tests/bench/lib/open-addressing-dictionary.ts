@@ -4,8 +4,10 @@
  * that benchmark's peer. A string -> code dictionary (code 0 is always ''): an
  * open-addressing hash table over typed arrays. At a million distinct values (emails, phones,
  * ids) a JS Map spends most of its time in cache misses walking its chains; here a probe
- * compares 32-bit hashes in a typed array and touches a string only when the hashes match.
+ * compares 32-bit hashes in a typed array and touches a string only when the hashes match
+ * (the premise the measurement did not bear out: the Map is faster at 1M contacts).
  */
+import { copyOutOfText } from '../../../src/lib/core/csv/string-dictionary';
 
 /** FNV-1a over UTF-16 code units. */
 function hashOf(s: string): number {
@@ -65,20 +67,8 @@ export class OpenAddressingDictionary {
    * it after each batch of records.
    */
   compact(): void {
-    const pending = this.pending;
-    if (pending.length === 0) return;
-    const list = this.list;
-    // One value alone would come back as itself from join(): copy it by concatenation.
-    const arena =
-      pending.length === 1
-        ? (list[pending[0]] + ' ').slice(0, -1)
-        : pending.map((code) => list[code]).join('');
-    let at = 0;
-    for (const code of pending) {
-      const length = list[code].length;
-      list[code] = arena.slice(at, at + length);
-      at += length;
-    }
+    if (this.pending.length === 0) return;
+    copyOutOfText(this.list, this.pending);
     this.pending = [];
   }
 
