@@ -85,7 +85,8 @@ export default ts.config(
       'test-results/',
       'playwright-report/',
       'tests/bench/data/',
-      '.relay-data/'
+      '.relay-data/',
+      'outbox/'
     ]
   }
 );

@@ -13,7 +13,10 @@ export const CAMPAIGN_TABLES = [
   'imports',
   'rejectedReports',
   'segments',
-  'memberships'
+  'memberships',
+  'emailings',
+  'sendLedger',
+  'suppressions'
 ] as const satisfies readonly (keyof SliceDb)[];
 
 /** Those a backup carries as records (the chunk tables travel as contact and event tables). */
@@ -34,7 +37,11 @@ export function tablesOf(
 /** Deletes a campaign and every row of it, in one transaction. */
 export async function deleteCampaignRows(db: SliceDb, campaignId: string): Promise<void> {
   const tables = tablesOf(db, CAMPAIGN_TABLES);
-  await db.transaction('rw', [db.campaigns, ...tables], async () => {
+  await db.transaction('rw', [db.campaigns, db.sendBatches, ...tables], async () => {
+    // Send batches are keyed by emailing, not campaign: found through the emailings first.
+    const emailingIds = await db.emailings.where('campaignId').equals(campaignId).primaryKeys();
+    for (const e of emailingIds)
+      await db.sendBatches.where('[emailingId+state]').between([e, ''], [e, '\uffff']).delete();
     await db.campaigns.delete(campaignId);
     for (const table of tables) await table.where('campaignId').equals(campaignId).delete();
   });

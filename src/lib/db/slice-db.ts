@@ -13,6 +13,13 @@ import Dexie, {
 import { runtimeTimeZone } from '$lib/core/segment/dates';
 import type { CampaignRow } from './campaigns';
 import type { ChunkRow } from './chunk-store';
+import type {
+  BatchRow,
+  EmailingRow,
+  LedgerRow,
+  RelaySettingsRow,
+  SuppressionRow
+} from './emailings';
 import type { ImportRow, RejectedReportRow } from './imports';
 import type { MembershipRow, SegmentRow } from './segments';
 import type { TemplateRow } from './templates';
@@ -34,6 +41,11 @@ export class SliceDb extends Dexie {
   segments!: EntityTable<SegmentRow, 'id'>;
   memberships!: EntityTable<MembershipRow, 'segmentId'>;
   templates!: EntityTable<TemplateRow, 'id'>;
+  emailings!: EntityTable<EmailingRow, 'id'>;
+  sendLedger!: Table<LedgerRow, [string, string]>;
+  sendBatches!: Table<BatchRow, [string, number]>;
+  suppressions!: Table<SuppressionRow, [string, string]>;
+  relaySettings!: EntityTable<RelaySettingsRow, 'id'>;
 
   constructor(name: string, options?: DexieOptions) {
     super(name, options);
@@ -79,10 +91,20 @@ export class SliceDb extends Dexie {
       });
     // v4: segment templates, kept apart from campaigns (a template outlives its campaign).
     this.version(4).stores({ templates: 'id, name' });
+    // v5: emailings, their send ledger (one row per contact, its state changed in the
+    // transaction that records a hand-over) and batches, the suppression list, relay settings.
+    this.version(5).stores({
+      emailings: 'id, campaignId, status',
+      sendLedger:
+        '[emailingId+messageId], [emailingId+state], [emailingId+batchNo], campaignId, [campaignId+email]',
+      sendBatches: '[emailingId+batchNo], [emailingId+state]',
+      suppressions: '[campaignId+email], campaignId',
+      relaySettings: 'id'
+    });
   }
 }
 
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 /**
  * Opens (creating or upgrading) a Slice database. Tests pass fake-indexeddb's `indexedDB` and

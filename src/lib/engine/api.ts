@@ -4,6 +4,7 @@
  * (and, for tests, in Node with fake-indexeddb). Every user-caused error comes back as data.
  */
 import type { FieldSpec, FieldType } from '$lib/core/columns/types';
+import type { EmailingApi } from './emailing-api';
 import type { Definition } from '$lib/core/segment/definition';
 import type { ValidationError } from '$lib/core/segment/validate';
 import type {
@@ -278,7 +279,7 @@ export interface TemplateFitOutcome {
   renamed: { from: string; to: string }[];
 }
 
-export interface EngineApi {
+export interface EngineApi extends EmailingApi {
   // Campaigns
   listCampaigns(): Promise<CampaignSummary[]>;
   getCampaign(id: string): Promise<CampaignSummary | null>;

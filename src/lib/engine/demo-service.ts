@@ -30,8 +30,13 @@ export class DemoService {
     this.baseUrl = baseUrl;
   }
 
+  /** The address of the app's folder (index.html), where the demo and relay.json are served. */
+  appBase(): string | undefined {
+    return this.baseUrl ?? guessBaseUrl();
+  }
+
   private async fetchBlob(path: string): Promise<Blob & { name: string }> {
-    const base = this.baseUrl ?? guessBaseUrl();
+    const base = this.appBase();
     if (!base) throw new Error('The demo files cannot be located (no page address is known).');
     const url = new URL(path, base).href;
     const response = await this.fetchFn(url);

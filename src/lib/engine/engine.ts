@@ -25,6 +25,13 @@ import { storageInfo } from './storage-info';
 import { MemberService } from './member-service';
 import { TemplateService } from './template-service';
 import { WarehouseService } from './warehouse-service';
+import { relayOrigins } from '$lib/core/email/relay-origins';
+import { DEFAULT_RELAY_SETTINGS, type RelaySettingsRow } from '$lib/db/emailings';
+import type { RelaySettings } from './emailing-api';
+import { EmailingService } from './emailing-service';
+import { RelayClient } from './relay-client';
+import { SendService, type SendServiceOptions } from './send-service';
+import { SuppressionService } from './suppression-service';
 
 export interface EngineOptions {
   db: SliceDb;
@@ -34,6 +41,10 @@ export interface EngineOptions {
   fetch?: typeof fetch;
   /** URL the demo files are resolved against (the page's base); see configure(). */
   baseUrl?: string;
+  /** Relay origin patterns allowed (the CSP's connect-src); default the build's. */
+  relayOrigins?: string[];
+  /** Retry timing and sleeping of the sender (tests). */
+  sender?: SendServiceOptions;
 }
 
 /** What the engine offers beyond EngineApi (the page client and tests use these). */
@@ -96,6 +107,49 @@ export function createEngine(options: EngineOptions): Engine {
   const members = new MemberService(ctx, segments);
   const templates = new TemplateService(ctx);
   const warehouse = new WarehouseService(ctx, segments);
+  const suppressions = new SuppressionService(ctx);
+  const relay = new RelayClient(
+    fetchFn,
+    options.relayOrigins ?? relayOrigins(import.meta.env?.VITE_SLICE_RELAY_ORIGINS)
+  );
+  // Settings saved by the user win; else relay.json next to index.html (written by npm start).
+  const relaySettings = async (): Promise<RelaySettings> => {
+    await ctx.ready;
+    const saved = await db.relaySettings.get('relay');
+    if (saved) {
+      const { id: _id, ...rest } = { ...DEFAULT_RELAY_SETTINGS, ...saved };
+      return { ...rest, source: 'saved' };
+    }
+    const { id: _id, ...defaults } = DEFAULT_RELAY_SETTINGS;
+    const base = demo.appBase();
+    if (base) {
+      try {
+        const r = await fetchFn(new URL('relay.json', base).href, { cache: 'no-store' });
+        if (r.ok) {
+          const j = (await r.json()) as { url?: unknown; token?: unknown };
+          if (typeof j.url === 'string' && j.url) {
+            return {
+              ...defaults,
+              url: j.url,
+              token: typeof j.token === 'string' ? j.token : '',
+              source: 'relay.json'
+            };
+          }
+        }
+      } catch {
+        // No relay.json: the app was not started by npm start.
+      }
+    }
+    return { ...defaults, source: 'default' };
+  };
+  const relayRow = async (): Promise<RelaySettingsRow> => {
+    const { source: _s, ...rest } = await relaySettings();
+    return { id: 'relay', ...rest };
+  };
+  // eslint-disable-next-line prefer-const
+  let sender: SendService;
+  const emailings = new EmailingService(ctx, segments, suppressions, () => sender.wake());
+  sender = new SendService(ctx, emailings, suppressions, relay, relayRow, options.sender);
 
   const engine: Engine = {
     async configure(opts) {
@@ -103,6 +157,7 @@ export function createEngine(options: EngineOptions): Engine {
     },
     recovery: () => recoveryPromise,
     async close() {
+      await sender.stop();
       await ctx.ready.catch(() => undefined);
       cache.drop();
       db.close();
@@ -168,7 +223,70 @@ export function createEngine(options: EngineOptions): Engine {
     deleteTemplate: (id) => templates.deleteTemplate(id),
     fitTemplate: (templateId, campaignId) => templates.fitTemplate(templateId, campaignId),
     exportSql: (campaignId, definition, dialect, opts) =>
-      segments.exportSql(campaignId, definition, dialect, opts)
+      segments.exportSql(campaignId, definition, dialect, opts),
+
+    // Emailings
+    listEmailings: (campaignId) => emailings.list(campaignId),
+    getEmailing: (id) => emailings.get(id),
+    createEmailing: (campaignId, draft) => emailings.create(campaignId, draft),
+    updateEmailing: (id, draft) => emailings.update(id, draft),
+    emailingProblems: (id) => emailings.problems(id),
+    emailingAction: (id, action, opts) => emailings.action(id, action, opts),
+    emailingAudience: (campaignId, targets, capDays) =>
+      emailings.audience(campaignId, targets, capDays),
+    previewEmailing: (id, contactId) => emailings.preview(id, contactId),
+    async sendTestEmailing(id, address, contactId) {
+      const settings = await relayRow();
+      return sender.sendTest(id, address, contactId, settings);
+    },
+    contactMailings: (campaignId, contactId) => emailings.contactMailings(campaignId, contactId),
+    listSuppressions: (campaignId) => suppressions.list(campaignId),
+    addSuppression: (campaignId, email) => suppressions.add(campaignId, email),
+    removeSuppression: (campaignId, email) => suppressions.remove(campaignId, email),
+    importSuppressions: (campaignId, csv) => suppressions.importCsv(campaignId, csv),
+    exportSuppressions: (campaignId) => suppressions.exportCsv(campaignId),
+    relaySettings,
+    async saveRelaySettings(settings) {
+      await ctx.ready;
+      const url = settings.url.trim();
+      const problem = url ? relay.targetProblem({ url, token: settings.token }) : null;
+      if (problem) throw new Error(problem);
+      const batchSize = Math.floor(Number(settings.batchSize));
+      if (!(batchSize >= 1))
+        throw new Error('The batch size must be a whole number of at least 1.');
+      const limit = (v: number | null, name: string) => {
+        if (v === null || v === undefined || (v as unknown) === '') return null;
+        const n = Number(v);
+        if (!(n > 0)) throw new Error(`${name} must be a positive number, or empty for no limit.`);
+        return n;
+      };
+      await db.relaySettings.put({
+        id: 'relay',
+        url,
+        token: settings.token.trim(),
+        batchSize,
+        perSecond: limit(settings.perSecond, 'The rate'),
+        perHour: limit(settings.perHour, 'The hourly cap'),
+        perDay: limit(settings.perDay, 'The daily cap'),
+        confirmOverdue: settings.confirmOverdue === true
+      });
+      sender.reset();
+      sender.wake();
+      return relaySettings();
+    },
+    async testRelay(target) {
+      const t = target ?? (await relayRow());
+      const outcome = await relay.capabilities({ url: t.url, token: t.token });
+      return outcome.ok
+        ? outcome
+        : { ok: false, problem: outcome.problem, message: outcome.message };
+    },
+    async startSender() {
+      sender.start();
+    },
+    async senderStatus() {
+      return sender.status();
+    }
   };
   return engine;
 }

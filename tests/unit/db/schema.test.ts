@@ -15,11 +15,16 @@ describe('Slice database schema', () => {
     expect(db.tables.map((t) => t.name).sort()).toEqual([
       'campaigns',
       'columnChunks',
+      'emailings',
       'eventChunks',
       'imports',
       'memberships',
       'rejectedReports',
+      'relaySettings',
       'segments',
+      'sendBatches',
+      'sendLedger',
+      'suppressions',
       'templates'
     ]);
     expect(db.columnChunks.schema.primKey.keyPath).toEqual([
@@ -128,9 +133,31 @@ describe('version 4', () => {
     v3.close();
     const db = openSliceDb(name);
     await db.open();
-    expect(db.verno).toBe(4);
+    expect(db.verno).toBe(SCHEMA_VERSION);
     expect((await db.campaigns.get('c1'))?.name).toBe('Kept');
     expect(await db.templates.count()).toBe(0);
+    db.close();
+  });
+});
+
+describe('version 5', () => {
+  it('adds the emailing, ledger, suppression and relay tables to a version 4 database', async () => {
+    const name = freshName();
+    const v4 = openSliceDb(name);
+    await v4.open();
+    await v4.campaigns.put({
+      ...newCampaignRow('c1', 'Kept', '2026-01-01T00:00:00Z'),
+      timeZone: 'Europe/Paris'
+    });
+    v4.close();
+    const db = openSliceDb(name);
+    await db.open();
+    expect(db.verno).toBe(5);
+    expect((await db.campaigns.get('c1'))?.name).toBe('Kept');
+    expect(db.sendLedger.schema.primKey.keyPath).toEqual(['emailingId', 'messageId']);
+    expect(db.sendBatches.schema.primKey.keyPath).toEqual(['emailingId', 'batchNo']);
+    expect(db.suppressions.schema.primKey.keyPath).toEqual(['campaignId', 'email']);
+    expect(await db.emailings.count()).toBe(0);
     db.close();
   });
 });

@@ -62,6 +62,29 @@ describe('segments', () => {
     expect('errors' in badZone && badZone.errors[0].message).toMatch(/time zone/);
   });
 
+  it('refuses an imported definition with a misspelt or __proto__ key, as the command line does', async () => {
+    const { engine, id } = await people();
+    // What the segment editor's JSON import sends: JSON.parse'd text, structured-cloned to the
+    // worker (comlink), which keeps an own "__proto__" key.
+    const imported = (text: string) => engine.validate(id, structuredClone(JSON.parse(text)));
+    expect(
+      await imported(
+        '{"version":1,"root":{"kind":"group","match":"all","children":[{"kind":"event","event":"purchase","windw":{"last":{"n":7,"unit":"days"}}}]}}'
+      )
+    ).toEqual([
+      {
+        path: 'root.children[0]',
+        message:
+          'Unknown key "windw": it is not a key of an event condition; did you mean "window"?'
+      }
+    ]);
+    expect(
+      await imported(
+        '{"version":1,"root":{"kind":"group","match":"all","children":[],"__proto__":{"match":"none"}}}'
+      )
+    ).toEqual([{ path: 'root', message: 'The key "__proto__" is not allowed in a definition.' }]);
+  });
+
   it('a newer count on the same channel cancels the older one', async () => {
     const { engine, id } = await people();
     const older = engine.count(id, FRENCH, EVAL_OPTIONS, 'builder');

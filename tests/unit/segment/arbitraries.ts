@@ -6,6 +6,7 @@
  */
 import fc from 'fast-check';
 import type { FieldSpec } from '../../../src/lib/core/columns/types';
+import { EMAIL_ACTIVITY_TYPES } from '../../../src/lib/core/columns/types';
 import type {
   Condition,
   Definition,
@@ -33,9 +34,11 @@ export const FIELDS: FieldSpec[] = [
   { name: 'score', type: 'number' },
   { name: 'birth', type: 'date' },
   { name: 'seen', type: 'datetime' },
-  { name: 'optin', type: 'boolean' }
+  { name: 'optin', type: 'boolean' },
+  { name: 'phone', type: 'phone' },
+  { name: 'num_id', type: 'number' }
 ];
-const TEXT_FIELDS = ['id', 'name', 'email', 'tier', `Ville d'été "x"`];
+const TEXT_FIELDS = ['id', 'name', 'email', 'tier', `Ville d'été "x"`, 'phone'];
 
 const WORDS = [
   'Élodie',
@@ -79,7 +82,13 @@ const WORDS = [
   '\u212aelvin',
   'ŒUVRE ÆSOP',
   "O'Brien",
-  "it's"
+  "it's",
+  // Astral-plane characters (two UTF-16 units each): emoji, a skin-tone modifier, CJK ext. B.
+  '😀 smile',
+  'SMILE 😀',
+  '𝔘𝔫𝔦',
+  '𠜎𠜱x',
+  'e\u{1F3FB}'
 ];
 const BLANKS = ['', ' ', '\t', '\u00a0'];
 const PATTERNS = [
@@ -99,8 +108,12 @@ const PATTERNS = [
   'ori|*ist*',
   "o'b",
   'ΣΟΦ',
-  'i'
+  'i',
+  '😀',
+  '𠜎*x',
+  'e\u{1F3FB}'
 ];
+const PHONES = ['+33 6 12 34 56 78', '06 12 34 56 78', '0612345678', '+1 (555) 010-9999', '', ' '];
 
 const ZONES = ['Europe/Brussels', 'America/New_York', 'UTC', 'Asia/Kolkata', 'Australia/Lord_Howe'];
 const NOWS = [
@@ -123,9 +136,39 @@ const DST_INSTANTS = [
   Date.UTC(2026, 2, 28, 23, 0),
   Date.UTC(2026, 9, 24, 22, 0)
 ];
-const EVENT_TYPES = ['page_view', 'purchase', 'opened', 'received', 'clicked'];
+const EVENT_TYPES = ['page_view', 'purchase', ...EMAIL_ACTIVITY_TYPES];
 const TARGETS = ['', '', '/offer-42', '/Offer-42/x', 'em1', 'em2', 'Café', ' '];
+/** Stored segments of a data set; sC and sD are made by chained definitions (see chain). */
 export const SEGMENT_IDS = ['sA', 'sB'];
+export const CHAINED_IDS = ['sC', 'sD'] as const;
+/** Far from today: 1900 (before time zones, local mean time) and 2100 (not a leap year). */
+const FAR_DAYS = [
+  '1900-01-01',
+  '1900-02-28',
+  '1900-03-01',
+  '2100-02-28',
+  '2100-03-01',
+  '2100-12-31'
+];
+const FAR_INSTANTS = [
+  Date.UTC(1900, 0, 1),
+  Date.UTC(1899, 11, 31, 23, 30),
+  Date.UTC(1900, 5, 15, 12, 0, 0, 1),
+  Date.UTC(2100, 1, 28, 23, 30),
+  Date.UTC(2100, 11, 31, 23, 59, 59, 999)
+];
+
+/** An events or segment_members row the engine never sees: NULL or unknown contact id. */
+export interface StrayEvent {
+  contactId: number | null;
+  type: string;
+  target: string;
+  at: number;
+}
+export interface StrayMember {
+  segment: string;
+  contactId: number | null;
+}
 
 export interface DataSet {
   now: number;
@@ -133,6 +176,15 @@ export interface DataSet {
   rows: Record<string, Cell>[];
   events: PlainEvent[];
   segments: Record<string, number[]>;
+  /** Identity field: text ids (numeric, empty, non-ASCII, astral) or a number field. */
+  identity: 'id' | 'num_id';
+  strayEvents: StrayEvent[];
+  strayMembers: StrayMember[];
+  /** sC = chain[0] (over sA/sB), sD = chain[1] (over sC): segment in segment in segment. */
+  chain: [Definition, Definition];
+  /** Column type of datetimes in the database, and the session's TimeZone. */
+  timestampType: 'TIMESTAMP' | 'TIMESTAMPTZ';
+  sessionTimeZone: string;
 }
 
 const periodArb: fc.Arbitrary<Period> = fc.record({
@@ -170,6 +222,11 @@ export function dataSetArb(): fc.Arbitrary<DataSet> {
           .map((s) =>
             daysFromCivil(Number(s.slice(0, 4)), Number(s.slice(5, 7)), Number(s.slice(8, 10)))
           ),
+        fc
+          .constantFrom(...FAR_DAYS)
+          .map((s) =>
+            daysFromCivil(Number(s.slice(0, 4)), Number(s.slice(5, 7)), Number(s.slice(8, 10)))
+          ),
         fc.integer({ min: -70, max: 70 }).map((d) => nowDay + d),
         fc.integer({ min: -400, max: 400 }).map((d) => nowDay + d)
       );
@@ -182,7 +239,8 @@ export function dataSetArb(): fc.Arbitrary<DataSet> {
             ms: fc.constantFrom(0, 0, 1, 999)
           })
           .map(({ base, days, minutes, ms }) => base + days * DAY_MS + minutes * 60_000 + ms),
-        fc.integer({ min: -100, max: 100 }).map((d) => now + d * DAY_MS)
+        fc.integer({ min: -100, max: 100 }).map((d) => now + d * DAY_MS),
+        fc.constantFrom(...FAR_INSTANTS)
       );
       const textArb = fc.oneof(
         { weight: 6, arbitrary: fc.constantFrom(...WORDS) },
@@ -215,30 +273,86 @@ export function dataSetArb(): fc.Arbitrary<DataSet> {
           { weight: 5, arbitrary: instantArb },
           { weight: 1, arbitrary: fc.constant(NaN) }
         ),
-        optin: fc.constantFrom(0, 1, 2)
+        optin: fc.constantFrom(0, 1, 2),
+        phone: fc.constantFrom(...PHONES),
+        // Numeric identities: whole numbers (written without ".0"), fractions, 2^53 - 1, empty.
+        num_id: fc.oneof(
+          fc.integer({ min: -5, max: 99 }),
+          fc.constantFrom(NaN, 0.5, -2.25, 1e15, 2 ** 53 - 1, 123456789012)
+        )
       });
-      return fc.array(rowArb, { minLength: 8, maxLength: 40, size: 'medium' }).chain((rows) => {
+      // Now and then a larger campaign (2,000 contacts), mostly small ones.
+      const rowsArb = fc.oneof(
+        {
+          weight: 30,
+          arbitrary: fc.array(rowArb, { minLength: 8, maxLength: 40, size: 'medium' })
+        },
+        { weight: 1, arbitrary: fc.array(rowArb, { minLength: 2000, maxLength: 2000 }) }
+      );
+      // Text identities: emails, numeric text ("007", "12"), empty and blank, non-ASCII, astral.
+      const idOf = (i: number, kind: number) =>
+        [
+          `Contact-${i}`,
+          `c${i}@ex.fr`,
+          String(i),
+          `00${i}`,
+          '',
+          ' ',
+          `Ærø-${i}`,
+          `😀${i}`,
+          `𠜎-${i}`
+        ][kind];
+      return rowsArb.chain((rows) => {
         const n = rows.length;
-        const withIds = rows.map((r, i) => ({
-          ...r,
-          id: i % 3 === 0 ? `Contact-${i}` : `c${i}@ex.fr`
-        }));
         const eventArb = fc.record({
-          row: fc.integer({ min: 0, max: Math.max(0, n - 1) }),
+          // Some contacts get many events, so counts above 3 are reached.
+          row: fc.oneof(
+            fc.integer({ min: 0, max: Math.max(0, n - 1) }),
+            fc.integer({ min: 0, max: Math.min(2, Math.max(0, n - 1)) })
+          ),
           type: fc.constantFrom(...EVENT_TYPES),
           target: fc.constantFrom(...TARGETS),
           at: instantArb
         });
+        const strayId = fc.oneof(
+          { weight: 3, arbitrary: fc.constant(null) },
+          { weight: 1, arbitrary: fc.constantFrom(-1, n, n + 7) }
+        );
         return fc.record({
           now: fc.constant(now),
           timeZone: fc.constant(timeZone),
-          rows: fc.constant(withIds as Record<string, Cell>[]),
+          rows: fc
+            .array(fc.integer({ min: 0, max: 8 }), { minLength: n, maxLength: n })
+            .map((kinds) => rows.map((r, i) => ({ ...r, id: idOf(i, kinds[i]) }))) as fc.Arbitrary<
+            Record<string, Cell>[]
+          >,
           events:
-            n === 0 ? fc.constant([]) : fc.array(eventArb, { maxLength: 120, size: 'medium' }),
+            n === 0
+              ? fc.constant([])
+              : fc.array(eventArb, { maxLength: n > 100 ? 3000 : 200, size: 'medium' }),
           segments: fc.record({
             sA: fc.subarray([...Array(n).keys()]),
             sB: fc.subarray([...Array(n).keys()])
-          })
+          }),
+          identity: fc.constantFrom('id' as const, 'id' as const, 'num_id' as const),
+          strayEvents: fc.array(
+            fc.record({
+              contactId: strayId,
+              type: fc.constantFrom(...EVENT_TYPES),
+              target: fc.constantFrom(...TARGETS),
+              at: instantArb
+            }),
+            { maxLength: 4 }
+          ),
+          strayMembers: fc.array(
+            fc.record({ segment: fc.constantFrom('sA', 'sB', 'sUnknown'), contactId: strayId }),
+            { maxLength: 3 }
+          ),
+          chain: fc.tuple(chainArb(now, ['sA', 'sB']), chainArb(now, ['sC'])) as fc.Arbitrary<
+            [Definition, Definition]
+          >,
+          timestampType: fc.constantFrom('TIMESTAMP' as const, 'TIMESTAMPTZ' as const),
+          sessionTimeZone: fc.constantFrom('UTC', 'America/New_York', 'Asia/Kolkata')
         });
       });
     });
@@ -254,7 +368,9 @@ function isoDayArb(now: number): fc.Arbitrary<string> {
       '2024-02-29',
       '2026-03-28',
       '2026-10-24',
-      '2000-02-29'
+      '2000-02-29',
+      '1900-03-01',
+      '2100-02-28'
     )
   );
 }
@@ -305,7 +421,7 @@ function windowArb(now: number): fc.Arbitrary<Window | undefined> {
 const countArb = fc.option(
   fc.record({
     op: fc.constantFrom('at_least' as const, 'at_most' as const, 'exactly' as const),
-    n: fc.integer({ min: 0, max: 3 })
+    n: fc.oneof(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 4, max: 7 }))
   }),
   { nil: undefined }
 );
@@ -314,7 +430,10 @@ function strip<T extends object>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }
 
-export function conditionArb(now: number): fc.Arbitrary<Condition> {
+export function conditionArb(
+  now: number,
+  segments: readonly string[] = ['sA', 'sB', ...CHAINED_IDS, 'sUnknown']
+): fc.Arbitrary<Condition> {
   const textAttr = fc
     .record({ field: fc.constantFrom(...TEXT_FIELDS), t: textTestArb() })
     .map(({ field, t }) =>
@@ -326,16 +445,16 @@ export function conditionArb(now: number): fc.Arbitrary<Condition> {
         caseSensitive: t.caseSensitive
       })
     );
-  const num = fc.constantFrom(-3, -1, 0, 0.1, 0.5, 1, 2, 2.5, 3, 1e21, -2.25);
+  const num = fc.constantFrom(-3, -1, 0, 0.1, 0.5, 1, 2, 2.5, 3, 1e21, -2.25, 1e15);
   const numberAttr = fc
-    .constantFrom(...NUMBER_RULES)
-    .chain((rule) =>
+    .record({ rule: fc.constantFrom(...NUMBER_RULES), field: fc.constantFrom('score', 'num_id') })
+    .chain(({ rule, field }) =>
       (rule === 'between'
         ? sortedPair(num, (a, b) => a - b)
         : rule === 'is_empty' || rule === 'is_not_empty'
           ? fc.constant(undefined)
           : num
-      ).map((value) => strip({ kind: 'attribute' as const, field: 'score', rule, value }))
+      ).map((value) => strip({ kind: 'attribute' as const, field, rule, value }))
     );
   const dateAttr = fc
     .record({ field: fc.constantFrom('birth', 'seen'), rule: fc.constantFrom(...DATE_RULES) })
@@ -397,7 +516,7 @@ export function conditionArb(now: number): fc.Arbitrary<Condition> {
     .map((e) => strip({ kind: 'event' as const, ...e }));
   const email = fc
     .record({
-      activity: fc.constantFrom('opened' as const, 'received' as const, 'clicked' as const),
+      activity: fc.constantFrom(...EMAIL_ACTIVITY_TYPES),
       emailing: fc.option(fc.constantFrom('em1', 'em2', 'nope'), { nil: undefined }),
       count: countArb,
       window: windowArb(now)
@@ -405,7 +524,7 @@ export function conditionArb(now: number): fc.Arbitrary<Condition> {
     .map((e) => strip({ kind: 'email' as const, ...e }));
   const segment = fc.record({
     kind: fc.constant('segment' as const),
-    segment: fc.constantFrom('sA', 'sB', 'sUnknown'),
+    segment: fc.constantFrom(...segments),
     member: fc.boolean()
   });
   const sample = fc
@@ -442,6 +561,24 @@ function groupArb(now: number, depth: number): fc.Arbitrary<Group> {
     match: fc.constantFrom('all' as const, 'any' as const, 'none' as const),
     children: fc.array(nodeArb(now, depth), { maxLength: 4 })
   });
+}
+
+/** A definition of a chained segment: it refers to `refs` (a segment) and one more condition. */
+function chainArb(now: number, refs: string[]): fc.Arbitrary<Definition> {
+  return fc
+    .record({
+      match: fc.constantFrom('all' as const, 'any' as const, 'none' as const),
+      ref: fc.record({
+        kind: fc.constant('segment' as const),
+        segment: fc.constantFrom(...refs),
+        member: fc.boolean()
+      }),
+      other: conditionArb(now, refs)
+    })
+    .map(({ match, ref, other }) => ({
+      version: 1 as const,
+      root: { kind: 'group' as const, match, children: [ref, other] }
+    }));
 }
 
 /** Per data set: 6 random trees and 10 single conditions (each rule needs direct checks too). */

@@ -112,7 +112,7 @@ describe('slice segment / slice sql', () => {
     ]);
     expect(res.code).toBe(0);
     expect(res.stdout).toMatch(/^-- Slice segment \(PostgreSQL\)/);
-    expect(res.stdout).toContain(`e."at" >= TIMESTAMP '2026-11-16 12:00:00.000'`);
+    expect(res.stdout).toContain(`e."at" >= '2026-11-16 12:00:00.000+00'`);
     expect(res.stdout.trim().endsWith('ORDER BY contact_id;')).toBe(true);
   });
 
@@ -145,5 +145,41 @@ describe('slice segment / slice sql', () => {
     ]);
     expect(tz.code).toBe(2);
     expect(tz.stderr).toContain('not an IANA time zone');
+  });
+
+  it('refuses a definition with a misspelt or forbidden key with one message', async () => {
+    const cases: [string, string][] = [
+      [
+        '{"version":1,"root":{"kind":"group","match":"all","children":[{"kind":"attribute","feild":"civility","rule":"equals","value":"Mrs"}]}}',
+        '  root.children[0]: Unknown key "feild": it is not a key of an attribute condition; did you mean "field"?'
+      ],
+      [
+        '{"version":1,"root":{"kind":"group","match":"all","children":[{"kind":"event","event":"page_view","windw":{"last":{"n":7,"unit":"days"}}}]}}',
+        '  root.children[0]: Unknown key "windw": it is not a key of an event condition; did you mean "window"?'
+      ],
+      [
+        '{"version":1,"root":{"kind":"group","match":"all","children":[],"__proto__":{"match":"none"}}}',
+        '  root: The key "__proto__" is not allowed in a definition.'
+      ]
+    ];
+    for (const [i, [json, message]] of cases.entries()) {
+      await writeFile(file(`keys-${i}.json`), json);
+      for (const command of ['segment', 'sql']) {
+        const res = await slice([
+          command,
+          '--contacts',
+          file('contacts.csv'),
+          '--definition',
+          file(`keys-${i}.json`),
+          ...NOW
+        ]);
+        expect(res.code).toBe(1);
+        expect(res.stdout).toBe('');
+        expect(res.stderr.trim().split('\n')).toEqual([
+          `slice ${command}: ${file(`keys-${i}.json`)}: invalid segment definition:`,
+          message
+        ]);
+      }
+    }
   });
 });

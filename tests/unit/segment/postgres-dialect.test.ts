@@ -19,7 +19,7 @@ import {
 } from '../../../src/lib/core/segment/rules';
 import { toSql } from '../../../src/lib/core/segment/to-sql';
 import { validateDefinition } from '../../../src/lib/core/segment/validate';
-import { FIELDS, SEGMENT_IDS, dataSetArb, definitionsArb, json } from './arbitraries';
+import { CHAINED_IDS, FIELDS, SEGMENT_IDS, dataSetArb, definitionsArb, json } from './arbitraries';
 import { buildContacts, buildEvents, loadStatements } from './tables';
 
 const NOW = Date.parse('2026-03-29T01:30:00Z');
@@ -212,23 +212,39 @@ describe.runIf(PG_ARGS !== undefined)(
       );
       fc.assert(
         fc.property(arb, ({ data, defs }) => {
-          const contacts = buildContacts(FIELDS, data.rows, 'id');
+          const contacts = buildContacts(FIELDS, data.rows, data.identity);
           const events = buildEvents(contacts.rowCount, data.events);
           const members = Object.fromEntries(
             SEGMENT_IDS.map((id) => [id, fromIndices(data.segments[id], contacts.rowCount)])
           );
-          const queries = defs.map((def) =>
+          const sqlOf = (def: Definition) =>
             toSql(def, {
               fields: FIELDS,
-              identity: 'id',
+              identity: data.identity,
               dialect: 'postgres',
               now: data.now,
               timeZone: data.timeZone
-            })
-          );
+            });
+          const queries = defs.map(sqlOf);
+          // Segment in segment in segment: each side stores its own evaluation of sC and sD.
+          const chain: string[] = [];
+          for (const [i, id] of CHAINED_IDS.entries()) {
+            members[id] = evaluateDefinition(
+              data.chain[i],
+              { contacts, events },
+              { now: data.now, timeZone: data.timeZone, segmentMembers: (s) => members[s] }
+            );
+            chain.push(
+              `INSERT INTO segment_members SELECT '${id}', contact_id FROM (${sqlOf(data.chain[i])}\n) q;`
+            );
+          }
           const script = [
             'BEGIN;',
-            ...loadStatements(contacts, events, data.segments, 'postgres').map((s) => s + ';'),
+            `SET LOCAL TimeZone = '${data.sessionTimeZone}';`,
+            ...loadStatements(contacts, events, data.segments, 'postgres', data).map(
+              (s) => s + ';'
+            ),
+            ...chain,
             ...queries.flatMap((q, i) => [`\\echo @@${i}`, q + ';']),
             'ROLLBACK;'
           ].join('\n');

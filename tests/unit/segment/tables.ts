@@ -113,15 +113,25 @@ export function buildEvents(rowCount: number, events: PlainEvent[]): EventTable 
 }
 
 type Dialect = 'duckdb' | 'postgres';
+type TimestampType = 'TIMESTAMP' | 'TIMESTAMPTZ';
 
-function sqlType(type: FieldSpec['type'], d: Dialect): string {
+/** What the database holds beyond the engine's tables, and how it stores instants. */
+export interface LoadOptions {
+  /** Rows of events with a NULL or unknown contact_id (the engine never sees them). */
+  strayEvents?: { contactId: number | null; type: string; target: string; at: number }[];
+  strayMembers?: { segment: string; contactId: number | null }[];
+  /** TIMESTAMP holding UTC (the documented schema) or a warehouse's TIMESTAMPTZ. */
+  timestampType?: TimestampType;
+}
+
+function sqlType(type: FieldSpec['type'], d: Dialect, ts: TimestampType = 'TIMESTAMP'): string {
   switch (type) {
     case 'number':
       return d === 'duckdb' ? 'DOUBLE' : 'DOUBLE PRECISION';
     case 'date':
       return 'DATE';
     case 'datetime':
-      return 'TIMESTAMP';
+      return ts;
     case 'boolean':
       return 'BOOLEAN';
     default:
@@ -129,13 +139,22 @@ function sqlType(type: FieldSpec['type'], d: Dialect): string {
   }
 }
 
-function timestampSql(ms: number, d: Dialect): string {
-  return d === 'duckdb'
-    ? `epoch_ms(${Math.round(ms)}::BIGINT)`
-    : `(to_timestamp(${Math.round(ms)} / 1000.0) AT TIME ZONE 'UTC')`;
+/** The instant as a value of the column type, whatever the session's TimeZone. */
+function timestampSql(ms: number, d: Dialect, ts: TimestampType = 'TIMESTAMP'): string {
+  const utc =
+    d === 'duckdb'
+      ? `epoch_ms(${Math.round(ms)}::BIGINT)`
+      : `(to_timestamp(${Math.round(ms)} / 1000.0) AT TIME ZONE 'UTC')`;
+  return ts === 'TIMESTAMP' ? utc : `(${utc} AT TIME ZONE 'UTC')`;
 }
 
-function cellSql(f: FieldSpec, col: Column, r: number, d: Dialect): string {
+function cellSql(
+  f: FieldSpec,
+  col: Column,
+  r: number,
+  d: Dialect,
+  ts: TimestampType = 'TIMESTAMP'
+): string {
   if (col.kind === 'string') {
     const v = col.dict[col.codes[r]];
     return isBlank(v) ? 'NULL' : quoteLiteral(v);
@@ -145,7 +164,7 @@ function cellSql(f: FieldSpec, col: Column, r: number, d: Dialect): string {
   const v = col.values[r];
   if (Number.isNaN(v)) return 'NULL';
   if (f.type === 'date') return `DATE '${formatIsoDay(Math.floor(v / DAY_MS))}'`;
-  if (f.type === 'datetime') return timestampSql(v, d);
+  if (f.type === 'datetime') return timestampSql(v, d, ts);
   return `CAST('${String(v)}' AS ${sqlType('number', d)})`;
 }
 
@@ -157,44 +176,53 @@ export function loadStatements(
   contacts: ContactTable,
   events: EventTable,
   segments: Record<string, number[]>,
-  d: Dialect
+  d: Dialect,
+  opts: LoadOptions = {}
 ): string[] {
+  const ts = opts.timestampType ?? 'TIMESTAMP';
   const out: string[] = [
     'DROP TABLE IF EXISTS contacts',
     'DROP TABLE IF EXISTS events',
     'DROP TABLE IF EXISTS segment_members'
   ];
-  const cols = contacts.fields.map((f) => `${quoteIdent(f.name)} ${sqlType(f.type, d)}`);
+  const cols = contacts.fields.map((f) => `${quoteIdent(f.name)} ${sqlType(f.type, d, ts)}`);
   out.push(`CREATE TABLE contacts (contact_id INTEGER, ${cols.join(', ')})`);
   if (contacts.rowCount > 0) {
     const rows: string[] = [];
     for (let r = 0; r < contacts.rowCount; r++) {
-      const cells = contacts.fields.map((f) => cellSql(f, contacts.columns[f.name], r, d));
+      const cells = contacts.fields.map((f) => cellSql(f, contacts.columns[f.name], r, d, ts));
       rows.push(`(${r}, ${cells.join(', ')})`);
     }
     out.push(`INSERT INTO contacts VALUES ${rows.join(',\n')}`);
   }
   out.push(
-    'CREATE TABLE events (contact_id INTEGER, "type" VARCHAR, "target" VARCHAR, "at" TIMESTAMP, emailing_id VARCHAR)'
+    `CREATE TABLE events (contact_id INTEGER, "type" VARCHAR, "target" VARCHAR, "at" ${ts}, emailing_id VARCHAR)`
   );
   const emailTypes = new Set<string>(EMAIL_ACTIVITY_TYPES);
   const evRows: string[] = [];
+  const eventRow = (id: number | null, type: string, target: string, at: number) => {
+    const t = isBlank(target) ? 'NULL' : quoteLiteral(target);
+    const emailing = emailTypes.has(type) && !isBlank(target) ? quoteLiteral(target) : 'NULL';
+    evRows.push(
+      `(${id ?? 'NULL'}, ${quoteLiteral(type)}, ${t}, ${timestampSql(at, d, ts)}, ${emailing})`
+    );
+  };
   for (let r = 0; r < contacts.rowCount; r++) {
     for (let k = events.offsets[r]; k < events.offsets[r + 1]; k++) {
-      const type = events.types[events.type[k]];
-      const target = events.targets[events.target[k]];
-      const t = isBlank(target) ? 'NULL' : quoteLiteral(target);
-      const emailing = emailTypes.has(type) && !isBlank(target) ? quoteLiteral(target) : 'NULL';
-      evRows.push(
-        `(${r}, ${quoteLiteral(type)}, ${t}, ${timestampSql(events.at[k], d)}, ${emailing})`
-      );
+      eventRow(r, events.types[events.type[k]], events.targets[events.target[k]], events.at[k]);
     }
   }
+  for (const e of opts.strayEvents ?? []) eventRow(e.contactId, e.type, e.target, e.at);
   if (evRows.length > 0) out.push(`INSERT INTO events VALUES ${evRows.join(',\n')}`);
   out.push('CREATE TABLE segment_members (segment_id VARCHAR, contact_id INTEGER)');
-  const segRows = Object.entries(segments).flatMap(([id, rows]) =>
-    rows.map((r) => `(${quoteLiteral(id)}, ${r})`)
-  );
+  const segRows = [
+    ...Object.entries(segments).flatMap(([id, rows]) =>
+      rows.map((r) => `(${quoteLiteral(id)}, ${r})`)
+    ),
+    ...(opts.strayMembers ?? []).map(
+      (m) => `(${quoteLiteral(m.segment)}, ${m.contactId ?? 'NULL'})`
+    )
+  ];
   if (segRows.length > 0) out.push(`INSERT INTO segment_members VALUES ${segRows.join(', ')}`);
   return out;
 }
@@ -204,9 +232,10 @@ export async function loadIntoDuckDb(
   conn: DuckDBConnection,
   contacts: ContactTable,
   events: EventTable,
-  segments: Record<string, number[]>
+  segments: Record<string, number[]>,
+  opts: LoadOptions = {}
 ): Promise<void> {
-  for (const sql of loadStatements(contacts, events, segments, 'duckdb')) await conn.run(sql);
+  for (const sql of loadStatements(contacts, events, segments, 'duckdb', opts)) await conn.run(sql);
 }
 
 /** contact_id values returned by a query, in order. */

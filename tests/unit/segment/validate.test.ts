@@ -252,3 +252,116 @@ describe('segmentReferences', () => {
     expect(segmentReferences({ version: 1, root: 'x' })).toEqual([]);
   });
 });
+
+describe('validateDefinition: unknown and forbidden keys', () => {
+  const event = (extra: Record<string, unknown>) =>
+    def({ kind: 'event', event: 'visit', ...extra });
+
+  it('refuses a misspelt key with its path and the key it was meant to be', () => {
+    expect(errorsOf(def({ kind: 'attribute', feild: 'city', rule: 'equals', value: 'x' }))).toEqual(
+      [
+        {
+          path: 'root.children[0]',
+          message:
+            'Unknown key "feild": it is not a key of an attribute condition; did you mean "field"?'
+        }
+      ]
+    );
+    // Without the check "windw" was ignored and the condition silently meant "ever".
+    expect(errorsOf(event({ windw: { last: { n: 7, unit: 'days' } } }))).toEqual([
+      {
+        path: 'root.children[0]',
+        message:
+          'Unknown key "windw": it is not a key of an event condition; did you mean "window"?'
+      }
+    ]);
+  });
+
+  it('looks inside every nested object: targets, counts, windows, periods, values', () => {
+    const at = (d: unknown) => errorsOf(d).map((e) => `${e.path}: ${e.message}`);
+    expect(at(event({ target: { rule: 'equals', valeu: 'x' } }))).toEqual([
+      'root.children[0].target: Unknown key "valeu": it is not a key of an event target; did you mean "value"?'
+    ]);
+    expect(at(event({ count: { op: 'at_least', nn: 2 } }))).toEqual([
+      'root.children[0].count: Unknown key "nn": it is not a key of a count; did you mean "n"?'
+    ]);
+    expect(at(event({ window: { lats: { n: 1, unit: 'days' } } }))).toEqual([
+      'root.children[0].window: Unknown key "lats": it is not a key of a window; did you mean "last"?'
+    ]);
+    expect(at(event({ lapsed: { n: 1, units: 'days' } }))).toEqual([
+      'root.children[0].lapsed: Unknown key "units": it is not a key of a period; did you mean "unit"?'
+    ]);
+    expect(
+      at(
+        def({
+          kind: 'attribute',
+          field: 'seen',
+          rule: 'in_last',
+          value: { n: 1, unit: 'days', x: 1 }
+        })
+      )
+    ).toEqual([
+      'root.children[0].value: Unknown key "x": it is not a key of a period (its keys are: n, unit).'
+    ]);
+    expect(at({ version: 1, root: { kind: 'group', match: 'all', children: [] }, rot: 1 })).toEqual(
+      ['root: Unknown key "rot": it is not a key of a definition; did you mean "root"?']
+    );
+    expect(at(def({ kind: 'group', match: 'any', childrn: [], chidren: [] }))).toEqual([
+      'root.children[0]: Unknown key "childrn": it is not a key of a group; did you mean "children"?',
+      'root.children[0]: Unknown key "chidren": it is not a key of a group; did you mean "children"?'
+    ]);
+    expect(at(def({ kind: 'sample', buckets: 2, bucket: 0, seed: 's', colour: 'red' }))).toEqual([
+      'root.children[0]: Unknown key "colour": it is not a key of a sample condition (its keys are: kind, buckets, bucket, seed).'
+    ]);
+  });
+
+  it('refuses __proto__, constructor and prototype keys, as JSON.parse makes them', () => {
+    const parsed = JSON.parse(
+      '{"version":1,"root":{"kind":"group","match":"all","children":[{"kind":"segment","segment":"s","member":true,"__proto__":{"member":false}}]}}'
+    );
+    expect(Object.keys(parsed.root.children[0])).toContain('__proto__');
+    expect(errorsOf(parsed)).toEqual([
+      { path: 'root.children[0]', message: 'The key "__proto__" is not allowed in a definition.' }
+    ]);
+    for (const key of ['constructor', 'prototype', '__proto__']) {
+      const text = `{"version":1,"${key}":{},"root":{"kind":"group","match":"all","children":[]}}`;
+      expect(messages(JSON.parse(text))).toEqual([
+        `The key "${key}" is not allowed in a definition.`
+      ]);
+    }
+    expect(
+      messages(
+        JSON.parse(
+          '{"version":1,"root":{"kind":"group","match":"all","children":[],"constructor":{"x":1}}}'
+        )
+      )
+    ).toEqual(['The key "constructor" is not allowed in a definition.']);
+  });
+
+  it('still accepts every key of the format', () => {
+    expect(
+      errorsOf(
+        def(
+          { kind: 'attribute', field: 'city', rule: 'equals', value: 'x', caseSensitive: true },
+          {
+            kind: 'event',
+            event: 'visit',
+            target: { rule: 'contains', value: 'a', caseSensitive: false },
+            count: { op: 'at_least', n: 2 },
+            window: { last: { n: 3, unit: 'days' } },
+            first: true,
+            lapsed: { n: 1, unit: 'months' }
+          },
+          {
+            kind: 'email',
+            activity: 'opened',
+            emailing: 'e1',
+            window: { between: ['2026-01-01', '2026-02-01'] }
+          },
+          { kind: 'segment', segment: 's', member: false },
+          { kind: 'sample', buckets: 2, bucket: 1, seed: 'x' }
+        )
+      )
+    ).toEqual([]);
+  });
+});

@@ -7,7 +7,10 @@
  * It reads the same lowered plans as the evaluator (lower.ts): relative dates become literal
  * bounds computed from now/timeZone at export time, text values are folded here and columns
  * are folded in SQL by an expression that computes foldText. Every condition expression is
- * two-valued (never NULL), so NOT and the empty-value rules behave as in the engine.
+ * two-valued (never NULL), so NOT and the empty-value rules behave as in the engine: event and
+ * membership tests are correlated EXISTS / NOT EXISTS, never IN / NOT IN, because one NULL
+ * contact_id in a subquery's result makes `x NOT IN (…)` NULL for every contact (and `x IN
+ * (…)` NULL instead of false, which NOT then keeps NULL).
  */
 import type { FieldSpec, FieldType } from '../columns/types';
 import type { Definition, SegmentNode } from './definition';
@@ -48,6 +51,17 @@ export function quoteLiteral(s: string): string {
 /** LIKE body with %, _ and the escape character itself escaped (used with ESCAPE '\'). */
 function likeEscape(s: string): string {
   return s.replace(/[\\%_]/g, (c) => '\\' + c);
+}
+
+/**
+ * An instant as an untyped literal with an explicit UTC offset. Both databases give an untyped
+ * literal the type of the column it is compared with: a TIMESTAMP column (UTC wall time, the
+ * documented schema) reads it ignoring the offset, a TIMESTAMPTZ column reads the offset. A
+ * typed `TIMESTAMP '…'` would be converted with the session's TimeZone when compared with a
+ * TIMESTAMPTZ column, and a typed `TIMESTAMPTZ '…'` would convert a TIMESTAMP column that way.
+ */
+function instantLiteral(ms: number): string {
+  return `'${formatUtcTimestamp(ms)}+00'`;
 }
 
 function numberLiteral(v: number, d: SqlDialect): string {
@@ -151,7 +165,7 @@ class SqlWriter {
 
   private bound(type: FieldType, v: number): string {
     if (type === 'date') return `DATE '${formatIsoDay(Math.floor(v / DAY_MS))}'`;
-    if (type === 'datetime') return `TIMESTAMP '${formatUtcTimestamp(v)}'`;
+    if (type === 'datetime') return instantLiteral(v);
     return numberLiteral(v, this.d);
   }
 
@@ -187,9 +201,12 @@ class SqlWriter {
         }
         return plan.negate ? `${col} IS NOT NULL` : `${col} IS NULL`;
       case 'anniversary': {
+        // From the epoch seconds, which both TIMESTAMP (read as UTC) and TIMESTAMPTZ columns
+        // give as the true instant; `to_timestamp` makes a TIMESTAMPTZ whatever the column.
+        const epoch = this.d === 'duckdb' ? `epoch(${col})` : `EXTRACT(EPOCH FROM ${col})`;
         const local =
           plan.type === 'datetime'
-            ? `((${col} AT TIME ZONE 'UTC') AT TIME ZONE ${quoteLiteral(this.opts.timeZone)})`
+            ? `(to_timestamp(${epoch}) AT TIME ZONE ${quoteLiteral(this.opts.timeZone)})`
             : col;
         const test = plan.keys
           ? `(EXTRACT(MONTH FROM ${local}) * 100 + EXTRACT(DAY FROM ${local})) IN (${plan.keys.join(', ')})`
@@ -200,16 +217,21 @@ class SqlWriter {
   }
 
   private event(plan: EventPlan): string {
-    const base = [`e."type" = ${quoteLiteral(plan.type)}`];
+    const base = [`e.contact_id = c.contact_id`, `e."type" = ${quoteLiteral(plan.type)}`];
     if (plan.emailing !== null) base.push(`e.emailing_id = ${quoteLiteral(plan.emailing)}`);
     if (plan.target) base.push(this.textTest('e."target"', plan.target));
-    const ts = (v: number) => `TIMESTAMP '${formatUtcTimestamp(v)}'`;
     const inWindow: string[] = [];
     const w = plan.window;
     if (w)
-      inWindow.push(`e."at" >= ${ts(w.lo)}`, `e."at" ${w.hiInclusive ? '<=' : '<'} ${ts(w.hi)}`);
-    const from = (extra: string[]) =>
-      `SELECT e.contact_id FROM events e WHERE ${[...base, ...extra].join(' AND ')}`;
+      inWindow.push(
+        `e."at" >= ${instantLiteral(w.lo)}`,
+        `e."at" ${w.hiInclusive ? '<=' : '<'} ${instantLiteral(w.hi)}`
+      );
+    // Correlated on the contact: rows of other (or NULL) contact ids never take part.
+    const events = (extra: string[], having = '') =>
+      `SELECT 1 FROM events e WHERE ${[...base, ...extra].join(' AND ')}${having}`;
+    const exists = (extra: string[], having = '') => `EXISTS (${events(extra, having)})`;
+    const notExists = (extra: string[], having = '') => `NOT EXISTS (${events(extra, having)})`;
 
     const parts: string[] = [];
     const { op, n } = plan.count;
@@ -218,32 +240,33 @@ class SqlWriter {
     if (op === 'at_least' && n <= 0) {
       // Everyone has at least 0 events.
     } else if (op === 'at_least' && n === 1) {
-      parts.push(`contact_id IN (${from(inWindow)})`);
+      parts.push(exists(inWindow));
+    } else if (zeroMatches && n <= 0) {
+      // exactly 0 / at most 0: an anti-join.
+      parts.push(notExists(inWindow));
     } else if (zeroMatches) {
       // Contacts without any such event count 0 and match: exclude those whose count fails.
-      parts.push(
-        `contact_id NOT IN (${from(inWindow)} GROUP BY e.contact_id HAVING NOT (count(*) ${sqlOp} ${n}))`
-      );
+      // The aggregate runs over this contact's rows only (no GROUP BY: one row, count >= 0).
+      parts.push(notExists(inWindow, ` HAVING NOT (count(*) ${sqlOp} ${n})`));
     } else {
-      parts.push(
-        `contact_id IN (${from(inWindow)} GROUP BY e.contact_id HAVING count(*) ${sqlOp} ${n})`
-      );
+      parts.push(exists(inWindow, ` HAVING count(*) ${sqlOp} ${n}`));
     }
     if (plan.first) {
       if (w) {
         parts.push(
-          `contact_id IN (${from([])} GROUP BY e.contact_id HAVING min(e."at") >= ${ts(w.lo)} AND min(e."at") ${w.hiInclusive ? '<=' : '<'} ${ts(w.hi)})`
+          exists(
+            [],
+            ` HAVING min(e."at") >= ${instantLiteral(w.lo)} AND min(e."at") ${w.hiInclusive ? '<=' : '<'} ${instantLiteral(w.hi)}`
+          )
         );
       } else {
-        parts.push(`contact_id IN (${from([])})`);
+        parts.push(exists([]));
       }
     }
     if (plan.lapsed) {
-      const cut = ts(plan.lapsed.cut);
-      parts.push(`contact_id IN (${from([`e."at" < ${cut}`])})`);
-      parts.push(
-        `contact_id NOT IN (${from([`e."at" >= ${cut}`, `e."at" <= ${ts(plan.lapsed.now)}`])})`
-      );
+      const cut = instantLiteral(plan.lapsed.cut);
+      parts.push(exists([`e."at" < ${cut}`]));
+      parts.push(notExists([`e."at" >= ${cut}`, `e."at" <= ${instantLiteral(plan.lapsed.now)}`]));
     }
     if (parts.length === 0) return 'TRUE';
     return parts.length === 1 ? parts[0] : `(${parts.join(' AND ')})`;
@@ -253,9 +276,10 @@ class SqlWriter {
     const spec = this.fields.get(this.opts.identity);
     const col = quoteIdent(this.opts.identity);
     if (spec?.type === 'number') {
-      // JavaScript writes whole numbers without ".0"; match that for id-like numbers.
+      // JavaScript writes whole numbers without ".0"; match that for id-like numbers. Up to
+      // 2^53 every whole double is exact, so its digits are the BIGINT's (1e15 included).
       const text = this.d === 'duckdb' ? 'VARCHAR' : 'TEXT';
-      return `(CASE WHEN ${col} = trunc(${col}) AND abs(${col}) < 1e15 THEN CAST(CAST(${col} AS BIGINT) AS ${text}) ELSE CAST(${col} AS ${text}) END)`;
+      return `(CASE WHEN ${col} = trunc(${col}) AND abs(${col}) <= 9007199254740991 THEN CAST(CAST(${col} AS BIGINT) AS ${text}) ELSE CAST(${col} AS ${text}) END)`;
     }
     if (
       spec &&
@@ -275,8 +299,8 @@ class SqlWriter {
       case 'event':
         return this.event(plan);
       case 'segment': {
-        const sub = `SELECT contact_id FROM segment_members WHERE segment_id = ${quoteLiteral(plan.segment)}`;
-        return `contact_id ${plan.member ? 'IN' : 'NOT IN'} (${sub})`;
+        const sub = `SELECT 1 FROM segment_members m WHERE m.segment_id = ${quoteLiteral(plan.segment)} AND m.contact_id = c.contact_id`;
+        return `${plan.member ? 'EXISTS' : 'NOT EXISTS'} (${sub})`;
       }
       case 'sample': {
         const id = this.identityText();
@@ -321,7 +345,7 @@ export function toSql(def: Definition, opts: SqlOptions): string {
       ? [`WITH slice_marks(re) AS (SELECT ${quoteLiteral(postgresMarksClass())}::text)`]
       : []),
     'SELECT contact_id',
-    'FROM contacts',
+    'FROM contacts c',
     `WHERE ${where}`,
     'ORDER BY contact_id'
   ].join('\n');

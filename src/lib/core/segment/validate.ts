@@ -71,6 +71,75 @@ const TYPE_NAMES: Record<FieldType, string> = {
   boolean: 'yes/no'
 };
 
+/** Keys that would reach Object.prototype machinery if code ever copied them onto an object. */
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** The keys each object of the format may hold (SEGMENT-DEFINITION.md), by what it is. */
+const KEYS = {
+  definition: ['version', 'root'],
+  group: ['kind', 'match', 'children'],
+  attribute: ['kind', 'field', 'rule', 'value', 'caseSensitive'],
+  event: ['kind', 'event', 'target', 'count', 'window', 'first', 'lapsed'],
+  email: ['kind', 'activity', 'emailing', 'count', 'window'],
+  segment: ['kind', 'segment', 'member'],
+  sample: ['kind', 'buckets', 'bucket', 'seed'],
+  target: ['rule', 'value', 'caseSensitive'],
+  count: ['op', 'n'],
+  window: ['last', 'between'],
+  period: ['n', 'unit']
+} as const;
+
+const KEY_LABELS: Record<keyof typeof KEYS, string> = {
+  definition: 'a definition',
+  group: 'a group',
+  attribute: 'an attribute condition',
+  event: 'an event condition',
+  email: 'an email condition',
+  segment: 'a segment condition',
+  sample: 'a sample condition',
+  target: 'an event target',
+  count: 'a count',
+  window: 'a window',
+  period: 'a period'
+};
+
+/** Edit distance (insertions, deletions, substitutions, adjacent swaps) between two keys. */
+function editDistance(a: string, b: string): number {
+  const d: number[][] = [];
+  for (let i = 0; i <= a.length; i++) {
+    d.push([i]);
+    for (let j = 1; j <= b.length; j++) {
+      if (i === 0) {
+        d[0].push(j);
+        continue;
+      }
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) {
+        v = Math.min(v, d[i - 2][j - 2] + 1);
+      }
+      d[i].push(v);
+    }
+  }
+  return d[a.length][b.length];
+}
+
+/** The allowed key a misspelt one most likely meant, when it is close enough to say so. */
+export function nearestKey(key: string, allowed: readonly string[]): string | null {
+  const lower = key.toLowerCase();
+  let best: string | null = null;
+  let bestDistance = Infinity;
+  for (const k of allowed) {
+    const dist = k.toLowerCase() === lower ? 0 : editDistance(lower, k.toLowerCase());
+    if (dist < bestDistance) [best, bestDistance] = [k, dist];
+  }
+  // Two edits for keys of 5 letters or more ("windw", "feild"), one for shorter ones.
+  const limit = Math.max(1, Math.min(2, Math.floor((best?.length ?? 0) / 3)));
+  // A guess that rewrites every letter ("x" for "n") is no guess.
+  const whole = Math.max(key.length, best?.length ?? 0);
+  return bestDistance <= limit && bestDistance < whole ? best : null;
+}
+
 class Checker {
   readonly errors: ValidationError[] = [];
   private readonly fields = new Map<string, FieldSpec>();
@@ -87,6 +156,32 @@ class Checker {
       : null;
   }
 
+  /**
+   * Reports every key of `n` that the format does not have there (and the forbidden ones);
+   * true when all keys are known. A node with an unknown key is not checked further, so a
+   * misspelt key gives one message, not a second one about the key it was meant to be.
+   */
+  private knownKeys(n: Obj, path: string, what: keyof typeof KEYS): boolean {
+    const allowed: readonly string[] = KEYS[what];
+    let ok = true;
+    // Object.keys lists an own "__proto__" key, as JSON.parse creates one.
+    for (const key of Object.keys(n)) {
+      if (allowed.includes(key)) continue;
+      ok = false;
+      if (FORBIDDEN_KEYS.has(key)) {
+        this.add(path, `The key ${show(key)} is not allowed in a definition.`);
+        continue;
+      }
+      const near = nearestKey(key, allowed);
+      this.add(
+        path,
+        `Unknown key ${show(key)}: it is not a key of ${KEY_LABELS[what]}` +
+          (near ? `; did you mean "${near}"?` : ` (its keys are: ${allowed.join(', ')}).`)
+      );
+    }
+    return ok;
+  }
+
   add(path: string, message: string, field?: string): void {
     if (this.errors.length >= 100) return;
     this.errors.push(field === undefined ? { path, message } : { path, field, message });
@@ -97,6 +192,7 @@ class Checker {
       this.add('root', 'The definition must be a JSON object { "version": 1, "root": {...} }.');
       return;
     }
+    if (!this.knownKeys(def, 'root', 'definition')) return;
     if (def.version !== 1) {
       this.add('root', `Unsupported definition version ${show(def.version)}; expected 1.`);
       return;
@@ -118,6 +214,9 @@ class Checker {
       this.add(path, `A condition must be an object, not ${show(n)}.`);
       return;
     }
+    const kinds = ['group', 'attribute', 'event', 'email', 'segment', 'sample'] as const;
+    const kind = kinds.find((k) => k === n.kind);
+    if (kind && !this.knownKeys(n, path, kind)) return;
     switch (n.kind) {
       case 'group':
         return this.group(n, path, depth);
@@ -173,6 +272,10 @@ class Checker {
       );
       return;
     }
+    const relative = ['in_last', 'not_in_last', 'more_than_ago', 'in_next'];
+    if (relative.includes(n.rule) && isObject(n.value)) {
+      if (!this.knownKeys(n.value, `${path}.value`, 'period')) return;
+    }
     const problem = valueProblem(typeFamily(spec.type), n.rule, n.value, n.caseSensitive === true);
     if (problem) this.add(path, `Field "${name}", rule ${n.rule}: ${problem}`, name);
   }
@@ -190,6 +293,8 @@ class Checker {
       const t = n.target;
       if (!isObject(t)) {
         this.add(path, `Event "${name}": "target" must be an object { "rule", "value" }.`, name);
+      } else if (!this.knownKeys(t, `${path}.target`, 'target')) {
+        // Reported.
       } else if (typeof t.rule !== 'string' || !TEXT_RULES.includes(t.rule as never)) {
         this.add(
           path,
@@ -209,6 +314,7 @@ class Checker {
       this.add(path, `Event "${name}": "first" must be true or false.`, name);
     }
     if (n.lapsed !== undefined) {
+      if (isObject(n.lapsed) && !this.knownKeys(n.lapsed, `${path}.lapsed`, 'period')) return;
       const p = periodProblem(n.lapsed);
       if (p) this.add(path, `Event "${name}": "lapsed" ${p}`, name);
       else if ((n.lapsed as { n: number }).n < 1) {
@@ -235,7 +341,9 @@ class Checker {
   private countAndWindow(n: Obj, path: string, label: string, field: string | undefined): void {
     if (n.count !== undefined) {
       const c = n.count;
-      if (!isObject(c) || !COUNT_OPS.includes(c.op as never)) {
+      if (isObject(c) && !this.knownKeys(c, `${path}.count`, 'count')) {
+        // Reported.
+      } else if (!isObject(c) || !COUNT_OPS.includes(c.op as never)) {
         this.add(
           path,
           `${label}: "count" must be { "op": "at_least" | "at_most" | "exactly", "n": number }.`,
@@ -247,13 +355,16 @@ class Checker {
     }
     if (n.window !== undefined) {
       const w = n.window;
-      if (!isObject(w) || 'last' in w === 'between' in w) {
+      if (isObject(w) && !this.knownKeys(w, `${path}.window`, 'window')) {
+        // Reported.
+      } else if (!isObject(w) || 'last' in w === 'between' in w) {
         this.add(
           path,
           `${label}: "window" must be { "last": period } or { "between": [date, date] }.`,
           field
         );
       } else if ('last' in w) {
+        if (isObject(w.last) && !this.knownKeys(w.last, `${path}.window.last`, 'period')) return;
         const p = periodProblem(w.last);
         if (p) this.add(path, `${label}: window "last" ${p}`, field);
       } else {

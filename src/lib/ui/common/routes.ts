@@ -29,6 +29,9 @@ export const routes = {
   /** A new segment with a template's conditions, matched to this campaign's fields. */
   segmentFromTemplate: (campaignId: string, templateId: string) =>
     route(`/campaigns/${id(campaignId)}/segments/template/${id(templateId)}`),
+  emailings: (campaignId: string) => route(`/campaigns/${id(campaignId)}/emailings`),
+  emailing: (campaignId: string, emailingId: string) =>
+    route(`/campaigns/${id(campaignId)}/emailings/${id(emailingId)}`),
   import: (campaignId: string) => route(`/campaigns/${id(campaignId)}/import`),
   history: (campaignId: string) => route(`/campaigns/${id(campaignId)}/history`),
   settings: (campaignId: string) => route(`/campaigns/${id(campaignId)}/settings`)

@@ -1,0 +1,115 @@
+/**
+ * Emailings, their send ledger and batches, the suppression list and the relay settings.
+ * The ledger has one row per contact of an emailing's targets (recipient or skipped, with the
+ * reason). A batch row holds the exact body posted to the relay and is written in the same
+ * transaction that marks its messages handed over, so a re-post after a reload is
+ * byte-identical under the same Idempotency-Key (the relay replays; it never sends twice).
+ */
+import type { EmailingStatus } from '$lib/core/email/emailing-status';
+import type { SkipReason } from '$lib/core/email/recipients';
+
+export interface EmailingContent {
+  name: string;
+  fromName: string;
+  fromEmail: string;
+  replyTo: string;
+  subject: string;
+  html: string;
+  /** Empty: derived from the HTML when sending. */
+  text: string;
+}
+
+export interface EmailingRow extends EmailingContent {
+  id: string;
+  campaignId: string;
+  status: EmailingStatus;
+  /** Segment (or list) ids; a contact in several gets one message. */
+  targets: string[];
+  /** Recompute dynamic segments when sending starts, instead of the membership at scheduling. */
+  refreshTargets: boolean;
+  /** ISO instant to send at; null = send now / not scheduled. */
+  scheduledAt: string | null;
+  /** Frequency cap in days (skip who received an emailing in that time); null = off. */
+  capDays: number | null;
+  /** Recipients written to the ledger (on sending, or at scheduling when frozen). */
+  materialised: boolean;
+  /** Next batch number to form. */
+  nextBatchNo: number;
+  contacts: number;
+  toSend: number;
+  accepted: number;
+  rejected: number;
+  skipCounts: Record<SkipReason, number>;
+  createdAt: string;
+  updatedAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  /** Why sending stopped (failed), shown to the user. */
+  error: string | null;
+}
+
+export type LedgerState = 'queued' | 'handed' | 'accepted' | 'rejected' | 'skipped' | 'cancelled';
+
+export interface LedgerRow {
+  emailingId: string;
+  messageId: string;
+  campaignId: string;
+  contactId: number;
+  email: string;
+  state: LedgerState;
+  /** Skip reason, or the relay's rejection text. */
+  reason: string | null;
+  batchNo: number | null;
+  /** When it was handed over (ISO), for rate caps and the frequency cap. */
+  handedAt: string | null;
+  doneAt: string | null;
+}
+
+export interface BatchRow {
+  emailingId: string;
+  batchNo: number;
+  /** 'posting' until the relay's results are recorded (outcome unknown after a crash). */
+  state: 'posting' | 'done';
+  /** The exact JSON body posted; re-posts send it unchanged. */
+  body: string;
+  attempts: number;
+  createdAt: string;
+  messages: number;
+}
+
+export type SuppressionReason =
+  'hard_bounce' | 'soft_bounces' | 'unsubscribed' | 'complained' | 'rejected' | 'manual';
+
+export interface SuppressionRow {
+  campaignId: string;
+  /** Normalised address. */
+  email: string;
+  reason: SuppressionReason;
+  addedAt: string;
+  /** Free text: the relay's reason, the emailing, "import". */
+  note: string;
+}
+
+export interface RelaySettingsRow {
+  id: 'relay';
+  url: string;
+  token: string;
+  batchSize: number;
+  /** Messages per second; null = as fast as the relay takes them. */
+  perSecond: number | null;
+  perHour: number | null;
+  perDay: number | null;
+  /** Overdue emailings wait for confirmation instead of going out on start. */
+  confirmOverdue: boolean;
+}
+
+export const DEFAULT_RELAY_SETTINGS: RelaySettingsRow = {
+  id: 'relay',
+  url: '',
+  token: '',
+  batchSize: 100,
+  perSecond: null,
+  perHour: null,
+  perDay: null,
+  confirmOverdue: false
+};

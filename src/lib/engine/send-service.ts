@@ -1,0 +1,455 @@
+/**
+ * The sender: runs in the worker of the one tab holding the Web Lock `slice-sender` (the lock
+ * passes to another tab when this one closes, which then resumes from the ledger). It lives
+ * in the worker, not the page, because the ledger and the contacts are there and a long send
+ * must never hold the main thread.
+ *
+ * Exactly once: a batch's messages are marked handed over, and its exact body stored, in one
+ * transaction before the post; results are recorded in one transaction after. A batch still
+ * "posting" after a reload has an unknown outcome and is re-posted unchanged with the same
+ * Idempotency-Key (the relay replays its stored answer), never rebuilt.
+ */
+import { batchId, effectiveBatchSize, idempotencyKey } from '$lib/core/email/batch-plan';
+import { RateLimiter } from '$lib/core/email/rate-limit';
+import type {
+  RelayBatch,
+  RelayCapabilities,
+  RelayMessage,
+  RelayResult
+} from '$lib/core/email/relay-protocol';
+import { decideRetry, DEFAULT_RETRY, type RetrySettings } from '$lib/core/email/retry-policy';
+import type { BatchRow, EmailingRow, RelaySettingsRow } from '$lib/db/emailings';
+import type { SenderStatus } from './emailing-api';
+import { errorMessage, isoAt, type EngineContext } from './engine-context';
+import type { EmailingService } from './emailing-service';
+import { compileEmailing, renderFor } from './emailing-render';
+import type { RelayClient } from './relay-client';
+import type { SuppressionService } from './suppression-service';
+
+export const SENDER_LOCK = 'slice-sender';
+const IDLE_MS = 1000;
+
+export interface SendServiceOptions {
+  retry?: RetrySettings;
+  random?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export class SendService {
+  private running = false;
+  private holding = false;
+  private activity: string | null = null;
+  private stopped = false;
+  private wakeUp: (() => void) | null = null;
+  private limiter: RateLimiter | null = null;
+  private capabilities: RelayCapabilities | null = null;
+  private loop: Promise<void> | null = null;
+
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly emailings: EmailingService,
+    private readonly suppressions: SuppressionService,
+    private readonly relay: RelayClient,
+    private readonly settings: () => Promise<RelaySettingsRow>,
+    private readonly options: SendServiceOptions = {}
+  ) {}
+
+  status(): SenderStatus {
+    return { sending: this.holding, activity: this.activity };
+  }
+
+  wake(): void {
+    this.wakeUp?.();
+  }
+
+  /** Starts once; the loop runs while this engine holds the sender lock. */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    const locks = (globalThis.navigator as Navigator | undefined)?.locks;
+    const run = async () => {
+      this.holding = true;
+      try {
+        await this.runLoop();
+      } finally {
+        this.holding = false;
+      }
+    };
+    this.loop = (
+      locks?.request ? (locks.request(SENDER_LOCK, run) as unknown as Promise<void>) : run()
+    ).catch(() => undefined);
+  }
+
+  /** Stops after the current step (tests, close). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wake();
+    await this.loop;
+  }
+
+  private sleep(ms: number): Promise<void> {
+    if (this.options.sleep) return this.options.sleep(ms);
+    return new Promise((resolve) => {
+      const t = setTimeout(done, ms);
+      function done() {
+        clearTimeout(t);
+        resolve();
+      }
+      this.wakeUp = done;
+    });
+  }
+
+  private async runLoop(): Promise<void> {
+    await this.ctx.ready;
+    while (!this.stopped) {
+      let worked = false;
+      try {
+        worked = await this.step();
+      } catch (err) {
+        this.activity = `Sending stopped: ${errorMessage(err)}`;
+      }
+      if (!worked) await this.sleep(IDLE_MS);
+    }
+  }
+
+  /** One unit of work; false when there was nothing to do. */
+  async step(): Promise<boolean> {
+    const db = this.ctx.db;
+    const now = this.ctx.now();
+    const settings = await this.settings();
+    const due = await db.emailings.where('status').equals('scheduled').toArray();
+    for (const e of due) {
+      if (!e.scheduledAt || Date.parse(e.scheduledAt) > now) continue;
+      const overdue = Date.parse(e.scheduledAt) < now - 60_000;
+      // Came due while the app was closed and the user wants to confirm: leave it shown as overdue.
+      if (overdue && settings.confirmOverdue && !this.seenRunning.has(e.id)) continue;
+      await db.emailings.update(e.id, { status: 'in_progress', updatedAt: isoAt(this.ctx) });
+    }
+    for (const e of await db.emailings.where('status').equals('scheduled').toArray())
+      this.seenRunning.add(e.id);
+    const active = await db.emailings.where('status').equals('in_progress').first();
+    if (!active) {
+      this.activity = null;
+      return false;
+    }
+    return this.advance(active, settings);
+  }
+
+  /** Scheduled emailings seen by this running sender (due while open, so not overdue). */
+  private readonly seenRunning = new Set<string>();
+
+  private async fail(e: EmailingRow, message: string): Promise<void> {
+    const db = this.ctx.db;
+    await db.transaction('rw', db.emailings, async () => {
+      const fresh = await db.emailings.get(e.id);
+      if (fresh?.status === 'in_progress')
+        await db.emailings.update(e.id, {
+          status: 'failed',
+          error: message,
+          updatedAt: isoAt(this.ctx)
+        });
+    });
+    this.activity = message;
+  }
+
+  private async advance(e: EmailingRow, settings: RelaySettingsRow): Promise<boolean> {
+    const db = this.ctx.db;
+    const target = { url: settings.url, token: settings.token };
+    const problem = this.relay.targetProblem(target);
+    if (problem) {
+      await this.fail(e, problem);
+      return true;
+    }
+    if (!this.capabilities) {
+      const caps = await this.relay.capabilities(target);
+      if (!caps.ok) {
+        await this.fail(e, caps.message);
+        return true;
+      }
+      this.capabilities = caps.capabilities;
+    }
+    if (!e.materialised) {
+      try {
+        await this.emailings.materialise(e.id, e.refreshTargets);
+      } catch (err) {
+        await this.fail(e, errorMessage(err));
+        return true;
+      }
+      await db.emailings.update(e.id, { startedAt: e.startedAt ?? isoAt(this.ctx) });
+      return true;
+    }
+    const limits = {
+      perSecond: settings.perSecond,
+      perHour: settings.perHour,
+      perDay: settings.perDay
+    };
+    if (!this.limiter) {
+      this.limiter = new RateLimiter(limits);
+      // Caps are rolling: rebuild them from the hand-overs of the last day.
+      const from = new Date(this.ctx.now() - 86_400_000).toISOString();
+      const byTime = new Map<string, number>();
+      await db.sendLedger
+        .where('campaignId')
+        .equals(e.campaignId)
+        .each((r) => {
+          if (r.handedAt && r.handedAt >= from)
+            byTime.set(r.handedAt, (byTime.get(r.handedAt) ?? 0) + 1);
+        });
+      for (const [at, n] of byTime) this.limiter.record(Date.parse(at), n);
+    } else this.limiter.setLimits(limits);
+
+    let batch: BatchRow | null | undefined = await db.sendBatches
+      .where('[emailingId+state]')
+      .equals([e.id, 'posting'])
+      .first();
+    if (
+      batch &&
+      this.capabilities &&
+      Date.parse(batch.createdAt) < this.ctx.now() - this.capabilities.idempotencyTtl * 1000
+    ) {
+      // The relay no longer remembers this key: re-posting could send twice.
+      await this.fail(
+        e,
+        `Batch ${batch.batchNo} has an unknown outcome older than the relay keeps keys (${this.capabilities.idempotencyTtl} s); it is not re-sent. Check the relay's events before resuming.`
+      );
+      return true;
+    }
+    if (!batch) {
+      const size = effectiveBatchSize(settings.batchSize, this.capabilities?.maxBatch ?? null);
+      const wait = this.limiter.waitFor(Math.min(size, Math.max(1, e.toSend)), this.ctx.now());
+      const room = Math.min(size, this.limiter.capacity(this.ctx.now()));
+      if (wait > 0 && room < 1) {
+        this.activity = `Waiting for the sending caps (${Math.ceil(wait / 60_000)} min)`;
+        await this.sleep(Math.min(wait, IDLE_MS));
+        return true;
+      }
+      if (wait > 0) await this.sleep(Math.min(wait, IDLE_MS * 5));
+      batch = await this.formBatch(e, Math.max(1, room));
+      if (!batch) {
+        await this.finish(e.id);
+        return true;
+      }
+    }
+    await this.post(e, batch, target);
+    return true;
+  }
+
+  /** Picks the next queued messages, renders them, and records the hand-over atomically. */
+  private async formBatch(e: EmailingRow, size: number): Promise<BatchRow | null> {
+    const db = this.ctx.db;
+    const queued = await db.sendLedger
+      .where('[emailingId+state]')
+      .equals([e.id, 'queued'])
+      .limit(size)
+      .toArray();
+    if (queued.length === 0) return null;
+    const loaded = await this.ctx.cache.get(e.campaignId);
+    const compiled = compileEmailing(e);
+    const table = loaded?.contacts ?? null;
+    const messages: RelayMessage[] = queued.map((r) => {
+      const m = renderFor(compiled, table, r.contactId);
+      return {
+        messageId: r.messageId,
+        to: { email: r.email },
+        from: m.fromName ? { email: e.fromEmail, name: m.fromName } : { email: e.fromEmail },
+        ...(e.replyTo ? { replyTo: e.replyTo } : {}),
+        subject: m.subject,
+        html: m.html,
+        text: m.text,
+        headers: { 'X-Slice-Emailing': e.id }
+      };
+    });
+    const at = isoAt(this.ctx);
+    let made: BatchRow | null = null;
+    await db.transaction('rw', db.emailings, db.sendLedger, db.sendBatches, async () => {
+      const fresh = await db.emailings.get(e.id);
+      if (!fresh || fresh.status !== 'in_progress') return;
+      const no = fresh.nextBatchNo;
+      const body: RelayBatch = { batchId: batchId(e.id, no), emailingId: e.id, messages };
+      made = {
+        emailingId: e.id,
+        batchNo: no,
+        state: 'posting',
+        body: JSON.stringify(body),
+        attempts: 0,
+        createdAt: at,
+        messages: messages.length
+      };
+      await db.sendBatches.add(made);
+      for (const r of queued) {
+        await db.sendLedger.update([r.emailingId, r.messageId], {
+          state: 'handed',
+          batchNo: no,
+          handedAt: at
+        });
+      }
+      await db.emailings.update(e.id, { nextBatchNo: no + 1 });
+    });
+    if (made) this.limiter?.record(Date.parse(at), messages.length);
+    return made;
+  }
+
+  private async post(
+    e: EmailingRow,
+    batch: BatchRow,
+    target: { url: string; token: string }
+  ): Promise<void> {
+    const key = idempotencyKey(e.id, batch.batchNo);
+    let attempt = batch.attempts;
+    for (;;) {
+      attempt++;
+      this.activity = `Sending batch ${batch.batchNo} of "${e.name}"`;
+      await this.ctx.db.sendBatches.update([e.id, batch.batchNo], { attempts: attempt });
+      const { outcome, results } = await this.relay.postBatch(target, key, batch.body);
+      if (results) {
+        await this.record(e, batch, results);
+        return;
+      }
+      const decision = decideRetry(outcome, attempt, {
+        settings: this.options.retry ?? DEFAULT_RETRY,
+        now: this.ctx.now(),
+        random: this.options.random
+      });
+      if (decision.action === 'stop') {
+        await this.fail(e, decision.message);
+        return;
+      }
+      if (decision.action === 'results') return;
+      this.activity = `Batch ${batch.batchNo}: ${decision.why}; retrying in ${Math.ceil(decision.delayMs / 1000)} s`;
+      await this.sleep(decision.delayMs);
+      // Paused or cancelled while waiting: the batch stays "posting" and is re-posted on resume.
+      const fresh = await this.ctx.db.emailings.get(e.id);
+      if (fresh?.status !== 'in_progress' || this.stopped) return;
+    }
+  }
+
+  /** Per-message results in one transaction; a rejected address is a result, not a retry. */
+  private async record(e: EmailingRow, batch: BatchRow, results: RelayResult[]): Promise<void> {
+    const db = this.ctx.db;
+    const sent = (JSON.parse(batch.body) as RelayBatch).messages.map((m) => m.messageId);
+    const byId = new Map(results.map((r) => [r.messageId, r]));
+    const at = isoAt(this.ctx);
+    await db.transaction(
+      'rw',
+      [db.emailings, db.sendLedger, db.sendBatches, db.suppressions],
+      async () => {
+        const current = await db.sendBatches.get([e.id, batch.batchNo]);
+        if (!current || current.state === 'done') return;
+        let accepted = 0;
+        let rejected = 0;
+        for (const id of sent) {
+          const r = byId.get(id);
+          const state = r?.status === 'accepted' ? 'accepted' : 'rejected';
+          const reason = r ? (r.reason ?? null) : 'The relay returned no result for this message.';
+          if (state === 'accepted') accepted++;
+          else rejected++;
+          const row = await db.sendLedger.get([e.id, id]);
+          if (!row || (row.state !== 'handed' && row.state !== 'queued')) continue;
+          await db.sendLedger.update([e.id, id], { state, reason, doneAt: at });
+          if (state === 'rejected' && r) {
+            await db.suppressions.put(
+              this.suppressions.row(e.campaignId, row.email, 'rejected', reason ?? '')
+            );
+          }
+        }
+        await db.sendBatches.update([e.id, batch.batchNo], { state: 'done' });
+        const fresh = await db.emailings.get(e.id);
+        if (fresh)
+          await db.emailings.update(e.id, {
+            accepted: fresh.accepted + accepted,
+            rejected: fresh.rejected + rejected,
+            updatedAt: at
+          });
+      }
+    );
+  }
+
+  private async finish(id: string): Promise<void> {
+    const db = this.ctx.db;
+    await db.transaction('rw', db.emailings, db.sendLedger, db.sendBatches, async () => {
+      const fresh = await db.emailings.get(id);
+      if (fresh?.status !== 'in_progress') return;
+      const open =
+        (await db.sendLedger
+          .where('[emailingId+state]')
+          .anyOf([id, 'queued'], [id, 'handed'])
+          .count()) +
+        (await db.sendBatches.where('[emailingId+state]').equals([id, 'posting']).count());
+      if (open > 0) return;
+      const at = isoAt(this.ctx);
+      await db.emailings.update(id, { status: 'finished', finishedAt: at, updatedAt: at });
+    });
+    this.activity = null;
+  }
+
+  /**
+   * A test: the emailing merged as one contact, posted to one address through the same relay
+   * protocol (so it has every header a real send has), never to a suppressed address.
+   */
+  async sendTest(
+    id: string,
+    address: string,
+    contactId: number,
+    settings: RelaySettingsRow
+  ): Promise<{ ok: true } | { ok: false; message: string }> {
+    const e = await this.ctx.db.emailings.get(id);
+    if (!e) return { ok: false, message: 'This emailing does not exist.' };
+    const email = address.trim().toLowerCase();
+    if (!/^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/.test(email)) {
+      return { ok: false, message: `"${address}" is not an email address.` };
+    }
+    if (await this.suppressions.isSuppressed(e.campaignId, email)) {
+      return { ok: false, message: `${email} is on the suppression list: no test is sent to it.` };
+    }
+    const problems = await this.emailings.problems(id);
+    const blocking = problems.find((p) => p.part !== 'targets');
+    if (blocking) return { ok: false, message: blocking.message };
+    const target = { url: settings.url, token: settings.token };
+    const problem = this.relay.targetProblem(target);
+    if (problem) return { ok: false, message: problem };
+    const loaded = await this.ctx.cache.get(e.campaignId);
+    const m = renderFor(compileEmailing(e), loaded?.contacts ?? null, contactId);
+    const no = `test-${this.ctx.now()}`;
+    const body: RelayBatch = {
+      batchId: `${e.id}:${no}`,
+      emailingId: e.id,
+      messages: [
+        {
+          messageId: `${e.id}:${no}:0`,
+          to: { email },
+          from: m.fromName ? { email: e.fromEmail, name: m.fromName } : { email: e.fromEmail },
+          ...(e.replyTo ? { replyTo: e.replyTo } : {}),
+          subject: `[Test] ${m.subject}`,
+          html: m.html,
+          text: m.text,
+          headers: { 'X-Slice-Emailing': e.id }
+        }
+      ]
+    };
+    const { outcome, results } = await this.relay.postBatch(
+      target,
+      `"${e.id}:${no}"`,
+      JSON.stringify(body)
+    );
+    if (results) {
+      const r = results[0];
+      return r?.status === 'accepted'
+        ? { ok: true }
+        : { ok: false, message: `The relay rejected the test: ${r?.reason ?? 'no reason given'}` };
+    }
+    if (outcome.kind === 'network') {
+      const caps = await this.relay.capabilities(target);
+      return { ok: false, message: caps.ok ? outcome.message : caps.message };
+    }
+    const d = decideRetry(outcome, DEFAULT_RETRY.maxAttempts, { now: this.ctx.now() });
+    return {
+      ok: false,
+      message: d.action === 'stop' ? d.message : `The relay answered HTTP ${outcome.status}.`
+    };
+  }
+
+  /** Forget relay capabilities (settings changed). */
+  reset(): void {
+    this.capabilities = null;
+  }
+}

@@ -1,0 +1,52 @@
+/**
+ * The Emailings tab's list (the Scheduled view): every emailing of the campaign with its
+ * status, progress and allowed actions, polled while shown so that a tab that does not send
+ * still follows the one that does.
+ */
+import type { EmailingAction, EmailingRecord, SenderStatus } from '$lib/engine/emailing-api';
+import { engine, errorMessage } from './engine';
+
+const POLL_MS = 1000;
+
+export class EmailingList {
+  readonly campaignId: string;
+  emailings = $state<EmailingRecord[]>([]);
+  sender = $state<SenderStatus | null>(null);
+  loaded = $state(false);
+  error = $state<string | null>(null);
+  #poll: ReturnType<typeof setTimeout> | undefined;
+  #disposed = false;
+
+  constructor(campaignId: string) {
+    this.campaignId = campaignId;
+  }
+
+  async load(): Promise<void> {
+    clearTimeout(this.#poll);
+    try {
+      const [emailings, sender] = await Promise.all([
+        engine().listEmailings(this.campaignId),
+        engine().senderStatus()
+      ]);
+      if (this.#disposed) return;
+      this.emailings = emailings;
+      this.sender = sender;
+      this.error = null;
+    } catch (err) {
+      this.error = errorMessage(err);
+    } finally {
+      this.loaded = true;
+    }
+    if (!this.#disposed) this.#poll = setTimeout(() => void this.load(), POLL_MS);
+  }
+
+  async act(id: string, action: EmailingAction, scheduledAt?: string): Promise<void> {
+    await engine().emailingAction(id, action, scheduledAt ? { scheduledAt } : undefined);
+    await this.load();
+  }
+
+  dispose(): void {
+    this.#disposed = true;
+    clearTimeout(this.#poll);
+  }
+}
