@@ -6,9 +6,9 @@
  * BENCHMARKS.md format: results/latest.json for full runs, results/quick.json with --quick.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statfsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { cpus, totalmem } from 'node:os';
+import { cpus, tmpdir, totalmem } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ensureBenchData, type BenchData, type BenchSize } from './bench-data';
 import { startAppServer, type AppServer } from './lib/app-server';
@@ -59,10 +59,21 @@ function chromiumVersion(): string {
   }
 }
 
+/** Where the benchmark browser profiles live: on disk, never tmpfs (IndexedDB would be RAM). */
+function profileStorage(): string {
+  const dir = tmpdir();
+  const TMPFS_MAGIC = 0x01021994;
+  try {
+    return `${dir} (${statfsSync(dir).type === TMPFS_MAGIC ? 'tmpfs' : 'on disk'})`;
+  } catch {
+    return `${dir} (file system unknown)`;
+  }
+}
+
 function machine(): string {
   const cpu = cpus();
   const gib = totalmem() / 2 ** 30;
-  return `${cpu.length} cores (${cpu[0]?.model.trim() ?? 'unknown cpu'}), ${gib.toFixed(0)} GiB, ${chromiumVersion()}, Node ${process.versions.node}`;
+  return `${cpu.length} cores (${cpu[0]?.model.trim() ?? 'unknown cpu'}), ${gib.toFixed(0)} GiB, ${chromiumVersion()}, Node ${process.versions.node}, Chromium profiles in ${profileStorage()}`;
 }
 
 function formatRow(o: BenchOutcome): string[] {

@@ -4,6 +4,7 @@
  * (and, for tests, in Node with fake-indexeddb). Every user-caused error comes back as data.
  */
 import type { FieldSpec, FieldType } from '$lib/core/columns/types';
+import type { ImportPhase } from '$lib/core/csv/phase-times';
 import type { EmailingApi } from './emailing-api';
 import type { Definition } from '$lib/core/segment/definition';
 import type { ValidationError } from '$lib/core/segment/validate';
@@ -121,6 +122,8 @@ export interface ImportRecord {
   rejected: number;
   /** Events with an event id column: records whose id came earlier in the file (if any). */
   repeatedIds?: number;
+  /** Where a finished import's time went, in ms per phase (read, parse, columns, …). */
+  phasesMs?: Partial<Record<ImportPhase, number>>;
 }
 
 export interface ContactQuery {

@@ -5,6 +5,7 @@
  * a cancel, a failure, a full disk or a closed tab leaves the campaign exactly as before.
  */
 import { emptyEventTable, type EventTable } from '$lib/core/columns/types';
+import { PhaseTimes, timedChunks } from '$lib/core/csv/phase-times';
 import {
   createContactImporter,
   createEventImporter,
@@ -105,6 +106,7 @@ async function readingZone(
 interface Job {
   signal: Signal;
   progress: ImportProgressReporter;
+  phases: PhaseTimes;
 }
 
 /** The campaign generations an import read and merged into. */
@@ -130,7 +132,7 @@ async function streamFile<S extends RowSink>(
   job: Job,
   makeSink: (headers: string[]) => S
 ): Promise<S | 'cancelled'> {
-  const { signal, progress } = job;
+  const { signal, progress, phases } = job;
   const bomLength = await bomLengthOf(file, options.encoding);
   // Set in the parse callback: the cast keeps TypeScript from narrowing it to null for good.
   let sink = null as S | null;
@@ -138,8 +140,8 @@ async function streamFile<S extends RowSink>(
     progress.bytesRead = bytes;
   });
   const result = await parseCsvChunks(
-    chunks,
-    { delimiter: options.delimiter, signal },
+    timedChunks(chunks, phases, 'read'),
+    { delimiter: options.delimiter, signal, phases },
     (rows, lines) => {
       let from = 0;
       if (!sink) {
@@ -147,7 +149,9 @@ async function streamFile<S extends RowSink>(
         from = 1;
       }
       if (rows.length > from) {
+        const t0 = performance.now();
         sink.addRows(from ? rows.slice(from) : rows, from ? lines.slice(from) : lines);
+        phases.add('columns', performance.now() - t0);
         progress.rows += rows.length - from;
       }
       progress.report('reading');
@@ -382,14 +386,21 @@ export class ImportService {
       let generation = 0;
       let bytes = 0;
       try {
-        const built = await build({ signal, progress });
+        const phases = new PhaseTimes();
+        const buildStart = performance.now();
+        const built = await build({ signal, progress, phases });
+        // What the build did after the last row: merging with stored data, finishing columns.
+        const streamed = (phases.ms.read ?? 0) + (phases.ms.parse ?? 0) + (phases.ms.columns ?? 0);
+        phases.add('finish', Math.max(0, performance.now() - buildStart - streamed));
         if (built === 'cancelled' || signal.cancelled) return await cancelled();
         progress.bytesRead = file.size;
         progress.report('writing', true);
         const table = built.table === 'contacts' ? ctx.db.columnChunks : ctx.db.eventChunks;
         bytes = piecesBytes(built.pieces);
         generation = await allocateGeneration(ctx.db, campaignId);
-        await writeGeneration(table, campaignId, generation, built.pieces);
+        await phases.timeAsync('write', () =>
+          writeGeneration(table, campaignId, generation, built.pieces)
+        );
         if (signal.cancelled) {
           await deleteGeneration(table, campaignId, generation);
           return await cancelled();
@@ -418,6 +429,7 @@ export class ImportService {
         let previous = 0;
         let flipped: CampaignRow | null = null;
         let stale = false;
+        const commitStart = performance.now();
         await ctx.db.transaction(
           'rw',
           [ctx.db.campaigns, ctx.db.imports, ctx.db.rejectedReports],
@@ -452,6 +464,11 @@ export class ImportService {
         }
         // Committed: from here on nothing may undo the new generation.
         generation = 0;
+        phases.add('commit', performance.now() - commitStart);
+        // Recorded after the commit it times; losing it would lose only the explanation.
+        await ctx.db.imports
+          .update(importId, { phasesMs: phases.rounded() })
+          .catch(() => undefined);
         built.install(flipped);
         // An old generation left behind by a failure here is removed at the next start.
         if (previous > 0)

@@ -140,7 +140,8 @@ export const benchmark: Benchmark = {
         string_columns: columns.length,
         values,
         distinct_values: distinct,
-        table_over_map: Number((t.median / p.median).toFixed(2))
+        // Above 1: the hand-written table is that many times faster than the Map.
+        table_speedup: Number((t.median / p.median).toFixed(2))
       },
       { name: 'hand-written open-addressing table', timings: p }
     );

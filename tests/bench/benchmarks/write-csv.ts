@@ -86,7 +86,8 @@ export const benchmark: Benchmark = {
         neutralised_cells: neutralised,
         differing_cells: differing,
         rules_differ_on: edge.length,
-        papa_over_ours: Number((p.median / t.median).toFixed(2))
+        // Above 1: toCsv is that many times faster than Papa.unparse.
+        ours_speedup: Number((p.median / t.median).toFixed(2))
       },
       { name: 'Papa.unparse escapeFormulae', timings: p }
     );

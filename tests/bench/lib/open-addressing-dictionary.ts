@@ -1,11 +1,13 @@
 /**
  * The hand-written dictionary the import used until the string-dictionary benchmark measured it
  * against a Map (see src/lib/core/csv/string-dictionary.ts for the figures); kept here only as
- * that benchmark's peer. A string -> code dictionary (code 0 is always ''): an
+ * that benchmark's peer, cut down to what it calls. A string -> code dictionary (code 0 is always ''): an
  * open-addressing hash table over typed arrays. At a million distinct values (emails, phones,
  * ids) a JS Map spends most of its time in cache misses walking its chains; here a probe
- * compares 32-bit hashes in a typed array and touches a string only when the hashes match.
+ * compares 32-bit hashes in a typed array and touches a string only when the hashes match
+ * (the premise the measurement did not bear out: the Map is faster at 1M contacts).
  */
+import { copyOutOfText } from '../../../src/lib/core/csv/string-dictionary';
 
 /** FNV-1a over UTF-16 code units. */
 function hashOf(s: string): number {
@@ -30,11 +32,6 @@ export class OpenAddressingDictionary {
   /** Pairs per slot: [code + 1 (0 = free), hash]; the hash sits in the probed cache line. */
   private slots: Int32Array;
   private mask = 0;
-  /** Other spellings that find a code (e.g. the normalised form of a stored identity). */
-  private aliases: Map<string, number> | undefined;
-  // The last value looked up and its hash: appending it right after costs no second hash.
-  private lastValue = '';
-  private lastHash = hashOf('');
   /** What prepare() read, kept so that its reads are not optimised away. */
   touched = 0;
 
@@ -49,36 +46,14 @@ export class OpenAddressingDictionary {
     this.rehash(this.list.length);
   }
 
-  get size(): number {
-    return this.list.length;
-  }
-
-  /** code -> value; values[0] === ''. */
-  get values(): string[] {
-    this.compact();
-    return this.list;
-  }
-
   /**
    * Copies the values added since the last call into one new string and keeps slices of it:
    * one join and one slice per value, instead of the parsed text staying alive. Importers call
    * it after each batch of records.
    */
   compact(): void {
-    const pending = this.pending;
-    if (pending.length === 0) return;
-    const list = this.list;
-    // One value alone would come back as itself from join(): copy it by concatenation.
-    const arena =
-      pending.length === 1
-        ? (list[pending[0]] + ' ').slice(0, -1)
-        : pending.map((code) => list[code]).join('');
-    let at = 0;
-    for (const code of pending) {
-      const length = list[code].length;
-      list[code] = arena.slice(at, at + length);
-      at += length;
-    }
+    if (this.pending.length === 0) return;
+    copyOutOfText(this.list, this.pending);
     this.pending = [];
   }
 
@@ -141,40 +116,9 @@ export class OpenAddressingDictionary {
     this.touched = touched;
   }
 
-  /** The code of `value` (or of a value it is an alias of), or -1; nothing is added. */
-  lookup(value: string): number {
-    return this.lookupHashed(value, hashOf(value));
-  }
-
-  /** lookup() of a value whose hash is `h` (from prepare()). */
-  lookupHashed(value: string, h: number): number {
-    this.lastValue = value;
-    this.lastHash = h;
-    const code = this.find(value, h);
-    if (code !== -1 || this.aliases === undefined) return code;
-    return this.aliases.get(value) ?? -1;
-  }
-
-  /** The code of `value`, added if new. */
-  codeOf(value: string): number {
-    return this.codeOfHashed(value, hashOf(value));
-  }
-
   /** codeOf() of a value whose hash is `h` (from prepare()). */
   codeOfHashed(value: string, h: number): number {
     const code = this.find(value, h);
     return code !== -1 ? code : this.add(value, h);
-  }
-
-  /** Adds `value`, known to be absent (its lookup just missed), and returns its code. */
-  append(value: string): number {
-    return this.add(value, value === this.lastValue ? this.lastHash : hashOf(value));
-  }
-
-  /** Makes `alias` find `code` too, unless `alias` is a value of its own. */
-  alias(alias: string, code: number): void {
-    if (this.find(alias, hashOf(alias)) !== -1) return;
-    this.aliases ??= new Map();
-    if (!this.aliases.has(alias)) this.aliases.set(alias, code);
   }
 }

@@ -113,3 +113,39 @@ export async function waitForFirstCount(page: Page, rows: number): Promise<strin
   );
   return String(await handle.jsonValue());
 }
+
+/** Where the last finished import spent its time (ms per phase), read from the app's database. */
+export async function lastImportPhases(page: Page): Promise<Record<string, number>> {
+  return page.evaluate(
+    () =>
+      new Promise<Record<string, number>>((resolve, reject) => {
+        const open = indexedDB.open('slice');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          const req = db.transaction('imports').objectStore('imports').getAll();
+          req.onerror = () => reject(req.error);
+          req.onsuccess = () => {
+            const done = (
+              req.result as { finishedAt: string | null; phasesMs?: Record<string, number> }[]
+            )
+              .filter((r) => r.finishedAt && r.phasesMs)
+              .sort((a, b) => (a.finishedAt! < b.finishedAt! ? -1 : 1));
+            db.close();
+            resolve(done.at(-1)?.phasesMs ?? {});
+          };
+        };
+      })
+  );
+}
+
+/** The median of each phase over several imports, as `phase_<name>_ms` result fields. */
+export function phaseFields(runs: Record<string, number>[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  const names = new Set(runs.flatMap((r) => Object.keys(r)));
+  for (const name of names) {
+    const values = runs.map((r) => r[name] ?? 0).sort((a, b) => a - b);
+    out[`phase_${name}_ms`] = values[values.length >> 1];
+  }
+  return out;
+}

@@ -50,23 +50,45 @@ describe('the per-campaign tables', () => {
       definition: all({ kind: 'attribute', field: 'city', rule: 'equals', value: 'Liège' })
     });
     expect(await engine.generate(inLiege.id, EVAL_OPTIONS)).toMatchObject({ ok: true });
-    // An emailing scheduled with its membership frozen writes its recipients to the ledger.
-    await engine.addSuppression(c.id, 'ana@example.com');
+    // An emailing with a ledger row and a batch, and a suppressed address.
     const emailing = await engine.createEmailing(c.id, {
-      name: 'News',
-      fromEmail: 'shop@example.org',
-      subject: 'Hello {{first_name}}',
-      html: '<p>Hi</p>',
-      targets: [inLiege.id],
-      refreshTargets: false
+      name: 'Hello',
+      fromName: 'Slice',
+      fromEmail: 'news@example.org',
+      replyTo: '',
+      subject: 'Hello',
+      html: '<p>Hello</p>',
+      text: ''
     });
-    await engine.emailingAction(emailing.id, 'schedule', { scheduledAt: '2099-01-01T10:00:00Z' });
+    await db.sendLedger.add({
+      emailingId: emailing.id,
+      messageId: 'm1',
+      campaignId: c.id,
+      contactId: 0,
+      email: 'marc@example.org',
+      state: 'queued',
+      reason: null,
+      batchNo: 0,
+      handedAt: null,
+      doneAt: null
+    } as never);
+    await db.sendBatches.add({
+      emailingId: emailing.id,
+      batchNo: 0,
+      state: 'posting',
+      body: '{}',
+      attempts: 0,
+      createdAt: '2026-06-03T12:30:00Z',
+      messages: 1
+    } as never);
+    await engine.addSuppression(c.id, 'gone@example.org');
     expect(await rowsOf(c.id)).not.toContain(0);
     const before = await rowsOf(kept.id);
 
     await engine.deleteCampaign(c.id);
     expect(await rowsOf(c.id)).toEqual(CAMPAIGN_TABLES.map(() => 0));
     expect(await db.campaigns.get(c.id)).toBeUndefined();
+    expect(await db.sendBatches.where('emailingId').equals(emailing.id).count()).toBe(0);
     expect(await rowsOf(kept.id)).toEqual(before);
   });
 });

@@ -6,6 +6,7 @@ import {
   EVENT_OPTIONS,
   importText,
   PEOPLE,
+  PEOPLE_FIELDS,
   trackEngines
 } from './engine-fixture';
 
@@ -276,5 +277,19 @@ describe('storageInfo', () => {
     const info = await engine.storageInfo();
     if (!hasStorage) expect(info).toEqual({ usage: null, quota: null, persisted: null });
     else expect(Object.keys(info).sort()).toEqual(['persisted', 'quota', 'usage']);
+  });
+});
+
+describe('import phases', () => {
+  it('records where a finished import spent its time, phase by phase', async () => {
+    const { engine } = setup();
+    const c = await engine.createCampaign('Phases');
+    expect((await importText(engine, c.id, PEOPLE, PEOPLE_FIELDS)).ok).toBe(true);
+    const [record] = await engine.listImports(c.id);
+    const phases = record.phasesMs ?? {};
+    expect(Object.keys(phases).sort()).toEqual(
+      ['columns', 'commit', 'finish', 'parse', 'read', 'write'].sort()
+    );
+    for (const ms of Object.values(phases)) expect(ms).toBeGreaterThanOrEqual(0);
   });
 });

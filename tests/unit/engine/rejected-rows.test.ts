@@ -7,6 +7,17 @@ import { importText, trackEngines } from './engine-fixture';
 
 const { setup } = trackEngines();
 
+/** A campaign after an import of one good and two rejected records (lines 2 and 4). */
+async function twoRejected() {
+  const { engine, db } = setup();
+  const c = await engine.createCampaign('A');
+  const outcome = await importText(engine, c.id, 'email\nnope\na@example.org\nnot\n', {
+    email: 'email'
+  });
+  if (!outcome.ok) throw new Error(outcome.message);
+  return { engine, db, c, importId: outcome.importId };
+}
+
 describe('rejectedRows', () => {
   it('returns each rejected row with its line, column and reason', async () => {
     const { engine } = setup();
@@ -114,15 +125,9 @@ describe('rejectedRows', () => {
   });
 
   it('counts the report itself when the import record is gone', async () => {
-    const { engine, db } = setup();
-    const c = await engine.createCampaign('A');
-    const outcome = await importText(engine, c.id, 'email\nnope\na@example.org\nnot\n', {
-      email: 'email'
-    });
-    expect(outcome.ok).toBe(true);
-    if (!outcome.ok) return;
-    await db.imports.delete(outcome.importId);
-    const page = await engine.rejectedRows(outcome.importId, { offset: 1, limit: 5 });
+    const { engine, db, importId } = await twoRejected();
+    await db.imports.delete(importId);
+    const page = await engine.rejectedRows(importId, { offset: 1, limit: 5 });
     expect(page).toEqual({
       total: 2,
       rows: [{ line: 4, column: 'email', reason: "invalid email 'not' in column email" }]
@@ -130,25 +135,19 @@ describe('rejectedRows', () => {
   });
 
   it('pages from the rows the report stores, and stores them for a report from before', async () => {
-    const { engine, db } = setup();
-    const c = await engine.createCampaign('A');
-    const outcome = await importText(engine, c.id, 'email\nnope\na@example.org\nnot\n', {
-      email: 'email'
-    });
-    expect(outcome.ok).toBe(true);
-    if (!outcome.ok) return;
+    const { engine, db, c, importId } = await twoRejected();
     const rows = [
       { line: 2, column: 'email', reason: "invalid email 'nope' in column email" },
       { line: 4, column: 'email', reason: "invalid email 'not' in column email" }
     ];
-    expect((await db.rejectedReports.get(outcome.importId))?.rows).toEqual(rows);
+    expect((await db.rejectedReports.get(importId))?.rows).toEqual(rows);
     // A report stored by an older version (or restored from its backup): CSV only.
-    const report = (await db.rejectedReports.get(outcome.importId))!;
+    const report = (await db.rejectedReports.get(importId))!;
     await db.rejectedReports.put({ importId: report.importId, campaignId: c.id, csv: report.csv });
-    expect(await engine.rejectedRows(outcome.importId, { offset: 0, limit: 5 })).toEqual({
+    expect(await engine.rejectedRows(importId, { offset: 0, limit: 5 })).toEqual({
       total: 2,
       rows
     });
-    expect((await db.rejectedReports.get(outcome.importId))?.rows).toEqual(rows);
+    expect((await db.rejectedReports.get(importId))?.rows).toEqual(rows);
   });
 });

@@ -14,6 +14,22 @@
 /** Values this long are slices of the parsed text in V8; shorter ones are copies already. */
 const SLICED_LENGTH = 13;
 
+/**
+ * Replaces `list[code]` for each of `codes` by a slice of one new string holding them all, so
+ * that they stop keeping alive the larger text they were sliced from: one join, one slice each.
+ */
+export function copyOutOfText(list: string[], codes: readonly number[]): void {
+  // One value alone would come back as itself from join(): copy it by concatenation.
+  const arena =
+    codes.length === 1 ? (list[codes[0]] + ' ').slice(0, -1) : codes.map((c) => list[c]).join('');
+  let at = 0;
+  for (const code of codes) {
+    const length = list[code].length;
+    list[code] = arena.slice(at, at + length);
+    at += length;
+  }
+}
+
 export class StringDictionary {
   /** code -> value; list[0] === ''. */
   private readonly list: string[];
@@ -50,20 +66,8 @@ export class StringDictionary {
    * it after each batch of records.
    */
   compact(): void {
-    const pending = this.pending;
-    if (pending.length === 0) return;
-    const list = this.list;
-    // One value alone would come back as itself from join(): copy it by concatenation.
-    const arena =
-      pending.length === 1
-        ? (list[pending[0]] + ' ').slice(0, -1)
-        : pending.map((code) => list[code]).join('');
-    let at = 0;
-    for (const code of pending) {
-      const length = list[code].length;
-      list[code] = arena.slice(at, at + length);
-      at += length;
-    }
+    if (this.pending.length === 0) return;
+    copyOutOfText(this.list, this.pending);
     this.pending = [];
   }
 
