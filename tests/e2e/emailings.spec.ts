@@ -6,6 +6,8 @@
  */
 import { expect, test } from '@playwright/test';
 import type { ParsedMail } from 'mailparser';
+import { CampaignPage } from './pages/campaign-page';
+import { ContactsPage } from './pages/contacts-page';
 import { campaignWithContacts } from './pages/flows';
 import {
   compose,
@@ -91,6 +93,24 @@ test('compose with merge tags and send to a segment: one message each, none supp
     '<p>Dear friend &amp; <b>co</b></p>'
   );
   expect(receivedAddresses(sink)).not.toContain('stop@example.org');
+
+  // The contact panel tells, per emailing, what happened to each contact's message.
+  await new CampaignPage(page).section('Contacts');
+  const contacts = new ContactsPage(page);
+  const mailingOf = (name: string) =>
+    contacts.detail
+      .getByRole('region', { name: 'Emailings' })
+      .getByRole('listitem', { name, exact: true });
+  await contacts.search.fill('p1@example.org');
+  await contacts.expectTotal('1 of 6 contacts match “p1@example.org”');
+  await contacts.openRow(0);
+  await expect(mailingOf('Welcome')).toContainText('Sent');
+  await contacts.search.fill('stop@example.org');
+  await contacts.expectTotal('1 of 6 contacts match “stop@example.org”');
+  await contacts.openRow(0);
+  await expect(contacts.attribute('email')).toHaveText('stop@example.org');
+  await expect(mailingOf('Welcome')).toContainText('Skipped');
+  await expect(mailingOf('Welcome')).toContainText('on the suppression list');
 });
 
 test('pause, resume and a reload mid-send: every recipient exactly once', async ({
