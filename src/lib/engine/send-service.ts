@@ -133,8 +133,10 @@ export class SendService {
       if (overdue && settings.confirmOverdue && !this.seenRunning.has(e.id)) continue;
       await db.emailings.update(e.id, { status: 'in_progress', updatedAt: isoAt(this.ctx) });
     }
+    // Only those not yet due: one that was already overdue when first seen still waits for
+    // the user's confirmation, however many steps later.
     for (const e of await db.emailings.where('status').equals('scheduled').toArray())
-      this.seenRunning.add(e.id);
+      if (e.scheduledAt && Date.parse(e.scheduledAt) > now) this.seenRunning.add(e.id);
     if (now - this.eventsAt >= (this.options.eventsEveryMs ?? EVENTS_EVERY_MS)) {
       this.eventsAt = now;
       await this.readEvents(settings).catch(() => undefined);
