@@ -1,62 +1,45 @@
 /**
- * Emailings end to end: compose with merge tags, send to a segment through a relay over real
- * HTTP (started by the test), exactly one message per expected recipient, merged, none to a
- * suppressed address; pause and resume; a reload mid-send resumes without duplicates.
+ * Emailings end to end through the reference relay in SMTP mode and a real SMTP server
+ * (both started by the test): compose with merge tags, send to a segment, exactly one
+ * message per expected recipient, merged, none to a suppressed address; pause and resume; a
+ * reload mid-send resumes without duplicates.
  */
-import { expect, test, type Page } from '@playwright/test';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { startProtocolRelay, type ProtocolRelay } from '../support/protocol-relay';
+import { expect, test } from '@playwright/test';
+import type { ParsedMail } from 'mailparser';
+import { CampaignPage } from './pages/campaign-page';
+import { ContactsPage } from './pages/contacts-page';
 import { campaignWithContacts } from './pages/flows';
+import {
+  compose,
+  configureRelay,
+  contactsFile,
+  receivedAddresses,
+  startRealRelay,
+  type RealRelay
+} from './pages/real-relay';
 
-let relay: ProtocolRelay;
-test.afterEach(async () => relay?.close());
+let real: RealRelay | null = null;
+test.afterEach(async () => real?.close());
 
-function contactsFile(n: number): string {
-  const lines = ['id,email,first_name'];
-  for (let i = 0; i < n; i++) lines.push(`c${i},p${i}@example.org,${i === 2 ? '' : `Name${i}`}`);
-  lines.push('c99,stop@example.org,Stopped');
-  const path = join(mkdtempSync(join(tmpdir(), 'slice-mail-')), 'people.csv');
-  writeFileSync(path, lines.join('\n') + '\n');
-  return path;
-}
+const STOPPED = ['c99,stop@example.org,Stopped'];
 
-async function configureRelay(page: Page, options: { batchSize?: number; rate?: number } = {}) {
-  const panel = page.getByRole('region', { name: 'Relay settings' });
-  await panel.getByLabel('Relay address').fill(relay.url);
-  await panel.getByLabel('Token').fill(relay.token);
-  await panel.getByLabel('Batch size').fill(String(options.batchSize ?? 100));
-  await panel
-    .getByLabel('Rate (messages per second)')
-    .fill(options.rate ? String(options.rate) : '');
-  await panel.getByRole('button', { name: 'Test connection' }).click();
-  await expect(panel.getByRole('status').filter({ hasText: 'Connected' })).toBeVisible();
-  await panel.getByRole('button', { name: 'Save relay settings' }).click();
-}
-
-async function compose(page: Page, name: string) {
-  await page.getByRole('button', { name: 'New emailing' }).click();
-  await page.getByLabel('Name', { exact: true }).fill(name);
-  await page.getByLabel('From name').fill('The Shop');
-  await page.getByLabel('From address').fill('shop@example.org');
-  await page.getByLabel('Subject').fill('Hello ');
-  await page.getByLabel('Subject').focus();
-  await page
-    .getByRole('group', { name: 'Insert a merge field' })
-    .getByRole('button', { name: 'first_name' })
-    .click();
-  await page.getByLabel('HTML body').fill('<p>Dear {{first_name | "friend"}} & <b>co</b></p>');
+function addressOf(m: ParsedMail): string {
+  return m.to && !Array.isArray(m.to) ? (m.to.value[0]?.address ?? '') : '';
 }
 
 test('compose with merge tags and send to a segment: one message each, none suppressed', async ({
-  page
+  page,
+  baseURL
 }) => {
-  relay = await startProtocolRelay();
-  await campaignWithContacts(page, 'Mail campaign', contactsFile(5));
+  real = await startRealRelay({
+    relayPort: 9021,
+    smtpPort: 9022,
+    origin: new URL(baseURL!).origin
+  });
+  await campaignWithContacts(page, 'Mail campaign', contactsFile(5, STOPPED));
   await page.getByRole('link', { name: 'Emailings' }).click();
   await expect(page.getByRole('region', { name: 'No emailings yet' })).toBeVisible();
-  await configureRelay(page);
+  await configureRelay(page, real.url);
   const suppression = page.getByRole('region', { name: 'Suppression list' });
   await suppression.getByLabel('Address to suppress').fill('STOP@example.org');
   await suppression.getByRole('button', { name: 'Add' }).click();
@@ -96,23 +79,53 @@ test('compose with merge tags and send to a segment: one message each, none supp
   await expect(row).toContainText('5 / 5 sent');
   await expect(row.getByRole('button')).toHaveCount(0);
 
-  const real = relay.sent.filter((m) => !m.subject.startsWith('[Test]'));
-  expect(real.map((m) => m.to).sort()).toEqual([0, 1, 2, 3, 4].map((i) => `p${i}@example.org`));
-  expect(real.find((m) => m.to === 'p1@example.org')).toMatchObject({
-    subject: 'Hello Name1',
-    html: '<p>Dear Name1 &amp; <b>co</b></p>'
-  });
-  expect(real.find((m) => m.to === 'p2@example.org')?.html).toBe(
+  const sink = real.sink;
+  await expect.poll(() => sink.received.length).toBe(6);
+  const parsed = await Promise.all(sink.received.map((r) => sink.parse(r.raw)));
+  const tests = parsed.filter((m) => m.subject?.startsWith('[Test]'));
+  expect(tests.map(addressOf)).toEqual(['me@example.org']);
+  const sent = parsed.filter((m) => !m.subject?.startsWith('[Test]'));
+  expect(sent.map(addressOf).sort()).toEqual([0, 1, 2, 3, 4].map((i) => `p${i}@example.org`));
+  const one = sent.find((m) => addressOf(m) === 'p1@example.org');
+  expect(one?.subject).toBe('Hello Name1');
+  expect(one?.html).toContain('<p>Dear Name1 &amp; <b>co</b></p>');
+  expect(sent.find((m) => addressOf(m) === 'p2@example.org')?.html).toContain(
     '<p>Dear friend &amp; <b>co</b></p>'
   );
-  expect(relay.sent.some((m) => m.to === 'stop@example.org')).toBe(false);
+  expect(receivedAddresses(sink)).not.toContain('stop@example.org');
+
+  // The contact panel tells, per emailing, what happened to each contact's message.
+  await new CampaignPage(page).section('Contacts');
+  const contacts = new ContactsPage(page);
+  const mailingOf = (name: string) =>
+    contacts.detail
+      .getByRole('region', { name: 'Emailings' })
+      .getByRole('listitem', { name, exact: true });
+  await contacts.search.fill('p1@example.org');
+  await contacts.expectTotal('1 of 6 contacts match “p1@example.org”');
+  await contacts.openRow(0);
+  await expect(mailingOf('Welcome')).toContainText('Sent');
+  await contacts.search.fill('stop@example.org');
+  await contacts.expectTotal('1 of 6 contacts match “stop@example.org”');
+  await contacts.openRow(0);
+  await expect(contacts.attribute('email')).toHaveText('stop@example.org');
+  await expect(mailingOf('Welcome')).toContainText('Skipped');
+  await expect(mailingOf('Welcome')).toContainText('on the suppression list');
 });
 
-test('pause, resume and a reload mid-send: every recipient exactly once', async ({ page }) => {
-  relay = await startProtocolRelay({ delayMs: 150 });
-  await campaignWithContacts(page, 'Slow campaign', contactsFile(24));
+test('pause, resume and a reload mid-send: every recipient exactly once', async ({
+  page,
+  baseURL
+}) => {
+  real = await startRealRelay({
+    relayPort: 9023,
+    smtpPort: 9024,
+    origin: new URL(baseURL!).origin
+  });
+  const sink = real.sink;
+  await campaignWithContacts(page, 'Slow campaign', contactsFile(24, STOPPED));
   await page.getByRole('link', { name: 'Emailings' }).click();
-  await configureRelay(page, { batchSize: 2, rate: 4 });
+  await configureRelay(page, real.url, { batchSize: 2, rate: 4 });
   await compose(page, 'Slow one');
   await expect(page.getByRole('status', { name: 'Messages to send' })).toContainText(
     '25 messages to send'
@@ -120,20 +133,21 @@ test('pause, resume and a reload mid-send: every recipient exactly once', async 
   await page.getByRole('button', { name: 'Send now' }).click();
   const row = page.getByRole('row').filter({ hasText: 'Slow one' });
   await expect(row.getByText('In progress')).toBeVisible();
-  await expect.poll(() => relay.sent.length).toBeGreaterThanOrEqual(4);
+  await expect.poll(() => sink.received.length).toBeGreaterThanOrEqual(4);
   await row.getByRole('button', { name: 'Pause' }).click();
   await expect(row.getByText('Paused')).toBeVisible();
-  const atPause = relay.sent.length;
+  const atPause = sink.received.length;
   await page.waitForTimeout(1500);
-  expect(relay.sent.length).toBeLessThanOrEqual(atPause + 2);
+  expect(sink.received.length).toBeLessThanOrEqual(atPause + 2);
   await expect(row.getByRole('button', { name: 'Resume' })).toBeVisible();
   await row.getByRole('button', { name: 'Resume' }).click();
-  await expect.poll(() => relay.sent.length).toBeGreaterThanOrEqual(atPause + 6);
+  await expect.poll(() => sink.received.length).toBeGreaterThanOrEqual(atPause + 6);
   await page.reload();
   const after = page.getByRole('row').filter({ hasText: 'Slow one' });
   await expect(after.getByText('Finished')).toBeVisible({ timeout: 45_000 });
   await expect(after).toContainText('25 / 25 sent');
-  const ids = relay.sent.map((m) => m.messageId);
-  expect(ids).toHaveLength(25);
-  expect(new Set(ids).size).toBe(25);
+  const to = receivedAddresses(sink);
+  expect(to).toHaveLength(25);
+  expect(new Set(to).size).toBe(25);
+  expect(to).toContain('stop@example.org');
 });

@@ -83,6 +83,8 @@ export interface SenderStatus {
   sending: boolean;
   /** What the sender is doing, for the page. */
   activity: string | null;
+  /** The relay could not be reached on the last try; sending resumes when it answers. */
+  relayDown: boolean;
 }
 
 export interface ContactMailing {

@@ -43,6 +43,8 @@ export class SendService {
   private running = false;
   private holding = false;
   private activity: string | null = null;
+  /** The last post failed on the network: the page shows the relay as unreachable. */
+  private relayDown = false;
   private stopped = false;
   private wakeUp: (() => void) | null = null;
   private limiter: RateLimiter | null = null;
@@ -61,7 +63,7 @@ export class SendService {
   ) {}
 
   status(): SenderStatus {
-    return { sending: this.holding, activity: this.activity };
+    return { sending: this.holding, activity: this.activity, relayDown: this.relayDown };
   }
 
   wake(): void {
@@ -131,8 +133,10 @@ export class SendService {
       if (overdue && settings.confirmOverdue && !this.seenRunning.has(e.id)) continue;
       await db.emailings.update(e.id, { status: 'in_progress', updatedAt: isoAt(this.ctx) });
     }
+    // Only those not yet due: one that was already overdue when first seen still waits for
+    // the user's confirmation, however many steps later.
     for (const e of await db.emailings.where('status').equals('scheduled').toArray())
-      this.seenRunning.add(e.id);
+      if (e.scheduledAt && Date.parse(e.scheduledAt) > now) this.seenRunning.add(e.id);
     if (now - this.eventsAt >= (this.options.eventsEveryMs ?? EVENTS_EVERY_MS)) {
       this.eventsAt = now;
       await this.readEvents(settings).catch(() => undefined);
@@ -307,6 +311,7 @@ export class SendService {
       this.activity = `Sending batch ${batch.batchNo} of "${e.name}"`;
       await this.ctx.db.sendBatches.update([e.id, batch.batchNo], { attempts: attempt });
       const { outcome, results } = await this.relay.postBatch(target, key, batch.body);
+      this.relayDown = outcome.kind === 'network';
       if (results) {
         await this.record(e, batch, results);
         return;
@@ -321,7 +326,10 @@ export class SendService {
         return;
       }
       if (decision.action === 'results') return;
-      this.activity = `Batch ${batch.batchNo}: ${decision.why}; retrying in ${Math.ceil(decision.delayMs / 1000)} s`;
+      const wait = Math.ceil(decision.delayMs / 1000);
+      this.activity = this.relayDown
+        ? `Batch ${batch.batchNo} of "${e.name}": the relay cannot be reached (${decision.why}); tried again in ${wait} s with the same key.`
+        : `Batch ${batch.batchNo}: ${decision.why}; retrying in ${wait} s`;
       await this.sleep(decision.delayMs);
       // Paused or cancelled while waiting: the batch stays "posting" and is re-posted on resume.
       const fresh = await this.ctx.db.emailings.get(e.id);

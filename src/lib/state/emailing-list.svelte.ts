@@ -12,6 +12,8 @@ export class EmailingList {
   readonly campaignId: string;
   emailings = $state<EmailingRecord[]>([]);
   sender = $state<SenderStatus | null>(null);
+  /** The "ask before sending an overdue emailing" setting. */
+  confirmOverdue = $state(false);
   loaded = $state(false);
   error = $state<string | null>(null);
   #poll: ReturnType<typeof setTimeout> | undefined;
@@ -24,13 +26,15 @@ export class EmailingList {
   async load(): Promise<void> {
     clearTimeout(this.#poll);
     try {
-      const [emailings, sender] = await Promise.all([
+      const [emailings, sender, settings] = await Promise.all([
         engine().listEmailings(this.campaignId),
-        engine().senderStatus()
+        engine().senderStatus(),
+        engine().relaySettings()
       ]);
       if (this.#disposed) return;
       this.emailings = emailings;
       this.sender = sender;
+      this.confirmOverdue = settings.confirmOverdue;
       this.error = null;
     } catch (err) {
       this.error = errorMessage(err);
