@@ -63,6 +63,8 @@ export interface LedgerRow {
   /** When it was handed over (ISO), for rate caps and the frequency cap. */
   handedAt: string | null;
   doneAt: string | null;
+  /** A bounce the relay reported for this message (in its result or a later event). */
+  bounce?: 'hard' | 'soft';
 }
 
 export interface BatchRow {
@@ -103,6 +105,8 @@ export interface RelaySettingsRow {
   confirmOverdue: boolean;
   /** Cursor of the relay's events read so far (suppressions are fed from them). */
   eventsCursor?: string | null;
+  /** Soft bounces in a row to one address that count as a hard one (suppression). */
+  softBounceLimit?: number;
 }
 
 export const DEFAULT_RELAY_SETTINGS: RelaySettingsRow = {
@@ -113,5 +117,6 @@ export const DEFAULT_RELAY_SETTINGS: RelaySettingsRow = {
   perSecond: null,
   perHour: null,
   perDay: null,
-  confirmOverdue: false
+  confirmOverdue: false,
+  softBounceLimit: 3
 };

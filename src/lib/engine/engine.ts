@@ -26,6 +26,7 @@ import { MemberService } from './member-service';
 import { TemplateService } from './template-service';
 import { WarehouseService } from './warehouse-service';
 import { relayOrigins } from '$lib/core/email/relay-origins';
+import { checkSoftBounceLimit, DEFAULT_SOFT_BOUNCE_LIMIT } from '$lib/core/email/soft-bounces';
 import { DEFAULT_RELAY_SETTINGS, type RelaySettingsRow } from '$lib/db/emailings';
 import type { RelaySettings } from './emailing-api';
 import { EmailingService } from './emailing-service';
@@ -263,6 +264,7 @@ export function createEngine(options: EngineOptions): Engine {
         if (!(n > 0)) throw new Error(`${name} must be a positive number, or empty for no limit.`);
         return n;
       };
+      const saved = await db.relaySettings.get('relay');
       await db.relaySettings.put({
         id: 'relay',
         url,
@@ -271,7 +273,14 @@ export function createEngine(options: EngineOptions): Engine {
         perSecond: limit(settings.perSecond, 'The rate'),
         perHour: limit(settings.perHour, 'The hourly cap'),
         perDay: limit(settings.perDay, 'The daily cap'),
-        confirmOverdue: settings.confirmOverdue === true
+        confirmOverdue: settings.confirmOverdue === true,
+        softBounceLimit: checkSoftBounceLimit(
+          settings.softBounceLimit ?? saved?.softBounceLimit ?? DEFAULT_SOFT_BOUNCE_LIMIT
+        ),
+        // The same relay's events are not read again from the start.
+        ...(saved && saved.url === url && saved.eventsCursor !== undefined
+          ? { eventsCursor: saved.eventsCursor }
+          : {})
       });
       sender.reset();
       sender.wake();

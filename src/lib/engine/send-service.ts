@@ -18,6 +18,11 @@ import type {
   RelayResult
 } from '$lib/core/email/relay-protocol';
 import { decideRetry, DEFAULT_RETRY, type RetrySettings } from '$lib/core/email/retry-policy';
+import {
+  DEFAULT_SOFT_BOUNCE_LIMIT,
+  softBounceStreak,
+  type SentOutcome
+} from '$lib/core/email/soft-bounces';
 import type { BatchRow, EmailingRow, RelaySettingsRow } from '$lib/db/emailings';
 import type { SenderStatus } from './emailing-api';
 import { errorMessage, isoAt, type EngineContext } from './engine-context';
@@ -343,6 +348,7 @@ export class SendService {
     const sent = (JSON.parse(batch.body) as RelayBatch).messages.map((m) => m.messageId);
     const byId = new Map(results.map((r) => [r.messageId, r]));
     const at = isoAt(this.ctx);
+    const limit = (await this.settings()).softBounceLimit ?? DEFAULT_SOFT_BOUNCE_LIMIT;
     await db.transaction(
       'rw',
       [db.emailings, db.sendLedger, db.sendBatches, db.suppressions],
@@ -359,8 +365,17 @@ export class SendService {
           else rejected++;
           const row = await db.sendLedger.get([e.id, id]);
           if (!row || (row.state !== 'handed' && row.state !== 'queued')) continue;
-          await db.sendLedger.update([e.id, id], { state, reason, doneAt: at });
-          if (state === 'rejected' && r) {
+          const bounce = state === 'rejected' ? r?.bounce : undefined;
+          await db.sendLedger.update([e.id, id], {
+            state,
+            reason,
+            doneAt: at,
+            ...(bounce ? { bounce } : {})
+          });
+          // A soft bounce (mailbox full, greylisting) suppresses only when it keeps happening.
+          if (state === 'rejected' && r && bounce === 'soft')
+            await this.suppressAfterSoftBounces(e.campaignId, row.email, limit, reason ?? '');
+          else if (state === 'rejected' && r) {
             await db.suppressions.put(
               this.suppressions.row(e.campaignId, row.email, 'rejected', reason ?? '')
             );
@@ -375,6 +390,36 @@ export class SendService {
             updatedAt: at
           });
       }
+    );
+  }
+
+  /** Suppresses the address when its last `limit` messages all bounced softly. */
+  private async suppressAfterSoftBounces(
+    campaignId: string,
+    email: string,
+    limit: number,
+    reason: string
+  ): Promise<void> {
+    const db = this.ctx.db;
+    const rows = await db.sendLedger
+      .where('[campaignId+email]')
+      .equals([campaignId, email])
+      .toArray();
+    const history: SentOutcome[] = rows
+      .filter((r) => r.handedAt && (r.state === 'accepted' || r.state === 'rejected'))
+      .map((r) => ({
+        at: r.handedAt!,
+        outcome: r.bounce ?? (r.state === 'accepted' ? 'ok' : 'hard')
+      }));
+    const streak = softBounceStreak(history);
+    if (streak < limit) return;
+    await db.suppressions.put(
+      this.suppressions.row(
+        campaignId,
+        email,
+        'soft_bounces',
+        `${streak} soft bounces in a row${reason ? `; last: ${reason}` : ''}`
+      )
     );
   }
 
@@ -482,6 +527,21 @@ export class SendService {
     for (let page = 0; page < 20; page++) {
       const { events, next } = await this.relay.events(target, cursor);
       for (const ev of events) {
+        if (ev.type === 'bounced' && ev.bounce === 'soft') {
+          const cut = ev.messageId.lastIndexOf(':');
+          const key: [string, string] = [ev.messageId.slice(0, Math.max(0, cut)), ev.messageId];
+          const row = cut > 0 ? await db.sendLedger.get(key) : undefined;
+          if (!row) continue;
+          // Marked on the message, so reading the same event twice counts it once.
+          await db.sendLedger.update(key, { bounce: 'soft' });
+          await this.suppressAfterSoftBounces(
+            row.campaignId,
+            row.email,
+            settings.softBounceLimit ?? DEFAULT_SOFT_BOUNCE_LIMIT,
+            ev.reason ?? ''
+          );
+          continue;
+        }
         const reason =
           ev.type === 'bounced' && ev.bounce === 'hard'
             ? 'hard_bounce'

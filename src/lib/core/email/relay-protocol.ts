@@ -37,6 +37,8 @@ export interface RelayResult {
   messageId: string;
   status: 'accepted' | 'rejected';
   reason?: string;
+  /** On a rejection: a soft (temporary, 4xx) or hard (permanent, 5xx) bounce. */
+  bounce?: 'hard' | 'soft';
 }
 
 export interface RelayEvent {
@@ -77,6 +79,12 @@ export function parseResults(value: unknown): RelayResult[] {
     ) {
       throw new Error(`The relay result ${i + 1} has no messageId or no valid status.`);
     }
-    return { messageId: row.messageId, status: row.status, reason: row.reason };
+    const bounce = row.bounce === 'hard' || row.bounce === 'soft' ? row.bounce : undefined;
+    return {
+      messageId: row.messageId,
+      status: row.status,
+      reason: row.reason,
+      ...(bounce ? { bounce } : {})
+    };
   });
 }
