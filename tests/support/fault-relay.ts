@@ -21,9 +21,18 @@ import { startRelay, type Relay } from '../../relay/server';
 import type { BatchResponse, MessageResult, OutgoingMessage } from '../../relay/batch';
 import { createRng } from './prng';
 
+/** One scripted misbehaviour of a batch post (see Faults.script). */
+export type ScriptedFault = 500 | 429 | 'drop';
+
 export interface Faults {
   /** The first N batch posts answer 500 without reaching the relay. */
   failFirst?: number;
+  /**
+   * Faults for the next posts, in order, before any drawn by chance: 500 (not passed on),
+   * 429 with Retry-After, or 'drop' (passed on and processed, then the connection is cut).
+   * A test may push more while the relay runs (`fault.script.push(500)`).
+   */
+  script?: ScriptedFault[];
   /** Chance that a batch post answers 429 with `Retry-After: retryAfterSeconds`. */
   p429?: number;
   retryAfterSeconds?: number;
@@ -34,8 +43,11 @@ export interface Faults {
   pDrop?: number;
   /** Chance of a 502 answered after the relay processed the post (outcome unknown to the client). */
   p502After?: number;
-  /** Addresses refused with a 5xx reason (the rest of the batch is accepted). */
-  reject?: (email: string) => boolean;
+  /**
+   * Addresses refused (the rest of the batch is accepted): true or 'hard' for a 5xx reason
+   * reported as a hard bounce, 'soft' for a 4xx one reported as a soft bounce.
+   */
+  reject?: (email: string) => boolean | 'hard' | 'soft';
   seed?: number;
 }
 
@@ -54,6 +66,8 @@ export interface FaultRelay {
   outboxDir: string;
   relay: Relay;
   stats: FaultStats;
+  /** The scripted faults still to come (Faults.script); push to add more. */
+  script: ScriptedFault[];
   close(): Promise<void>;
 }
 
@@ -68,6 +82,7 @@ export interface FaultRelayOptions {
 }
 
 const REJECT_REASON = '550 5.1.1 fault relay: this address is refused';
+const SOFT_REASON = '452 4.2.2 fault relay: mailbox full';
 
 export async function startFaultRelay(options: FaultRelayOptions): Promise<FaultRelay> {
   const faults = options.faults ?? {};
@@ -91,6 +106,7 @@ export async function startFaultRelay(options: FaultRelayOptions): Promise<Fault
     answered502After: 0
   };
   const upstream = new URL(relay.url);
+  const script: ScriptedFault[] = [...(faults.script ?? [])];
 
   function forward(
     req: IncomingMessage,
@@ -142,7 +158,7 @@ export async function startFaultRelay(options: FaultRelayOptions): Promise<Fault
   /** Refused addresses are taken out before the relay sees the batch, and put back as rejected. */
   function splitRejected(
     body: Buffer
-  ): { body: Buffer; refused: Set<string>; order: string[] } | null {
+  ): { body: Buffer; refused: Map<string, 'hard' | 'soft'>; order: string[] } | null {
     if (!faults.reject) return null;
     let parsed: { messages?: OutgoingMessage[] };
     try {
@@ -152,9 +168,11 @@ export async function startFaultRelay(options: FaultRelayOptions): Promise<Fault
     }
     if (!Array.isArray(parsed.messages)) return null;
     const order = parsed.messages.map((m) => m.messageId);
-    const refused = new Set(
-      parsed.messages.filter((m) => faults.reject!(m.to?.email ?? '')).map((m) => m.messageId)
-    );
+    const refused = new Map<string, 'hard' | 'soft'>();
+    for (const m of parsed.messages) {
+      const verdict = faults.reject(m.to?.email ?? '');
+      if (verdict) refused.set(m.messageId, verdict === 'soft' ? 'soft' : 'hard');
+    }
     if (refused.size === 0) return { body, refused, order };
     const kept = parsed.messages.filter((m) => !refused.has(m.messageId));
     // A batch of refused addresses only: the relay is not asked at all.
@@ -185,11 +203,12 @@ export async function startFaultRelay(options: FaultRelayOptions): Promise<Fault
         { 'content-type': 'application/json', ...cors, ...extra },
         Buffer.from(JSON.stringify(value))
       );
-    if (stats.failed500 < (faults.failFirst ?? 0)) {
+    const scripted = script.shift();
+    if (scripted === 500 || (scripted === undefined && stats.failed500 < (faults.failFirst ?? 0))) {
       stats.failed500++;
       return json(500, { error: 'fault relay: injected 500' });
     }
-    if (rng.chance(faults.p429 ?? 0)) {
+    if (scripted === 429 || (scripted === undefined && rng.chance(faults.p429 ?? 0))) {
       stats.answered429++;
       return json(
         429,
@@ -197,13 +216,13 @@ export async function startFaultRelay(options: FaultRelayOptions): Promise<Fault
         { 'retry-after': String(faults.retryAfterSeconds ?? 1) }
       );
     }
-    if (rng.chance(faults.pStall ?? 0)) {
+    if (scripted === undefined && rng.chance(faults.pStall ?? 0)) {
       stats.stalled++;
       // Passed on even when the client gave up meanwhile: its retry may reach the relay first.
       await new Promise((r) => setTimeout(r, faults.stallMs ?? 2000));
     }
-    const drop = rng.chance(faults.pDrop ?? 0);
-    const late502 = !drop && rng.chance(faults.p502After ?? 0);
+    const drop = scripted === 'drop' || (scripted === undefined && rng.chance(faults.pDrop ?? 0));
+    const late502 = !drop && scripted === undefined && rng.chance(faults.p502After ?? 0);
     const split = splitRejected(body);
     let status = 200;
     let headers: Record<string, string> = { 'content-type': 'application/json', ...cors };
@@ -232,7 +251,12 @@ export async function startFaultRelay(options: FaultRelayOptions): Promise<Fault
         (id) =>
           byId.get(id) ??
           (split.refused.has(id)
-            ? { messageId: id, status: 'rejected', bounce: 'hard', reason: REJECT_REASON }
+            ? {
+                messageId: id,
+                status: 'rejected',
+                bounce: split.refused.get(id)!,
+                reason: split.refused.get(id) === 'soft' ? SOFT_REASON : REJECT_REASON
+              }
             : { messageId: id, status: 'rejected', reason: 'fault relay: missing' })
       );
       answer = Buffer.from(JSON.stringify({ ...got, results }));
@@ -253,6 +277,7 @@ export async function startFaultRelay(options: FaultRelayOptions): Promise<Fault
     outboxDir: config.outboxDir,
     relay,
     stats,
+    script,
     async close() {
       await new Promise<void>((r) => {
         server.close(() => r());

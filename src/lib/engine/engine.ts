@@ -45,6 +45,8 @@ export interface EngineOptions {
   relayOrigins?: string[];
   /** Retry timing and sleeping of the sender (tests). */
   sender?: SendServiceOptions;
+  /** How long one relay request may take before it counts as a network error, ms (tests). */
+  relayTimeoutMs?: number;
 }
 
 /** What the engine offers beyond EngineApi (the page client and tests use these). */
@@ -110,7 +112,8 @@ export function createEngine(options: EngineOptions): Engine {
   const suppressions = new SuppressionService(ctx);
   const relay = new RelayClient(
     fetchFn,
-    options.relayOrigins ?? relayOrigins(import.meta.env?.VITE_SLICE_RELAY_ORIGINS)
+    options.relayOrigins ?? relayOrigins(import.meta.env?.VITE_SLICE_RELAY_ORIGINS),
+    options.relayTimeoutMs
   );
   // Settings saved by the user win; else relay.json next to index.html (written by npm start).
   const relaySettings = async (): Promise<RelaySettings> => {

@@ -199,17 +199,13 @@ export class SendService {
     };
     if (!this.limiter) {
       this.limiter = new RateLimiter(limits);
-      // Caps are rolling: rebuild them from the hand-overs of the last day.
+      // Caps are rolling and the relay's (one provider account): rebuild them from the batches
+      // of the last day, each recorded with its hand-over time and size (far fewer rows than
+      // the ledger, whose every row a cursor would have to visit).
       const from = new Date(this.ctx.now() - 86_400_000).toISOString();
-      const byTime = new Map<string, number>();
-      await db.sendLedger
-        .where('campaignId')
-        .equals(e.campaignId)
-        .each((r) => {
-          if (r.handedAt && r.handedAt >= from)
-            byTime.set(r.handedAt, (byTime.get(r.handedAt) ?? 0) + 1);
-        });
-      for (const [at, n] of byTime) this.limiter.record(Date.parse(at), n);
+      const batches = await db.sendBatches.toArray();
+      for (const b of batches)
+        if (b.createdAt >= from) this.limiter.record(Date.parse(b.createdAt), b.messages);
     } else this.limiter.setLimits(limits);
 
     let batch: BatchRow | null | undefined = await db.sendBatches

@@ -8,7 +8,8 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-export const APP_PORT = 4399;
+/** 4399, or SLICE_BENCH_APP_PORT (two benchmark runs on one machine each need their own). */
+export const APP_PORT = Number(process.env.SLICE_BENCH_APP_PORT) || 4399;
 
 export interface AppServer {
   url: string;

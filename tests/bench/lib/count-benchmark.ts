@@ -1,8 +1,8 @@
 /**
  * The shape shared by the Node count benchmarks: load the seeded data through the CSV core,
- * time counts of one definition with the segment engine, and time DuckDB on the same data in
- * the same process running the definition's exported SQL and a hand-written SQL of the same
- * segment (the peers). Every count must agree; a disagreement fails the benchmark.
+ * time counts of one definition with the segment engine, and time DuckDB (native, in this
+ * process) and DuckDB-Wasm (in headless Chromium, in this run) on the same data, each running
+ * the definition's exported SQL and a hand-written SQL of the same segment (the peers). Every count must agree; a disagreement fails the benchmark.
  *
  * First-time counts: before each timed run the engine gets the same columns in fresh objects
  * (untimed), so nothing it derived from them earlier — per-dictionary text results, folded
@@ -17,6 +17,7 @@ import { EvalCache } from '../../../src/lib/core/segment/eval-cache';
 import { evaluateDefinition } from '../../../src/lib/core/segment/evaluate';
 import { REFERENCE_DATE, REFERENCE_MS } from '../../support/generator';
 import { duckdbPeer } from './duckdb-peer';
+import { openDuckdbWasm } from './duckdb-wasm-peer';
 import { loadTables, type LoadedTables } from './load-tables';
 import { result, round, summarise, timeRuns, type Timings } from './timing';
 import type { BenchContext, BenchResult } from './types';
@@ -106,9 +107,30 @@ export async function countBenchmark(
     );
     peers.push({ name: 'duckdb', sql: kind, timings, count: peerCount });
   }
+  // The same queries in DuckDB-Wasm, in headless Chromium in this run, on the same files.
+  const wasm = await openDuckdbWasm((await ctx.app()).url, data, tables);
+  try {
+    const loadMs = (await wasm.loadContacts()) + (await wasm.loadEvents());
+    ctx.log(`duckdb-wasm loaded the files in ${(loadMs / 1000).toFixed(1)} s`);
+    for (const [kind, sql] of [
+      ['exported', duckdb.sql(definition, BENCH_EVAL)],
+      ['hand-written', readSql(handWrittenSqlFile)]
+    ] as const) {
+      let wasmCount = -1;
+      const times: number[] = [];
+      for (let i = 0; i < 8; i++) {
+        const r = await wasm.count(sql);
+        wasmCount = r.count;
+        if (i > 0) times.push(r.ms); // the first run warms up, as for the others
+      }
+      peers.push({ name: 'duckdb-wasm', sql: kind, timings: summarise(times), count: wasmCount });
+    }
+  } finally {
+    await wasm.close();
+  }
   for (const p of peers)
     if (p.count !== count)
-      throw new Error(`count mismatch: engine ${count}, DuckDB (${p.sql} SQL) ${p.count}`);
+      throw new Error(`count mismatch: engine ${count}, ${p.name} (${p.sql} SQL) ${p.count}`);
 
   const fastest = peers.reduce((a, b) => (b.timings.median < a.timings.median ? b : a));
   const out = result(

@@ -27,7 +27,7 @@ const list = (words: string[]) => words.map(quoteLiteral).join(', ');
 const DATE_FORMATS = { dmy: '%d/%m/%Y', mdy: '%m/%d/%Y' } as const;
 
 /** SQL turning the raw text cell of a field into the typed column the export expects. */
-function typedCell(field: FieldSpec): string {
+function typedCell(field: FieldSpec, icu: boolean): string {
   const raw = `NULLIF(trim(${quoteIdent(field.source ?? field.name)}), '')`;
   switch (field.type) {
     case 'number':
@@ -44,7 +44,11 @@ function typedCell(field: FieldSpec): string {
         const f = DATE_FORMATS[field.dateOrder];
         return `CAST(try_strptime(${raw}, ['${f} %H:%M:%S', '${f} %H:%M', '${f}']) AS TIMESTAMP)`;
       }
-      return `CAST(TRY_CAST(${raw} AS TIMESTAMPTZ) AS TIMESTAMP)`;
+      // Without ICU (DuckDB-Wasm, which cannot fetch extensions here) TIMESTAMP itself reads
+      // the files' ISO instants, offset included, as UTC.
+      return icu
+        ? `CAST(TRY_CAST(${raw} AS TIMESTAMPTZ) AS TIMESTAMP)`
+        : `TRY_CAST(${raw} AS TIMESTAMP)`;
     }
     default:
       return raw;
@@ -55,26 +59,47 @@ function readCsv(path: string, delimiter: string): string {
   return `read_csv(${quoteLiteral(path)}, header = true, all_varchar = true, delim = ${quoteLiteral(delimiter)}, quote = '"', escape = '"')`;
 }
 
-async function load(conn: DuckDBConnection, data: BenchData, tables: LoadedTables) {
+/**
+ * The statements that load the benchmark CSVs (at `paths`: files on disk for native DuckDB,
+ * registered file names for DuckDB-Wasm) into the tables the SQL export documents.
+ */
+export function loadStatements(
+  data: BenchData,
+  tables: LoadedTables,
+  paths: { contacts: string; events: string },
+  { icu = true }: { icu?: boolean } = {}
+): { contacts: string[]; events: string[] } {
   const delimiter = data.options.delimiter ?? ',';
   const { fields, identity } = tables.contacts;
-  await conn.run(`SET TimeZone = 'UTC'`);
-  const columns = fields.map((f) => `${typedCell(f)} AS ${quoteIdent(f.name)}`).join(',\n  ');
-  await conn.run(
-    `CREATE TABLE contacts AS SELECT CAST(row_number() OVER () - 1 AS INTEGER) AS contact_id,\n  ${columns}\nFROM ${readCsv(data.contactsPath, delimiter)}`
-  );
+  const columns = fields.map((f) => `${typedCell(f, icu)} AS ${quoteIdent(f.name)}`).join(',\n  ');
   const emailTypes = EMAIL_ACTIVITY_TYPES.map(quoteLiteral).join(', ');
   const type = `regexp_replace(lower(trim("type")), '[\\s-]+', '_', 'g')`;
-  await conn.run(
-    `CREATE TABLE events AS
+  return {
+    contacts: [
+      ...(icu
+        ? [`SET TimeZone = 'UTC'`]
+        : [`SET autoinstall_known_extensions = false`, `SET autoload_known_extensions = false`]),
+      `CREATE TABLE contacts AS SELECT CAST(row_number() OVER () - 1 AS INTEGER) AS contact_id,\n  ${columns}\nFROM ${readCsv(paths.contacts, delimiter)}`
+    ],
+    events: [
+      `CREATE TABLE events AS
 SELECT c.contact_id,
   ${type} AS "type",
   NULLIF(trim(e."target"), '') AS "target",
-  CAST(CAST(e."at" AS TIMESTAMPTZ) AS TIMESTAMP) AS "at",
+  ${icu ? `CAST(CAST(e."at" AS TIMESTAMPTZ) AS TIMESTAMP)` : `CAST(e."at" AS TIMESTAMP)`} AS "at",
   CASE WHEN ${type} IN (${emailTypes}) THEN NULLIF(trim(e."target"), '') END AS emailing_id
-FROM ${readCsv(data.eventsPath, delimiter)} e
+FROM ${readCsv(paths.events, delimiter)} e
 JOIN contacts c ON lower(trim(e."contact")) = lower(c.${quoteIdent(identity)})`
-  );
+    ]
+  };
+}
+
+async function load(conn: DuckDBConnection, data: BenchData, tables: LoadedTables) {
+  const sql = loadStatements(data, tables, {
+    contacts: data.contactsPath,
+    events: data.eventsPath
+  });
+  for (const statement of [...sql.contacts, ...sql.events]) await conn.run(statement);
 }
 
 const peers = new Map<string, Promise<DuckdbPeer>>();

@@ -1,7 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeEngine, importText, freshDbName } from '../engine/engine-fixture';
 import type { Engine } from '$lib/engine/engine';
-import { startProtocolRelay, type ProtocolRelay } from '../../support/protocol-relay';
+import type { Relay } from '../../../relay/server';
+import { startFaultRelay, type Faults } from '../../support/fault-relay';
+import { deliveredIds, duplicates, readOutbox, storedKeys } from '../../support/relay-outbox';
+import { relayAt, tempDir, TOKEN } from '../relay/relay-harness';
 
 const FIELDS = { id: 'text', email: 'email', first_name: 'text' } as const;
 
@@ -11,13 +14,42 @@ function people(n: number, extra: string[] = []): string {
   return [...lines, ...extra.map((line, i) => `x${i},${line}`)].join('\n');
 }
 
+/** The real reference relay (outbox mode, fresh data folder), alone or behind the fault relay. */
+interface TestRelay {
+  url: string;
+  token: string;
+  relay: Relay;
+  close(): Promise<void>;
+}
+
 const open: { engine: Engine }[] = [];
-let relay: ProtocolRelay | null = null;
+let relay: TestRelay | null = null;
 afterEach(async () => {
   while (open.length) await open.pop()?.engine.close();
   await relay?.close();
   relay = null;
 });
+
+// Ports 8950-8969 for this file: each fault relay takes two (itself and the relay behind it).
+let nextPort = 8950;
+function port(): number {
+  const p = nextPort;
+  nextPort += 2;
+  if (nextPort > 8970) nextPort = 8950;
+  return p;
+}
+
+async function startRelay(options: { maxBatch?: number; faults?: Faults } = {}) {
+  const env = options.maxBatch ? { RELAY_MAX_BATCH: String(options.maxBatch) } : {};
+  if (options.faults) {
+    const fault = await startFaultRelay({ port: port(), faults: options.faults, env });
+    relay = fault;
+    return fault;
+  }
+  const real = await relayAt(port(), tempDir('sender'), env);
+  relay = { url: real.url, token: TOKEN, relay: real, close: () => real.close() };
+  return relay;
+}
 
 function engineOn(name = freshDbName()) {
   const made = makeEngine(name, {
@@ -37,8 +69,8 @@ async function until(check: () => Promise<boolean>, ms = 20_000) {
   throw new Error('timed out');
 }
 
-async function setUp(engine: Engine, text: string) {
-  relay = await startProtocolRelay({ maxBatch: 7 });
+async function setUp(engine: Engine, text: string, faults?: Faults) {
+  relay = await startRelay({ maxBatch: 7, faults });
   const campaign = await engine.createCampaign('Mail');
   const imported = await importText(engine, campaign.id, text, FIELDS);
   expect(imported.ok).toBe(true);
@@ -64,9 +96,15 @@ async function setUp(engine: Engine, text: string) {
 describe('send ledger', () => {
   it('sends each recipient exactly once, merged, none to suppressed, batches bounded by maxBatch', async () => {
     const { engine } = engineOn();
+    // Two 500s then a 429 (Retry-After: 0), and p3 refused while the rest of its batch goes.
     const { campaign, emailing } = await setUp(
       engine,
-      people(30, ['P1@example.org,Again', ',Broken', 'stop@example.org,<Stop>'])
+      people(30, ['P1@example.org,Again', ',Broken', 'stop@example.org,<Stop>']),
+      {
+        script: [500, 500, 429],
+        retryAfterSeconds: 0,
+        reject: (email) => email === 'p3@example.org'
+      }
     );
     await engine.addSuppression(campaign.id, 'STOP@example.org');
     const audience = await engine.emailingAudience(campaign.id, emailing.targets, null);
@@ -75,24 +113,26 @@ describe('send ledger', () => {
       toSend: 30,
       counts: { suppressed: 1, invalid: 1, duplicate: 1, capped: 0 }
     });
-    relay!.rejectAddress('p3@example.org');
-    relay!.failNext(2, 500);
-    relay!.failNext(1, 429);
     await engine.emailingAction(emailing.id, 'send');
     await engine.startSender();
     await until(async () => (await engine.getEmailing(emailing.id))?.status === 'finished');
     const done = await engine.getEmailing(emailing.id);
     expect(done).toMatchObject({ toSend: 30, accepted: 29, rejected: 1, sent: 30 });
-    const ids = relay!.sent.map((m) => m.messageId);
+    const fault = relay as Awaited<ReturnType<typeof startFaultRelay>>;
+    expect(fault.stats).toMatchObject({ failed500: 2, answered429: 1 });
+    const ids = deliveredIds(relay!.relay);
+    expect(duplicates(relay!.relay)).toEqual([]);
     expect(new Set(ids).size).toBe(ids.length);
     expect(ids).toHaveLength(29);
-    expect(relay!.sent.some((m) => m.to === 'stop@example.org')).toBe(false);
-    const p5 = relay!.sent.find((m) => m.to === 'p5@example.org');
+    const sent = await readOutbox(relay!.relay);
+    expect(sent).toHaveLength(29);
+    expect(sent.some((m) => m.to === 'stop@example.org' || m.to === 'p3@example.org')).toBe(false);
+    const p5 = sent.find((m) => m.to === 'p5@example.org');
     expect(p5?.subject).toBe('Hi Name5');
     expect(p5?.html).toBe('<p>Dear Name5 &amp; co</p>');
     expect(p5?.text).toContain('Dear Name5 & co');
     // Batches of at most maxBatch (7): 30 messages = 5 batches, keys "<id>:1".."<id>:5".
-    expect(new Set(relay!.keys)).toEqual(
+    expect(new Set(storedKeys(relay!.relay))).toEqual(
       new Set([1, 2, 3, 4, 5].map((n) => `${emailing.id}:${n}`))
     );
     // The rejected address joined the suppression list and the contact's history says why.
@@ -106,10 +146,11 @@ describe('send ledger', () => {
   it('resumes after a reload: an unknown-outcome batch is re-posted with the same key, nothing twice', async () => {
     const name = freshDbName();
     const first = engineOn(name);
-    const { emailing } = await setUp(first.engine, people(25));
-    // The relay sends the first batch but the answer never arrives; the tab closes.
-    relay!.failNext(1, 'drop-after-send');
-    relay!.failNext(3, 500);
+    // The relay sends the first batch but the answer never arrives, then 500s until the
+    // sender gives up; the tab closes.
+    const { emailing } = await setUp(first.engine, people(25), {
+      script: ['drop', 500, 500, 500]
+    });
     await first.engine.emailingAction(emailing.id, 'send');
     await first.engine.startSender();
     await until(
@@ -118,20 +159,26 @@ describe('send ledger', () => {
       console.log(
         await first.engine.senderStatus(),
         await first.engine.getEmailing(emailing.id),
-        relay!.keys
+        storedKeys(relay!.relay)
       );
       throw err;
     });
-    expect(relay!.sent).toHaveLength(7);
+    expect(deliveredIds(relay!.relay)).toHaveLength(7);
     await first.engine.close();
     open.splice(open.indexOf(first), 1);
     const second = engineOn(name);
     await second.engine.emailingAction(emailing.id, 'resume');
     await second.engine.startSender();
     await until(async () => (await second.engine.getEmailing(emailing.id))?.status === 'finished');
-    const ids = relay!.sent.map((m) => m.messageId);
+    const ids = deliveredIds(relay!.relay);
     expect(ids).toHaveLength(25);
     expect(new Set(ids).size).toBe(25);
+    expect(duplicates(relay!.relay)).toEqual([]);
+    expect((await readOutbox(relay!.relay)).map((m) => m.to).sort()).toEqual(
+      Array.from({ length: 25 }, (_, i) => `p${i}@example.org`).sort()
+    );
+    // The lost answer's batch was posted again with its key and answered from the store.
+    expect(storedKeys(relay!.relay)).toContain(`${emailing.id}:1`);
     expect((await second.engine.getEmailing(emailing.id))?.accepted).toBe(25);
   });
 
@@ -149,19 +196,24 @@ describe('send ledger', () => {
     });
     await engine.emailingAction(emailing.id, 'send');
     await engine.startSender();
-    await until(async () => relay!.sent.length >= 5);
+    const delivered = () => deliveredIds(relay!.relay).length;
+    await until(async () => delivered() >= 5);
     await engine.emailingAction(emailing.id, 'pause');
-    const atPause = relay!.sent.length;
+    const atPause = delivered();
     await new Promise((r) => setTimeout(r, 600));
-    expect(relay!.sent.length).toBeLessThanOrEqual(atPause + 5);
+    expect(delivered()).toBeLessThanOrEqual(atPause + 5);
     const paused = await engine.getEmailing(emailing.id);
     expect(paused?.status).toBe('paused');
     expect(paused?.actions).toEqual(['edit', 'resume', 'cancel']);
     await engine.updateEmailing(emailing.id, { subject: 'Fixed {{first_name}}' });
     await engine.emailingAction(emailing.id, 'resume');
     await until(async () => (await engine.getEmailing(emailing.id))?.status === 'finished');
-    expect(new Set(relay!.sent.map((m) => m.messageId)).size).toBe(40);
-    expect(relay!.sent.at(-1)?.subject).toMatch(/^Fixed Name/);
+    expect(new Set(deliveredIds(relay!.relay)).size).toBe(40);
+    expect(duplicates(relay!.relay)).toEqual([]);
+    const sent = await readOutbox(relay!.relay);
+    expect(sent).toHaveLength(40);
+    expect(sent.at(-1)?.subject).toMatch(/^Fixed Name/);
+    expect(sent[0].subject).toMatch(/^Hi Name/);
     const second = await engine.createEmailing(campaign.id, { ...emailing, name: 'Two' });
     await engine.emailingAction(second.id, 'schedule', { scheduledAt: '2099-01-01T10:00:00Z' });
     const cancelled = await engine.emailingAction(second.id, 'cancel');
@@ -180,7 +232,11 @@ describe('send ledger', () => {
       message: expect.stringContaining('suppression list')
     });
     expect(await engine.sendTestEmailing(emailing.id, 'me@example.org', 1)).toEqual({ ok: true });
-    expect(relay!.sent.at(-1)).toMatchObject({ to: 'me@example.org', subject: '[Test] Hi Name1' });
+    expect((await readOutbox(relay!.relay)).at(-1)).toMatchObject({
+      to: 'me@example.org',
+      subject: '[Test] Hi Name1'
+    });
+    expect(deliveredIds(relay!.relay)).toHaveLength(1);
     await engine.updateEmailing(emailing.id, { html: '<p>{{frist}}</p>' });
     const problems = await engine.emailingProblems(emailing.id);
     expect(problems[0].message).toBe('Unknown field "frist" in the HTML body at line 1, column 4.');
@@ -191,7 +247,7 @@ describe('send ledger', () => {
 
   it('tells a bad token and an unreachable relay apart', async () => {
     const { engine } = engineOn();
-    relay = await startProtocolRelay();
+    relay = await startRelay();
     expect(await engine.testRelay({ url: relay.url, token: 'wrong' })).toMatchObject({
       ok: false,
       problem: 'unauthorized'
@@ -221,18 +277,14 @@ describe('relay events', () => {
     await until(async () => (await engine.getEmailing(emailing.id))?.status === 'finished');
     const id = (n: number) => `${emailing.id}:${n}`;
     const at = '2026-06-15T10:00:00Z';
-    relay!.addEvent({
-      eventId: 'e1',
-      messageId: id(0),
-      type: 'bounced',
-      bounce: 'hard',
-      reason: '550 gone',
-      at
-    });
-    relay!.addEvent({ eventId: 'e2', messageId: id(1), type: 'bounced', bounce: 'soft', at });
-    relay!.addEvent({ eventId: 'e3', messageId: id(2), type: 'unsubscribed', at });
-    relay!.addEvent({ eventId: 'e4', messageId: id(3), type: 'complained', at });
-    relay!.addEvent({ eventId: 'e5', messageId: 'someone-else:1', type: 'complained', at });
+    // What the relay logs when a mailbox server bounces later or a recipient reports spam.
+    relay!.relay.events.append([
+      { messageId: id(0), type: 'bounced', bounce: 'hard', reason: '550 gone', at },
+      { messageId: id(1), type: 'bounced', bounce: 'soft', at },
+      { messageId: id(2), type: 'unsubscribed', at },
+      { messageId: id(3), type: 'complained', at },
+      { messageId: 'someone-else:1', type: 'complained', at }
+    ]);
     await until(async () => (await engine.listSuppressions(campaign.id)).length === 3);
     const list = await engine.listSuppressions(campaign.id);
     expect(Object.fromEntries(list.map((s) => [s.email, s.reason]))).toEqual({
