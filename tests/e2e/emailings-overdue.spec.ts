@@ -48,6 +48,7 @@ test('an overdue emailing waits for confirmation in a dialog, then sends once', 
   await expect(dialog).toBeVisible();
   await expect(dialog).toContainText('Came due');
   await expect(dialog.getByRole('button', { name: 'Not now' })).toBeFocused();
+  await tab.screenshot({ path: 'test-results/screens/emailings-08-overdue.png' });
   const listed = tab.getByRole('row').filter({ hasText: 'Came due' });
   await expect(listed.getByText('Overdue')).toBeVisible();
   await expect(listed.getByText('Scheduled')).toBeVisible();

@@ -41,6 +41,7 @@ test('the relay killed and restarted mid-send: unreachable shown, resumed, none 
   await expect(down).toBeVisible({ timeout: 20_000 });
   await expect(down).toContainText('The relay cannot be reached.');
   await expect(down).toContainText('tried again in');
+  await page.screenshot({ path: 'test-results/screens/emailings-07-relay-down.png' });
   await expect(row.getByText('In progress')).toBeVisible();
   const duringOutage = real.sink.received.length;
   expect(duringOutage).toBeLessThan(count);
