@@ -18,7 +18,13 @@ import type {
   RelayResult
 } from '$lib/core/email/relay-protocol';
 import { decideRetry, DEFAULT_RETRY, type RetrySettings } from '$lib/core/email/retry-policy';
-import type { BatchRow, EmailingRow, RelaySettingsRow } from '$lib/db/emailings';
+import type {
+  BatchRow,
+  EmailingRow,
+  LedgerRow,
+  RelaySettingsRow,
+  SuppressionRow
+} from '$lib/db/emailings';
 import type { SenderStatus } from './emailing-api';
 import { errorMessage, isoAt, type EngineContext } from './engine-context';
 import type { EmailingService } from './emailing-service';
@@ -286,13 +292,14 @@ export class SendService {
         messages: messages.length
       };
       await db.sendBatches.add(made);
-      for (const r of queued) {
-        await db.sendLedger.update([r.emailingId, r.messageId], {
-          state: 'handed',
-          batchNo: no,
-          handedAt: at
-        });
-      }
+      // One read and one write for the whole batch: a put per row costs a round trip each,
+      // which at 500 rows a batch was most of the time a send took.
+      const rows = await db.sendLedger.bulkGet(queued.map((r) => [r.emailingId, r.messageId]));
+      if (rows.some((r) => r?.state !== 'queued'))
+        throw new Error('The send ledger changed while a batch was formed; it is formed again.');
+      await db.sendLedger.bulkPut(
+        rows.map((r) => ({ ...r!, state: 'handed' as const, batchNo: no, handedAt: at }))
+      );
       await db.emailings.update(e.id, { nextBatchNo: no + 1 });
     });
     if (made) this.limiter?.record(Date.parse(at), messages.length);
@@ -347,21 +354,25 @@ export class SendService {
         if (!current || current.state === 'done') return;
         let accepted = 0;
         let rejected = 0;
-        for (const id of sent) {
+        const rows = await db.sendLedger.bulkGet(sent.map((id) => [e.id, id]));
+        const changed: LedgerRow[] = [];
+        const suppressed: SuppressionRow[] = [];
+        sent.forEach((id, i) => {
           const r = byId.get(id);
           const state = r?.status === 'accepted' ? 'accepted' : 'rejected';
           const reason = r ? (r.reason ?? null) : 'The relay returned no result for this message.';
           if (state === 'accepted') accepted++;
           else rejected++;
-          const row = await db.sendLedger.get([e.id, id]);
-          if (!row || (row.state !== 'handed' && row.state !== 'queued')) continue;
-          await db.sendLedger.update([e.id, id], { state, reason, doneAt: at });
-          if (state === 'rejected' && r) {
-            await db.suppressions.put(
+          const row = rows[i];
+          if (!row || (row.state !== 'handed' && row.state !== 'queued')) return;
+          changed.push({ ...row, state, reason, doneAt: at });
+          if (state === 'rejected' && r)
+            suppressed.push(
               this.suppressions.row(e.campaignId, row.email, 'rejected', reason ?? '')
             );
-          }
-        }
+        });
+        await db.sendLedger.bulkPut(changed);
+        if (suppressed.length) await db.suppressions.bulkPut(suppressed);
         await db.sendBatches.update([e.id, batch.batchNo], { state: 'done' });
         const fresh = await db.emailings.get(e.id);
         if (fresh)
