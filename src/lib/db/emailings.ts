@@ -113,7 +113,9 @@ export const DEFAULT_RELAY_SETTINGS: RelaySettingsRow = {
   id: 'relay',
   url: '',
   token: '',
-  batchSize: 100,
+  // The reference relay's maxBatch: each batch costs a few IndexedDB transactions and a POST
+  // whatever its size, so small batches spend most of a send on them (send-100k).
+  batchSize: 500,
   perSecond: null,
   perHour: null,
   perDay: null,

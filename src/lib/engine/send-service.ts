@@ -23,7 +23,13 @@ import {
   softBounceStreak,
   type SentOutcome
 } from '$lib/core/email/soft-bounces';
-import type { BatchRow, EmailingRow, RelaySettingsRow } from '$lib/db/emailings';
+import type {
+  BatchRow,
+  EmailingRow,
+  LedgerRow,
+  RelaySettingsRow,
+  SuppressionRow
+} from '$lib/db/emailings';
 import type { SenderStatus } from './emailing-api';
 import { errorMessage, isoAt, type EngineContext } from './engine-context';
 import type { EmailingService } from './emailing-service';
@@ -291,13 +297,14 @@ export class SendService {
         messages: messages.length
       };
       await db.sendBatches.add(made);
-      for (const r of queued) {
-        await db.sendLedger.update([r.emailingId, r.messageId], {
-          state: 'handed',
-          batchNo: no,
-          handedAt: at
-        });
-      }
+      // One read and one write for the whole batch: a put per row costs a round trip each,
+      // which at 500 rows a batch was most of the time a send took.
+      const rows = await db.sendLedger.bulkGet(queued.map((r) => [r.emailingId, r.messageId]));
+      if (rows.some((r) => r?.state !== 'queued'))
+        throw new Error('The send ledger changed while a batch was formed; it is formed again.');
+      await db.sendLedger.bulkPut(
+        rows.map((r) => ({ ...r!, state: 'handed' as const, batchNo: no, handedAt: at }))
+      );
       await db.emailings.update(e.id, { nextBatchNo: no + 1 });
     });
     if (made) this.limiter?.record(Date.parse(at), messages.length);
@@ -357,30 +364,32 @@ export class SendService {
         if (!current || current.state === 'done') return;
         let accepted = 0;
         let rejected = 0;
-        for (const id of sent) {
+        const rows = await db.sendLedger.bulkGet(sent.map((id) => [e.id, id]));
+        const changed: LedgerRow[] = [];
+        const suppressed: SuppressionRow[] = [];
+        const softBounced: { email: string; reason: string }[] = [];
+        sent.forEach((id, i) => {
           const r = byId.get(id);
           const state = r?.status === 'accepted' ? 'accepted' : 'rejected';
           const reason = r ? (r.reason ?? null) : 'The relay returned no result for this message.';
           if (state === 'accepted') accepted++;
           else rejected++;
-          const row = await db.sendLedger.get([e.id, id]);
-          if (!row || (row.state !== 'handed' && row.state !== 'queued')) continue;
+          const row = rows[i];
+          if (!row || (row.state !== 'handed' && row.state !== 'queued')) return;
           const bounce = state === 'rejected' ? r?.bounce : undefined;
-          await db.sendLedger.update([e.id, id], {
-            state,
-            reason,
-            doneAt: at,
-            ...(bounce ? { bounce } : {})
-          });
+          changed.push({ ...row, state, reason, doneAt: at, ...(bounce ? { bounce } : {}) });
           // A soft bounce (mailbox full, greylisting) suppresses only when it keeps happening.
           if (state === 'rejected' && r && bounce === 'soft')
-            await this.suppressAfterSoftBounces(e.campaignId, row.email, limit, reason ?? '');
-          else if (state === 'rejected' && r) {
-            await db.suppressions.put(
+            softBounced.push({ email: row.email, reason: reason ?? '' });
+          else if (state === 'rejected' && r)
+            suppressed.push(
               this.suppressions.row(e.campaignId, row.email, 'rejected', reason ?? '')
             );
-          }
-        }
+        });
+        await db.sendLedger.bulkPut(changed);
+        if (suppressed.length) await db.suppressions.bulkPut(suppressed);
+        for (const soft of softBounced)
+          await this.suppressAfterSoftBounces(e.campaignId, soft.email, limit, soft.reason);
         await db.sendBatches.update([e.id, batch.batchNo], { state: 'done' });
         const fresh = await db.emailings.get(e.id);
         if (fresh)

@@ -19,7 +19,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { Request } from '@playwright/test';
+import type { Page, Request } from '@playwright/test';
 import { readConfig } from '../../../relay/config';
 import { safeName } from '../../../relay/delivery';
 import { startRelay } from '../../../relay/server';
@@ -45,6 +45,50 @@ interface EmailingTimes {
   id: string;
   startedAt: string | null;
   finishedAt: string | null;
+}
+
+/**
+ * Medians over the batches, from the app's own records: a batch's hand-over (written before
+ * its POST) to its results (recorded after), and its results to the next batch's hand-over
+ * (the app's work between two POSTs: results written, next messages read and rendered).
+ */
+async function batchGaps(
+  page: Page,
+  emailingId: string
+): Promise<{ handedToResult: number; resultToNext: number }> {
+  const rows = await page.evaluate(
+    (id) =>
+      new Promise<[number, string, string][]>((resolve, reject) => {
+        const open = indexedDB.open('slice');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const store = open.result.transaction('sendLedger').objectStore('sendLedger');
+          const req = store.index('[emailingId+state]').getAll(IDBKeyRange.only([id, 'accepted']));
+          req.onerror = () => reject(req.error);
+          req.onsuccess = () => {
+            const out: [number, string, string][] = [];
+            const seen = new Set<number>();
+            for (const r of req.result as { batchNo: number; handedAt: string; doneAt: string }[])
+              if (!seen.has(r.batchNo)) {
+                seen.add(r.batchNo);
+                out.push([r.batchNo, r.handedAt, r.doneAt]);
+              }
+            open.result.close();
+            resolve(out);
+          };
+        };
+      }),
+    emailingId
+  );
+  rows.sort((a, b) => a[0] - b[0]);
+  const handed: number[] = [];
+  const next: number[] = [];
+  rows.forEach(([, h, d], i) => {
+    handed.push(Date.parse(d) - Date.parse(h));
+    if (i + 1 < rows.length) next.push(Date.parse(rows[i + 1][1]) - Date.parse(d));
+  });
+  const median = (xs: number[]) => (xs.length ? round(summarise(xs).median, 1) : 0);
+  return { handedToResult: median(handed), resultToNext: median(next) };
 }
 
 export const benchmark: Benchmark = {
@@ -138,6 +182,7 @@ export const benchmark: Benchmark = {
         );
         if (!emailing) throw new Error(`no emailing named "${EMAILING}" in the app's database`);
 
+        const gaps = await batchGaps(page, emailing.id);
         const outbox = await readOutbox(join(dataDir, 'outbox', safeName(emailing.id)));
         if (outbox.files !== total || outbox.recipients !== total || outbox.duplicates.length)
           throw new Error(
@@ -175,6 +220,8 @@ export const benchmark: Benchmark = {
           relay_busy_ms: round(elu.active, 0),
           relay_span_ms: relaySpan,
           app_batch_ms: round(ms - postMs - Math.max(0, prepare), 0),
+          handed_to_result_median_ms: gaps.handedToResult,
+          result_to_next_median_ms: gaps.resultToNext,
           outbox_files: outbox.files
         });
       }
