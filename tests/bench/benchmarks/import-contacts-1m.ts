@@ -5,17 +5,11 @@
  * Also records the longest main-thread task meanwhile (goal: none over 50 ms), the import's
  * phases, and the peer: DuckDB-Wasm reading the same file into a table in Chromium (3 runs).
  */
-import { summarise, result, round } from '../lib/timing';
-import { withChromium } from '../lib/chromium-benchmark';
-import {
-  createCampaign,
-  importFile,
-  lastImportPhases,
-  phaseFields,
-  type ImportTiming
-} from '../lib/slice-app';
+import { importFields, timeImports } from '../lib/chromium-benchmark';
 import { openDuckdbWasm } from '../lib/duckdb-wasm-peer';
 import { loadTables } from '../lib/load-tables';
+import { createCampaign } from '../lib/slice-app';
+import { result, round, summarise } from '../lib/timing';
 import type { Benchmark } from '../lib/types';
 
 const RUNS = 3;
@@ -26,32 +20,15 @@ export const benchmark: Benchmark = {
   order: 10,
   run: async (ctx) => {
     const data = await ctx.data();
-    const runs: (ImportTiming & {
-      longest: number;
-      longestAt: number;
-      longTasks: number;
-      phases: Record<string, number>;
-    })[] = [];
-    for (let i = 0; i < RUNS; i++) {
-      runs.push(
-        await withChromium(ctx, async (session, baseUrl) => {
-          await createCampaign(session.page, baseUrl, `Bench ${data.size}`);
-          await session.resetLongTasks();
-          const timing = await importFile(session.page, 'contacts', data.contactsPath);
-          const long = await session.longTasks();
-          ctx.log(`run ${i + 1}: ${timing.summary}`);
-          const phases = await lastImportPhases(session.page);
-          return {
-            ...timing,
-            longest: long.longest,
-            longestAt: long.longestAt,
-            longTasks: long.count,
-            phases
-          };
-        })
-      );
-    }
-    const t = summarise(runs.map((r) => r.totalMs));
+    const { runs, timings } = await timeImports(
+      ctx,
+      'contacts',
+      data.contactsPath,
+      async (session, baseUrl) => {
+        await createCampaign(session.page, baseUrl, `Bench ${data.size}`);
+      },
+      RUNS
+    );
     // The peer: DuckDB-Wasm reading the same file, chosen the same way, into a table, in the
     // same browser build. It keeps nothing once the tab closes; Slice's figure is to a durable
     // commit in IndexedDB.
@@ -64,20 +41,11 @@ export const benchmark: Benchmark = {
       await wasm.close();
     }
     const peer = summarise(wasmTimes);
-    const worst = runs.reduce((a, b) => (b.longest > a.longest ? b : a));
     const out = result(
       'import-contacts-1m',
       data.rows,
-      t,
-      {
-        import_ms: round(summarise(runs.map((r) => r.importMs)).median, 0),
-        rows_per_s: Math.round(data.rows / (t.median / 1000)),
-        longest_main_thread_task_ms: round(worst.longest, 0),
-        longest_task_at_ms: round(worst.longestAt, 0),
-        long_tasks: Math.max(...runs.map((r) => r.longTasks)),
-        rejected: runs[0].rejected,
-        ...phaseFields(runs.map((r) => r.phases))
-      },
+      timings,
+      importFields(runs, timings, data.rows),
       { name: 'duckdb-wasm', timings: peer, extra: { durable: 'no' } }
     );
     out.peers = [{ name: 'duckdb-wasm', median_ms: round(peer.median), durable: 'no' }];

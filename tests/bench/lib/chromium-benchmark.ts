@@ -3,7 +3,14 @@
  * built app, and campaigns filled through the Import screen (untimed setup, or timed).
  */
 import { openChromium, type ChromiumSession } from './chromium';
-import { createCampaign, importFile, type ImportTiming } from './slice-app';
+import {
+  createCampaign,
+  importFile,
+  lastImportPhases,
+  phaseFields,
+  type ImportTiming
+} from './slice-app';
+import { round, summarise, type Timings } from './timing';
 import type { BenchContext } from './types';
 
 /** Runs `body` with a fresh Chromium profile, closed afterwards whatever happens. */
@@ -80,4 +87,63 @@ export async function fillCampaign(
     ctx.log(`setup: events imported in ${(eventTiming.totalMs / 1000).toFixed(1)} s`);
   }
   return { id, name, contacts, events: eventTiming };
+}
+
+/** One timed import, with what the page did meanwhile and where the import spent its time. */
+export interface ImportRun extends ImportTiming {
+  longest: number;
+  longestAt: number;
+  longTasks: number;
+  phases: Record<string, number>;
+}
+
+/**
+ * Imports `path` `runs` times, each in a fresh browser profile after `prepare` (untimed: a
+ * campaign to import into); returns each run and the timings of file chosen → committed.
+ */
+export async function timeImports(
+  ctx: BenchContext,
+  kind: 'contacts' | 'events',
+  path: string,
+  prepare: (session: ChromiumSession, baseUrl: string) => Promise<void>,
+  runs = 3
+): Promise<{ runs: ImportRun[]; timings: Timings }> {
+  const out: ImportRun[] = [];
+  for (let i = 0; i < runs; i++) {
+    out.push(
+      await withChromium(ctx, async (session, baseUrl) => {
+        await prepare(session, baseUrl);
+        await session.resetLongTasks();
+        const timing = await importFile(session.page, kind, path);
+        const long = await session.longTasks();
+        ctx.log(`run ${i + 1}: ${timing.summary}`);
+        return {
+          ...timing,
+          longest: long.longest,
+          longestAt: long.longestAt,
+          longTasks: long.count,
+          phases: await lastImportPhases(session.page)
+        };
+      })
+    );
+  }
+  return { runs: out, timings: summarise(out.map((r) => r.totalMs)) };
+}
+
+/** The figures every import benchmark reports beside its median, for `rows` rows. */
+export function importFields(
+  runs: ImportRun[],
+  timings: Timings,
+  rows: number
+): Record<string, number> {
+  const worst = runs.reduce((a, b) => (b.longest > a.longest ? b : a));
+  return {
+    import_ms: round(summarise(runs.map((r) => r.importMs)).median, 0),
+    rows_per_s: Math.round(rows / (timings.median / 1000)),
+    longest_main_thread_task_ms: round(worst.longest, 0),
+    longest_task_at_ms: round(worst.longestAt, 0),
+    long_tasks: Math.max(...runs.map((r) => r.longTasks)),
+    rejected: runs[0].rejected,
+    ...phaseFields(runs.map((r) => r.phases))
+  };
 }
