@@ -2,11 +2,11 @@
  * A column cell as people read it: strings, numbers, booleans, ISO dates (yyyy-mm-dd) and ISO
  * datetimes, null for empty. `entry` reads a dictionary entry (the engine's may be packed).
  */
+import { civilFromDays, DAY_MS } from './calendar';
 import type { Column, FieldType, StringColumn } from './types';
 
 export type Cell = string | number | boolean | null;
 
-const MS_PER_DAY = 86_400_000;
 /** Years 0000–9999 in ms: beyond them toISOString writes ±YYYYYY, so Date formats those. */
 const FIRST_MS = -62_167_219_200_000;
 const LAST_MS = 253_402_300_799_999;
@@ -16,36 +16,26 @@ const pad3 = (n: number) => (n < 10 ? '00' : n < 100 ? '0' : '') + n;
 const pad4 = (n: number) => (n < 10 ? '000' : n < 100 ? '00' : n < 1000 ? '0' : '') + n;
 
 /**
- * yyyy-mm-dd of a UTC day number, by integer arithmetic (H. Hinnant's civil_from_days): an
- * export formats a date per row, and a Date object per cell cost most of the export's time.
+ * yyyy-mm-dd of a UTC day number by the calendar's integer arithmetic: an export formats a
+ * date per row, and a Date object per cell cost most of the export's time.
  */
 function civilDate(days: number): string {
-  const z = days + 719_468;
-  const era = Math.floor(z / 146_097);
-  const doe = z - era * 146_097;
-  const yoe = Math.floor(
-    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365
-  );
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const m = mp < 10 ? mp + 3 : mp - 9;
-  const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
-  return pad4(y) + '-' + pad2(m) + '-' + pad2(d);
+  const { year, month, day } = civilFromDays(days);
+  return pad4(year) + '-' + pad2(month) + '-' + pad2(day);
 }
 
 /** The same text as `new Date(ms).toISOString().slice(0, 10)`. */
 export function isoDate(ms: number): string {
   if (ms < FIRST_MS || ms > LAST_MS || !Number.isInteger(ms))
     return new Date(ms).toISOString().slice(0, 10);
-  return civilDate(Math.floor(ms / MS_PER_DAY));
+  return civilDate(Math.floor(ms / DAY_MS));
 }
 
 /** The same text as `new Date(ms).toISOString()`. */
 export function isoDateTime(ms: number): string {
   if (ms < FIRST_MS || ms > LAST_MS || !Number.isInteger(ms)) return new Date(ms).toISOString();
-  const days = Math.floor(ms / MS_PER_DAY);
-  let rest = ms - days * MS_PER_DAY;
+  const days = Math.floor(ms / DAY_MS);
+  let rest = ms - days * DAY_MS;
   const h = Math.floor(rest / 3_600_000);
   rest -= h * 3_600_000;
   const min = Math.floor(rest / 60_000);
