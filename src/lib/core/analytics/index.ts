@@ -16,3 +16,12 @@ export {
   resolveColumns,
   type DeliveryPreset
 } from './presets';
+export {
+  BOUNCE_HARD,
+  BOUNCE_NONE,
+  BOUNCE_SOFT,
+  DELIVERY_KINDS,
+  messageKey,
+  toDeliveryColumns,
+  type DeliveryColumns
+} from './delivery-columns';
