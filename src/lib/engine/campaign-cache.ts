@@ -58,6 +58,11 @@ export interface Derived {
   memberships: Map<string, Bitset | null>;
   /** Per-condition results the segment evaluator reuses between live counts. */
   evaluation: EvalCache;
+  /**
+   * The delivery activity email conditions read (deliveryActivityTable), built from the
+   * delivery store at `version`; rebuilt when the store changes.
+   */
+  deliveryActivity: { version: number; table: EventTable } | null;
 }
 
 export function newDerived(): Derived {
@@ -65,6 +70,7 @@ export function newDerived(): Derived {
     folded: new Map(),
     sorts: new Map(),
     queries: new Map(),
+    deliveryActivity: null,
     memberships: new Map(),
     evaluation: new EvalCache()
   };

@@ -108,11 +108,11 @@ export function createEngine(options: EngineOptions): Engine {
   recoveryPromise.catch(() => undefined);
   ctx.ready = recoveryPromise;
   const imports = new ImportService(ctx);
-  segments = new SegmentService(ctx);
+  const delivery = new DeliveryService(ctx);
+  segments = new SegmentService(ctx, delivery);
   const campaigns = new CampaignService(ctx, segments);
   const demo = new DemoService(campaigns, imports, fetchFn, options.baseUrl);
   const contacts = new ContactService(ctx, segments);
-  const delivery = new DeliveryService(ctx);
   const backups = new BackupService(ctx, campaigns, segments, delivery);
   const members = new MemberService(ctx, segments);
   const templates = new TemplateService(ctx);

@@ -57,6 +57,11 @@ export interface EvalContext {
   signal?: { cancelled: boolean };
   /** Any value that changes when the data change in place; clears the cache when it does. */
   dataVersion?: unknown;
+  /**
+   * The version of EvalData.delivery: email condition results are kept per version, so new
+   * delivery events recount email conditions only.
+   */
+  deliveryVersion?: number;
 }
 
 export interface EvalData {
@@ -597,7 +602,8 @@ function conditionKey(cond: Condition, ev: Evaluator): string | null {
     case 'email': {
       const relative =
         (cond.window && 'last' in cond.window) || (cond.kind === 'event' && cond.lapsed);
-      return `${canonicalJson(cond)}@${timeZone}${relative ? '@' + now : ''}`;
+      const delivery = cond.kind === 'email' ? `#${ev.ctx.deliveryVersion ?? ''}` : '';
+      return `${canonicalJson(cond)}@${timeZone}${relative ? '@' + now : ''}${delivery}`;
     }
   }
 }
