@@ -3,6 +3,7 @@
  * The page never parses files or scans contacts; it asks the engine, which runs in a Web Worker
  * (and, for tests, in Node with fake-indexeddb). Every user-caused error comes back as data.
  */
+import type { EmailCondition } from '$lib/core/segment/definition';
 import type { FieldSpec, FieldType } from '$lib/core/columns/types';
 import type { ImportPhase } from '$lib/core/csv/phase-times';
 import type { EmailingApi } from './emailing-api';
@@ -135,6 +136,11 @@ export interface ContactQuery {
   limit: number;
   /** Restrict to the members of a segment. */
   segmentId?: string;
+  /**
+   * Restrict to contacts with this email activity ("opened emailing X"; people only unless
+   * the condition says otherwise), evaluated as a segment condition at `now`.
+   */
+  email?: { condition: EmailCondition; now: string };
 }
 
 export type CellValue = string | number | boolean | null;

@@ -14,8 +14,9 @@ import {
   getBit,
   type Bitset
 } from '$lib/core/columns/bitset';
-import type { Definition } from '$lib/core/segment/definition';
+import type { Definition, EmailCondition } from '$lib/core/segment/definition';
 import {
+  canonicalJson,
   evaluateDefinition,
   EvaluationCancelled,
   isValidTimeZone,
@@ -443,6 +444,27 @@ export class SegmentService {
         signal
       }
     );
+  }
+
+  /**
+   * Contacts with an email activity (the contacts browser's filter), with a key that changes
+   * when the result may (the condition, its time inputs, the delivery store's version).
+   */
+  async emailFilter(
+    loaded: LoadedCampaign,
+    filter: { condition: EmailCondition; now: string }
+  ): Promise<{ bits: Bitset; key: string }> {
+    const definition: Definition = {
+      version: 1,
+      root: { kind: 'group', match: 'all', children: [filter.condition] }
+    };
+    const errors = validateDefinition(definition, { fields: loaded.contacts?.fields ?? [] });
+    if (errors.length > 0) throw new Error(errors.map((e) => e.message).join(' '));
+    const activity = await this.deliveryActivity(loaded);
+    const bits = await this.evaluate(loaded, definition, { now: filter.now });
+    const relative = filter.condition.window && 'last' in filter.condition.window;
+    const key = `${canonicalJson(filter.condition)}#${activity.version}#${loaded.eventGeneration}${relative ? '@' + filter.now : ''}`;
+    return { bits, key };
   }
 
   /**

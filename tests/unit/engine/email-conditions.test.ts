@@ -67,4 +67,39 @@ describe('email conditions over the delivery store', () => {
     // Four people, three handed a message: one never received one.
     expect(await count(received)).toBe(1);
   });
+
+  it('filter the contacts browser, and follow new appends there too', async () => {
+    const { engine } = setup();
+    const c = await engine.createCampaign('Spring');
+    expect((await importText(engine, c.id, PEOPLE, PEOPLE_FIELDS)).ok).toBe(true);
+    await engine.delivery.append(c.id, [ev(0, 'opened', true), ev(1, 'opened')]);
+    const page = (machine?: 'include') =>
+      engine.queryContacts(c.id, {
+        offset: 0,
+        limit: 10,
+        email: {
+          condition: {
+            kind: 'email',
+            activity: 'opened',
+            emailing: 'e1',
+            ...(machine && { machine })
+          },
+          now: EVAL_OPTIONS.now
+        }
+      });
+    expect((await page()).ids).toEqual([1]);
+    expect((await page('include')).ids).toEqual([0, 1]);
+    await engine.delivery.append(c.id, [ev(3, 'opened', false, T0 + 5000)]);
+    expect((await page()).ids).toEqual([1, 3]);
+    await expect(
+      engine.queryContacts(c.id, {
+        offset: 0,
+        limit: 10,
+        email: {
+          condition: { kind: 'email', activity: 'bounced', machine: 'only' },
+          now: EVAL_OPTIONS.now
+        }
+      })
+    ).rejects.toThrow('"machine" applies only to opened and clicked');
+  });
 });
