@@ -160,7 +160,7 @@ export function createEngine(options: EngineOptions): Engine {
   // eslint-disable-next-line prefer-const
   let sender: SendService;
   const emailings = new EmailingService(ctx, segments, suppressions, () => sender.wake());
-  sender = new SendService(ctx, emailings, suppressions, relay, relayRow, options.sender);
+  sender = new SendService(ctx, emailings, suppressions, relay, delivery, relayRow, options.sender);
 
   const engine: Engine = {
     async configure(opts) {
