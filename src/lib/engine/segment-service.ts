@@ -26,6 +26,7 @@ import {
   deleteSegmentRow,
   getMembership,
   listSegmentRows,
+  recordGeneration,
   storeMembership,
   type SegmentRow
 } from '$lib/db/segments';
@@ -306,6 +307,8 @@ export class SegmentService {
       generatedAt: null,
       dataVersion: null,
       updateError: null,
+      // The copy's generations are its own.
+      sizeHistory: [],
       createdAt: at,
       updatedAt: at,
       isDefault: false
@@ -522,7 +525,9 @@ export class SegmentService {
         generatedAt
       });
     } else {
-      await this.ctx.db.segments.update(segmentId, { count, generatedAt });
+      await this.ctx.db.transaction('rw', this.ctx.db.segments, () =>
+        recordGeneration(this.ctx.db, segmentId, count, generatedAt)
+      );
     }
     await this.ctx.db.segments.update(segmentId, {
       dataVersion: `${loaded.contactGeneration}:${loaded.eventGeneration}`,
