@@ -18,6 +18,7 @@ import { BackupService } from './backup-service';
 import { CampaignCache } from './campaign-cache';
 import { CampaignService } from './campaign-service';
 import { ContactService } from './contact-service';
+import { DeliveryService } from './delivery-service';
 import { DemoService } from './demo-service';
 import { errorMessage, randomId, type EngineContext } from './engine-context';
 import { ImportService } from './import-service';
@@ -59,6 +60,11 @@ export interface EngineExtras {
   recovery(): Promise<RecoveryReport>;
   /** Closes the database (tests). */
   close(): Promise<void>;
+  /**
+   * The delivery-event store (worker side; dashboards and segment conditions call
+   * `delivery.deliveryColumns(campaignId)`).
+   */
+  delivery: DeliveryService;
 }
 
 export type Engine = EngineApi & EngineExtras;
@@ -107,7 +113,8 @@ export function createEngine(options: EngineOptions): Engine {
   const campaigns = new CampaignService(ctx, segments);
   const demo = new DemoService(campaigns, imports, fetchFn, options.baseUrl);
   const contacts = new ContactService(ctx, segments);
-  const backups = new BackupService(ctx, campaigns, segments);
+  const delivery = new DeliveryService(ctx);
+  const backups = new BackupService(ctx, campaigns, segments, delivery);
   const members = new MemberService(ctx, segments);
   const templates = new TemplateService(ctx);
   const warehouse = new WarehouseService(ctx, segments);
@@ -162,6 +169,7 @@ export function createEngine(options: EngineOptions): Engine {
       if (opts.baseUrl) demo.baseUrl = opts.baseUrl;
     },
     recovery: () => recoveryPromise,
+    delivery,
     async close() {
       await sender.stop();
       await ctx.ready.catch(() => undefined);
