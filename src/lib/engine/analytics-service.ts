@@ -3,7 +3,8 @@
  * campaign's delivery events, what only the send ledger knows of its messages, the ledger's
  * counters per emailing, the segments' size histories and the campaign's participation events,
  * handed to the pure core's buildDashboard. Delivery events come from `deliveryColumns` (the
- * delivery store); an emailing the store has no event of is read from its ledger instead.
+ * delivery store); the hand-overs and rejections of an emailing the store holds no hand-over
+ * of are read from its ledger (same message keys, so a message both know counts once).
  */
 import {
   buildDashboard,
@@ -11,7 +12,11 @@ import {
   type Dashboard,
   type LedgerCounts
 } from '$lib/core/analytics/dashboard';
-import { toDeliveryColumns, type DeliveryColumns } from '$lib/core/analytics/delivery-columns';
+import {
+  DELIVERY_KINDS,
+  toDeliveryColumns,
+  type DeliveryColumns
+} from '$lib/core/analytics/delivery-columns';
 import { ledgerEvents } from '$lib/core/analytics/ledger-events';
 import { mergeDeliveryColumns } from '$lib/core/analytics/merge-columns';
 import { campaignTimeZone } from '$lib/db/campaigns';
@@ -37,6 +42,15 @@ export type DeliveryColumnsSource = (campaignId: string) => Promise<DeliveryColu
 /** Event types counted as participations (the campaign's own events, not email activity). */
 const PARTICIPATION = /^participations?$/i;
 
+const SENT = DELIVERY_KINDS.indexOf('sent');
+
+/** Emailings the store holds hand-overs of (their ledger then adds nothing). */
+function emailingsWithSends(c: DeliveryColumns): Set<string> {
+  const seen = new Uint8Array(c.emailings.length);
+  for (let i = 0; i < c.count; i++) if (c.kind[i] === SENT) seen[c.emailing[i]] = 1;
+  return new Set(c.emailings.filter((_, code) => seen[code] === 1));
+}
+
 function ledgerCounts(row: EmailingRow): LedgerCounts {
   return {
     emailingId: row.id,
@@ -59,7 +73,7 @@ export class AnalyticsService {
   /** The campaign's delivery events: the store's, plus the ledger's for emailings it lacks. */
   private async columns(campaignId: string, emailings: EmailingRow[]): Promise<DeliveryColumns> {
     const stored = await this.store(campaignId);
-    const known = new Set(stored?.emailings ?? []);
+    const known = stored ? emailingsWithSends(stored) : new Set<string>();
     const parts: DeliveryColumns[] = stored ? [stored] : [];
     for (const e of emailings) {
       if (known.has(e.id) || e.accepted + e.rejected === 0) continue;

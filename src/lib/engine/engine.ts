@@ -119,7 +119,7 @@ export function createEngine(options: EngineOptions): Engine {
   const templates = new TemplateService(ctx);
   const warehouse = new WarehouseService(ctx, segments);
   const suppressions = new SuppressionService(ctx);
-  const analytics = new AnalyticsService(ctx);
+  const analytics = new AnalyticsService(ctx, (id) => delivery.deliveryColumns(id));
   const relay = new RelayClient(
     fetchFn,
     options.relayOrigins ?? relayOrigins(import.meta.env?.VITE_SLICE_RELAY_ORIGINS),

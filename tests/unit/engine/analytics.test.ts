@@ -122,6 +122,38 @@ describe('campaign dashboard in the engine', () => {
     const history = d!.segments.find((s) => s.id === fr.id)!.history;
     expect(history.map((p) => p.size)).toEqual([2, 3]);
 
+    // Relay events in the delivery store join the ledger's messages (same message keys).
+    const at = Date.parse('2026-06-14T08:20:00.000Z');
+    const relayEvent = { emailing: 'em1', machine: false, contact: 0 };
+    await engine.delivery.append(c.id, [
+      { ...relayEvent, messageId: 'em1:1:0', recipient: 'p0@example.org', kind: 'delivered', at },
+      {
+        ...relayEvent,
+        messageId: 'em1:1:0',
+        recipient: 'p0@example.org',
+        kind: 'opened',
+        at: at + 60_000
+      },
+      {
+        ...relayEvent,
+        messageId: 'em1:1:0',
+        recipient: 'p0@example.org',
+        kind: 'complained',
+        at: at + 120_000
+      }
+    ]);
+    const withEvents = await engine.campaignDashboard(c.id);
+    expect(withEvents!.figures).toMatchObject({
+      sent: 3,
+      delivered: 1,
+      opened_unique: 1,
+      complained: 1
+    });
+    expect(withEvents!.emailings[0].complaintFlag).toBe(true);
+    expect(await engine.campaignComplaints(c.id)).toEqual({ rate: 1, confirm: true });
+    const byEmailing = await engine.campaignDashboard(c.id, { emailingId: 'em1' });
+    expect(byEmailing!.figures.sent).toBe(3);
+
     const backup = await engine.exportBackup(c.id);
     await engine.deleteCampaign(c.id);
     const restored = await engine.importBackup(backup);
@@ -129,6 +161,6 @@ describe('campaign dashboard in the engine', () => {
     expect(segments.find((s) => s.name === 'French')?.sizeHistory?.map((p) => p.size)).toEqual([
       2, 3
     ]);
-    expect(await engine.campaignComplaints(restored.id)).toEqual({ rate: null, confirm: false });
+    expect(await engine.campaignComplaints(restored.id)).toEqual({ rate: 1, confirm: true });
   });
 });
