@@ -6,6 +6,7 @@
 import type { EmailCondition } from '$lib/core/segment/definition';
 import type { FieldSpec, FieldType } from '$lib/core/columns/types';
 import type { ImportPhase } from '$lib/core/csv/phase-times';
+import type { AnalyticsApi } from './analytics-api';
 import type { EmailingApi } from './emailing-api';
 import type { Definition } from '$lib/core/segment/definition';
 import type { ValidationError } from '$lib/core/segment/validate';
@@ -208,6 +209,8 @@ export interface SegmentRecord {
   dataVersion?: string | null;
   /** Why the last automatic update of this segment failed; null once one succeeds. */
   updateError?: string | null;
+  /** Every generation's time (ISO) and member count, oldest first; absent before the first. */
+  sizeHistory?: { at: string; size: number }[];
   /** Filled by listSegments: the campaign's data changed since the membership was generated. */
   stale?: boolean;
 }
@@ -288,7 +291,7 @@ export interface TemplateFitOutcome {
   renamed: { from: string; to: string }[];
 }
 
-export interface EngineApi extends EmailingApi {
+export interface EngineApi extends EmailingApi, AnalyticsApi {
   // Campaigns
   listCampaigns(): Promise<CampaignSummary[]>;
   getCampaign(id: string): Promise<CampaignSummary | null>;

@@ -13,6 +13,7 @@ import {
 } from '$lib/db/recovery';
 import type { SliceDb } from '$lib/db/slice-db';
 import type { EngineApi } from './api';
+import { AnalyticsService } from './analytics-service';
 import { BackupService } from './backup-service';
 import { CampaignCache } from './campaign-cache';
 import { CampaignService } from './campaign-service';
@@ -118,6 +119,7 @@ export function createEngine(options: EngineOptions): Engine {
   const templates = new TemplateService(ctx);
   const warehouse = new WarehouseService(ctx, segments);
   const suppressions = new SuppressionService(ctx);
+  const analytics = new AnalyticsService(ctx, (id) => delivery.deliveryColumns(id));
   const relay = new RelayClient(
     fetchFn,
     options.relayOrigins ?? relayOrigins(import.meta.env?.VITE_SLICE_RELAY_ORIGINS),
@@ -306,7 +308,11 @@ export function createEngine(options: EngineOptions): Engine {
     },
     async senderStatus() {
       return sender.status();
-    }
+    },
+
+    // Analytics
+    campaignDashboard: (campaignId, query) => analytics.dashboard(campaignId, query),
+    campaignComplaints: (campaignId) => analytics.complaints(campaignId)
   };
   return engine;
 }

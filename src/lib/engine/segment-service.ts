@@ -30,6 +30,7 @@ import {
   deleteSegmentRow,
   getMembership,
   listSegmentRows,
+  recordGeneration,
   storeMembership,
   type SegmentRow
 } from '$lib/db/segments';
@@ -322,6 +323,8 @@ export class SegmentService {
       generatedAt: null,
       dataVersion: null,
       updateError: null,
+      // The copy's generations are its own.
+      sizeHistory: [],
       createdAt: at,
       updatedAt: at,
       isDefault: false
@@ -579,7 +582,9 @@ export class SegmentService {
         generatedAt
       });
     } else {
-      await this.ctx.db.segments.update(segmentId, { count, generatedAt });
+      await this.ctx.db.transaction('rw', this.ctx.db.segments, () =>
+        recordGeneration(this.ctx.db, segmentId, count, generatedAt)
+      );
     }
     await this.ctx.db.segments.update(segmentId, {
       dataVersion: `${loaded.contactGeneration}:${loaded.eventGeneration}`,
