@@ -8,6 +8,13 @@
  * transaction before the post; results are recorded in one transaction after. A batch still
  * "posting" after a reload has an unknown outcome and is re-posted unchanged with the same
  * Idempotency-Key (the relay replays its stored answer), never rebuilt.
+ *
+ * Several batches may be in flight at once (`inFlight`): each is recorded before its post, so
+ * this changes nothing to exactly-once; pause stops forming batches and lets those in flight
+ * finish. The next batch is read on from a cursor after the last message put in a batch:
+ * reading the queued index from its start each time walked over every row already handed
+ * over (IndexedDB keeps deleted index entries until it compacts), which made a batch cost
+ * more the further a send got. Before a send is declared finished the whole queue is read.
  */
 import { batchId, effectiveBatchSize, idempotencyKey } from '$lib/core/email/batch-plan';
 import { RateLimiter } from '$lib/core/email/rate-limit';
@@ -51,7 +58,15 @@ export interface SendServiceOptions {
   sleep?: (ms: number) => Promise<void>;
   /** How often the relay's events are read, ms (default EVENTS_EVERY_MS). */
   eventsEveryMs?: number;
+  /** Batches posted at once (default IN_FLIGHT). */
+  inFlight?: number;
 }
+
+/**
+ * Batches posted at once: while the relay builds and writes one, the app records the results
+ * of another and forms the next, so neither side waits for the other.
+ */
+export const IN_FLIGHT = 3;
 
 export class SendService {
   private running = false;
@@ -60,7 +75,12 @@ export class SendService {
   /** The last post failed on the network: the page shows the relay as unreachable. */
   private relayDown = false;
   private stopped = false;
-  private wakeUp: (() => void) | null = null;
+  /** Sleepers to wake early (the loop's idle wait, each in-flight batch's retry wait). */
+  private readonly wakers = new Set<() => void>();
+  /** Posts under way, by Idempotency-Key. */
+  private readonly inflight = new Map<string, Promise<void>>();
+  /** Per emailing, the last ledger messageId read into a batch: the next one reads on from it. */
+  private readonly cursors = new Map<string, string>();
   private limiter: RateLimiter | null = null;
   private capabilities: RelayCapabilities | null = null;
   private loop: Promise<void> | null = null;
@@ -81,7 +101,7 @@ export class SendService {
   }
 
   wake(): void {
-    this.wakeUp?.();
+    for (const wake of [...this.wakers]) wake();
   }
 
   /** Starts once; the loop runs while this engine holds the sender lock. */
@@ -107,17 +127,19 @@ export class SendService {
     this.stopped = true;
     this.wake();
     await this.loop;
+    await Promise.allSettled([...this.inflight.values()]);
   }
 
   private sleep(ms: number): Promise<void> {
     if (this.options.sleep) return this.options.sleep(ms);
     return new Promise((resolve) => {
-      const t = setTimeout(done, ms);
-      function done() {
+      const done = () => {
         clearTimeout(t);
+        this.wakers.delete(done);
         resolve();
-      }
-      this.wakeUp = done;
+      };
+      const t = setTimeout(done, ms);
+      this.wakers.add(done);
     });
   }
 
@@ -222,10 +244,16 @@ export class SendService {
         if (b.createdAt >= from) this.limiter.record(Date.parse(b.createdAt), b.messages);
     } else this.limiter.setLimits(limits);
 
-    let batch: BatchRow | null | undefined = await db.sendBatches
+    // A batch still posting that no post here is carrying: its outcome is unknown (a reload, a
+    // crash) or it was left waiting for a retry by a pause. Keys only: a row holds its body.
+    const posting = (await db.sendBatches
       .where('[emailingId+state]')
       .equals([e.id, 'posting'])
-      .first();
+      .primaryKeys()) as [string, number][];
+    const orphanKey = posting.find(([, no]) => !this.inflight.has(idempotencyKey(e.id, no)));
+    let batch: BatchRow | null | undefined = orphanKey
+      ? await db.sendBatches.get(orphanKey)
+      : undefined;
     if (
       batch &&
       this.capabilities &&
@@ -236,6 +264,10 @@ export class SendService {
         e,
         `Batch ${batch.batchNo} has an unknown outcome older than the relay keeps keys (${this.capabilities.idempotencyTtl} s); it is not re-sent. Check the relay's events before resuming.`
       );
+      return true;
+    }
+    if (!batch && this.inflight.size >= (this.options.inFlight ?? IN_FLIGHT)) {
+      await Promise.race(this.inflight.values());
       return true;
     }
     if (!batch) {
@@ -250,22 +282,55 @@ export class SendService {
       if (wait > 0) await this.sleep(Math.min(wait, IDLE_MS * 5));
       batch = await this.formBatch(e, Math.max(1, room));
       if (!batch) {
-        await this.finish(e.id);
+        // Nothing left to form: finished once the batches in flight are recorded.
+        if (this.inflight.size > 0) await Promise.race(this.inflight.values());
+        else await this.finish(e.id);
         return true;
       }
     }
-    await this.post(e, batch, target);
+    this.launch(e, batch, target);
     return true;
+  }
+
+  /** Posts the batch without waiting for it; the loop forms the next meanwhile. */
+  private launch(e: EmailingRow, batch: BatchRow, target: { url: string; token: string }): void {
+    const key = idempotencyKey(e.id, batch.batchNo);
+    const job = this.post(e, batch, target)
+      .catch((err: unknown) => {
+        // The batch stays "posting": it is re-posted with the same key on the next step.
+        this.activity = `Sending stopped: ${errorMessage(err)}`;
+      })
+      .finally(() => {
+        this.inflight.delete(key);
+        this.wake();
+      });
+    this.inflight.set(key, job);
+  }
+
+  /**
+   * The next queued ledger rows: read on from the cursor (primary-key order, so one range
+   * read of rows mostly still queued), else from the start of the queued index, which is
+   * also what says the queue is empty (a message put back behind the cursor is found there).
+   */
+  private async nextQueued(e: EmailingRow, size: number): Promise<LedgerRow[]> {
+    const db = this.ctx.db;
+    const after = this.cursors.get(e.id);
+    if (after !== undefined) {
+      const ahead = await db.sendLedger
+        .where('[emailingId+messageId]')
+        .between([e.id, after], [e.id, '\uffff'], false, true)
+        .limit(size)
+        .toArray();
+      const queued = ahead.filter((r) => r.state === 'queued');
+      if (queued.length > 0) return queued;
+    }
+    return db.sendLedger.where('[emailingId+state]').equals([e.id, 'queued']).limit(size).toArray();
   }
 
   /** Picks the next queued messages, renders them, and records the hand-over atomically. */
   private async formBatch(e: EmailingRow, size: number): Promise<BatchRow | null> {
     const db = this.ctx.db;
-    const queued = await db.sendLedger
-      .where('[emailingId+state]')
-      .equals([e.id, 'queued'])
-      .limit(size)
-      .toArray();
+    const queued = await this.nextQueued(e, size);
     if (queued.length === 0) return null;
     const loaded = await this.ctx.cache.get(e.campaignId);
     const compiled = compileEmailing(e);
@@ -310,7 +375,10 @@ export class SendService {
       );
       await db.emailings.update(e.id, { nextBatchNo: no + 1 });
     });
-    if (made) this.limiter?.record(Date.parse(at), messages.length);
+    if (made) {
+      this.limiter?.record(Date.parse(at), messages.length);
+      this.cursors.set(e.id, queued[queued.length - 1].messageId);
+    }
     return made;
   }
 
@@ -324,7 +392,10 @@ export class SendService {
     for (;;) {
       attempt++;
       this.activity = `Sending batch ${batch.batchNo} of "${e.name}"`;
-      await this.ctx.db.sendBatches.update([e.id, batch.batchNo], { attempts: attempt });
+      // Counted for the retry limit across reloads; the first try of a new batch is not
+      // written (a row rewrite with its body, for a count a reload may lose by one at most).
+      if (attempt > 1)
+        await this.ctx.db.sendBatches.update([e.id, batch.batchNo], { attempts: attempt });
       const { outcome, results } = await this.relay.postBatch(target, key, batch.body);
       this.relayDown = outcome.kind === 'network';
       if (results) {
@@ -395,8 +466,12 @@ export class SendService {
           'rw',
           [db.emailings, db.sendLedger, db.sendBatches, db.suppressions, db.deliveryChunks],
           async () => {
-            const current = await db.sendBatches.get([e.id, batch.batchNo]);
-            if (!current || current.state === 'done') return;
+            // Still posting? Read from the index (keys only): the row itself holds the whole body.
+            const posting = (await db.sendBatches
+              .where('[emailingId+state]')
+              .equals([e.id, 'posting'])
+              .primaryKeys()) as [string, number][];
+            if (!posting.some(([, no]) => no === batch.batchNo)) return;
             let accepted = 0;
             let rejected = 0;
             const rows = await db.sendLedger.bulkGet(sent.map((id) => [e.id, id]));
@@ -427,7 +502,9 @@ export class SendService {
             if (suppressed.length) await db.suppressions.bulkPut(suppressed);
             for (const soft of softBounced)
               await this.suppressAfterSoftBounces(e.campaignId, soft.email, limit, soft.reason);
-            await db.sendBatches.update([e.id, batch.batchNo], { state: 'done' });
+            // Done: the body is no longer needed (the relay replays from its own store), so the
+            // row shrinks to its figures instead of being rewritten whole.
+            await db.sendBatches.put({ ...batch, body: '', state: 'done' });
             const fresh = await db.emailings.get(e.id);
             if (fresh)
               await db.emailings.update(e.id, {
