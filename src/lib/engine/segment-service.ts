@@ -3,6 +3,7 @@
  * saving with validation, live counts (a newer count on the same channel cancels the older),
  * generation of stored memberships, paged members and SQL export.
  */
+import { definitionProblemsText } from '$lib/core/segment/definition-file';
 import {
   fullBitset,
   popcount,
@@ -234,12 +235,11 @@ export class SegmentService {
         ? segment.definition
         : (previous?.definition ?? (kind === 'dynamic' ? everyoneDefinition() : null));
     const id = previous?.id ?? segment.id ?? this.ctx.newId();
-    if (definition !== null) {
+    // A dynamic segment is its definition: without one (null) it is refused like a bad one.
+    if (definition !== null || kind === 'dynamic') {
       const errors = await this.validate(segment.campaignId, definition, id);
       if (errors.length > 0) {
-        throw new Error(
-          `The segment "${name}" cannot be saved: ${errors.map((e) => `${e.message} (${e.path})`).join('; ')}`
-        );
+        throw new Error(`The segment "${name}" cannot be saved: ${definitionProblemsText(errors)}`);
       }
     }
     const at = isoAt(this.ctx);
