@@ -17,6 +17,7 @@ import { BackupService } from './backup-service';
 import { CampaignCache } from './campaign-cache';
 import { CampaignService } from './campaign-service';
 import { ContactService } from './contact-service';
+import { DeliveryService } from './delivery-service';
 import { DemoService } from './demo-service';
 import { errorMessage, randomId, type EngineContext } from './engine-context';
 import { ImportService } from './import-service';
@@ -58,6 +59,11 @@ export interface EngineExtras {
   recovery(): Promise<RecoveryReport>;
   /** Closes the database (tests). */
   close(): Promise<void>;
+  /**
+   * The delivery-event store (worker side; dashboards and segment conditions call
+   * `delivery.deliveryColumns(campaignId)`).
+   */
+  delivery: DeliveryService;
 }
 
 export type Engine = EngineApi & EngineExtras;
@@ -102,11 +108,12 @@ export function createEngine(options: EngineOptions): Engine {
   recoveryPromise.catch(() => undefined);
   ctx.ready = recoveryPromise;
   const imports = new ImportService(ctx);
-  segments = new SegmentService(ctx);
+  const delivery = new DeliveryService(ctx);
+  segments = new SegmentService(ctx, delivery);
   const campaigns = new CampaignService(ctx, segments);
   const demo = new DemoService(campaigns, imports, fetchFn, options.baseUrl);
   const contacts = new ContactService(ctx, segments);
-  const backups = new BackupService(ctx, campaigns, segments);
+  const backups = new BackupService(ctx, campaigns, segments, delivery);
   const members = new MemberService(ctx, segments);
   const templates = new TemplateService(ctx);
   const warehouse = new WarehouseService(ctx, segments);
@@ -160,6 +167,7 @@ export function createEngine(options: EngineOptions): Engine {
       if (opts.baseUrl) demo.baseUrl = opts.baseUrl;
     },
     recovery: () => recoveryPromise,
+    delivery,
     async close() {
       await sender.stop();
       await ctx.ready.catch(() => undefined);

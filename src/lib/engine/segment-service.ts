@@ -3,6 +3,9 @@
  * saving with validation, live counts (a newer count on the same channel cancels the older),
  * generation of stored memberships, paged members and SQL export.
  */
+import type { EventTable } from '$lib/core/columns/types';
+import { deliveryActivityTable } from '$lib/core/segment/delivery-activity';
+import type { DeliveryService } from './delivery-service';
 import {
   fullBitset,
   popcount,
@@ -78,6 +81,15 @@ function suggestionLimit(limit: number | undefined): number {
 }
 
 /** Whether a definition has event or email conditions (which need the events read). */
+/** Whether a definition has an email condition (which reads the delivery activity too). */
+export function usesEmail(node: unknown): boolean {
+  if (Array.isArray(node)) return node.some(usesEmail);
+  if (!node || typeof node !== 'object') return false;
+  const n = node as { kind?: unknown; root?: unknown; children?: unknown };
+  if (n.kind === 'email') return true;
+  return usesEmail(n.root) || usesEmail(n.children);
+}
+
 export function usesEvents(node: unknown): boolean {
   if (Array.isArray(node)) return node.some(usesEvents);
   if (!node || typeof node !== 'object') return false;
@@ -110,7 +122,10 @@ export class SegmentService {
   private readonly usageFinders: SegmentUsageFinder[] = [];
   private readonly updates = new Map<string, AutoUpdateStatus>();
 
-  constructor(private readonly ctx: EngineContext) {
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly delivery: DeliveryService
+  ) {
     this.usageFinders.push((segment) => this.segmentsReferring(segment));
   }
 
@@ -409,20 +424,40 @@ export class SegmentService {
     for (const id of refs) members.set(id, (await this.membership(loaded, id)) ?? undefined);
     const contacts = loaded.contacts;
     if (!contacts) return new Uint32Array(0);
+    const activity = usesEmail(definition) ? await this.deliveryActivity(loaded) : null;
     return evaluateDefinition(
       definition,
       {
         contacts,
-        events: usesEvents(definition) ? await eventsOf(loaded) : (loaded.events ?? loaded.noEvents)
+        events: usesEvents(definition)
+          ? await eventsOf(loaded)
+          : (loaded.events ?? loaded.noEvents),
+        delivery: activity?.table
       },
       {
         now: Date.parse(options.now),
         timeZone: options.timeZone ?? campaignTimeZone(loaded.campaign),
         segmentMembers: (id: string) => members.get(id),
         cache: loaded.derived.evaluation,
+        deliveryVersion: activity?.version,
         signal
       }
     );
+  }
+
+  /**
+   * The delivery activity of the loaded campaign as email conditions read it, rebuilt when
+   * the delivery store changed (a relay poll, a provider export, another tab's append).
+   */
+  async deliveryActivity(loaded: LoadedCampaign): Promise<{ version: number; table: EventTable }> {
+    const { meta, columns } = await this.delivery.storedColumns(loaded.campaign.id);
+    const held = loaded.derived.deliveryActivity;
+    const rowCount = loaded.contacts?.rowCount ?? 0;
+    if (held && held.version === meta.version && held.table.offsets.length === rowCount + 1)
+      return held;
+    const table = deliveryActivityTable(columns, rowCount);
+    loaded.derived.deliveryActivity = { version: meta.version, table };
+    return loaded.derived.deliveryActivity;
   }
 
   async count(

@@ -60,11 +60,21 @@ export interface EvalContext {
   signal?: { cancelled: boolean };
   /** Any value that changes when the data change in place; clears the cache when it does. */
   dataVersion?: unknown;
+  /**
+   * The version of EvalData.delivery: email condition results are kept per version, so new
+   * delivery events recount email conditions only.
+   */
+  deliveryVersion?: number;
 }
 
 export interface EvalData {
   contacts: ContactTable;
   events: EventTable;
+  /**
+   * The delivery activity (deliveryActivityTable): what the relay and providers reported,
+   * read by email conditions beside the email activity of imported events. Absent: none.
+   */
+  delivery?: EventTable;
 }
 
 export class EvaluationCancelled extends Error {
@@ -420,30 +430,63 @@ function lowerBound(at: Float64Array, t: number, lo: number, hi: number): number
   return lo;
 }
 
-function eventRows(plan: EventPlan, data: EvalData, mask: Bitset | null, cache: EvalCache): Bitset {
-  const n = data.contacts.rowCount;
-  const ev = data.events;
-  const typeCode = ev.types.indexOf(plan.type);
-  if (typeCode < 0 || ev.count === 0) {
+/** One table's share of an event plan: which type and target codes count. */
+interface EventSource {
+  table: EventTable;
+  typeOk: Uint8Array;
+  targetOk: Uint8Array | null;
+}
+
+function eventSource(plan: EventPlan, table: EventTable, cache: EvalCache): EventSource | null {
+  if (table.count === 0) return null;
+  const typeOk = new Uint8Array(table.types.length);
+  let any = false;
+  for (const name of plan.types) {
+    const code = table.types.indexOf(name);
+    if (code >= 0) {
+      typeOk[code] = 1;
+      any = true;
+    }
+  }
+  if (!any) return null;
+  // Target test per target code, computed once (1 = the event's target passes).
+  let targetOk: Uint8Array | null = null;
+  if (plan.emailing !== null) {
+    targetOk = new Uint8Array(table.targets.length);
+    const code = table.targets.indexOf(plan.emailing);
+    if (code < 0) return null;
+    targetOk[code] = 1;
+  } else if (plan.target) {
+    targetOk = Uint8Array.from(codeResultsFor(cache, plan.target, table.targets, true).memo);
+  }
+  return { table, typeOk, targetOk };
+}
+
+/**
+ * Contacts whose matching events (over every table: the campaign's events, and for email
+ * conditions its delivery activity too) pass the count, first and lapsed tests.
+ */
+function eventRows(
+  plan: EventPlan,
+  tables: EventTable[],
+  rowCount: number,
+  mask: Bitset | null,
+  cache: EvalCache
+): Bitset {
+  const n = rowCount;
+  const sources = tables
+    .map((table) => eventSource(plan, table, cache))
+    .filter((source): source is EventSource => source !== null);
+  if (sources.length === 0) {
     // Nobody did it: only "at most"/"exactly 0" style counts can hold, never first or lapsed.
     const ok = countMatches(plan.count, 0) && !plan.first && plan.lapsed === null;
     return ok ? fullBitset(n) : createBitset(n);
   }
-
-  // Target test per target code, computed once (1 = the event's target passes).
-  let targetOk: Uint8Array | null = null;
-  if (plan.emailing !== null) {
-    targetOk = new Uint8Array(ev.targets.length);
-    const code = ev.targets.indexOf(plan.emailing);
-    if (code >= 0) targetOk[code] = 1;
-  } else if (plan.target) {
-    targetOk = Uint8Array.from(codeResultsFor(cache, plan.target, ev.targets, true).memo);
+  const extra = plan.first || plan.lapsed !== null;
+  if (extra && sources.length > 1) {
+    throw new Error('first and lapsed read one event table');
   }
 
-  const offsets = ev.offsets;
-  const types = ev.type;
-  const targets = ev.target;
-  const at = ev.at;
   const w = plan.window;
   const lo = w ? w.lo : -Infinity;
   const hi = w ? (w.hiInclusive ? w.hi : nextDown(w.hi)) : Infinity;
@@ -453,7 +496,6 @@ function eventRows(plan: EventPlan, data: EvalData, mask: Bitset | null, cache: 
   const stopAt = opCode === 0 ? countN : countN + 1;
   const first = plan.first;
   const lapsed = plan.lapsed;
-  const extra = first || lapsed !== null;
   const cut = lapsed ? lapsed.cut : 0;
   const lapsedNow = lapsed ? lapsed.now : 0;
 
@@ -466,24 +508,35 @@ function eventRows(plan: EventPlan, data: EvalData, mask: Bitset | null, cache: 
       const low = need & -need;
       need ^= low;
       const r = base + 31 - Math.clz32(low);
-      const start = offsets[r];
-      const end = offsets[r + 1];
       let c = 0;
-      if (stopAt > 0 && start < end) {
+      for (let s = 0; s < sources.length && c < stopAt; s++) {
+        const { table, typeOk, targetOk } = sources[s];
+        const start = table.offsets[r];
+        const end = table.offsets[r + 1];
+        if (start >= end) continue;
+        const types = table.type;
+        const targets = table.target;
+        const at = table.at;
         let k = w !== null && end - start > 16 ? lowerBound(at, lo, start, end) : start;
         for (; k < end; k++) {
           const t = at[k];
           if (t > hi) break;
-          if (types[k] !== typeCode || t < lo) continue;
+          if (typeOk[types[k]] === 0 || t < lo) continue;
           if (targetOk !== null && targetOk[targets[k]] === 0) continue;
           if (++c >= stopAt) break;
         }
       }
       if (opCode === 0 ? c < countN : opCode === 1 ? c > countN : c !== countN) continue;
       if (extra) {
+        const { table, typeOk, targetOk } = sources[0];
+        const start = table.offsets[r];
+        const end = table.offsets[r + 1];
+        const types = table.type;
+        const targets = table.target;
+        const at = table.at;
         let firstAt = NaN;
         for (let k = start; k < end; k++) {
-          if (types[k] === typeCode && (targetOk === null || targetOk[targets[k]] === 1)) {
+          if (typeOk[types[k]] === 1 && (targetOk === null || targetOk[targets[k]] === 1)) {
             firstAt = at[k];
             break;
           }
@@ -494,7 +547,7 @@ function eventRows(plan: EventPlan, data: EvalData, mask: Bitset | null, cache: 
           let recent = false;
           for (let k = lowerBound(at, cut, start, end); k < end; k++) {
             if (at[k] > lapsedNow) break;
-            if (types[k] === typeCode && (targetOk === null || targetOk[targets[k]] === 1)) {
+            if (typeOk[types[k]] === 1 && (targetOk === null || targetOk[targets[k]] === 1)) {
               recent = true;
               break;
             }
@@ -553,7 +606,8 @@ function conditionKey(cond: Condition, ev: Evaluator): string | null {
     case 'email': {
       const relative =
         (cond.window && 'last' in cond.window) || (cond.kind === 'event' && cond.lapsed);
-      return `${canonicalJson(cond)}@${timeZone}${relative ? '@' + now : ''}`;
+      const delivery = cond.kind === 'email' ? `#${ev.ctx.deliveryVersion ?? ''}` : '';
+      return `${canonicalJson(cond)}@${timeZone}${relative ? '@' + now : ''}${delivery}`;
     }
   }
 }
@@ -600,7 +654,13 @@ function evalPlan(plan: ConditionPlan, ev: Evaluator, mask: Bitset | null): Bits
         mask
       );
     case 'event':
-      return eventRows(plan, data, mask, ev.derived);
+      return eventRows(
+        plan,
+        plan.email && data.delivery ? [data.events, data.delivery] : [data.events],
+        rowCount,
+        mask,
+        ev.derived
+      );
     default:
       return attributeRows(plan, data.contacts, mask, ctx.timeZone, ev.derived);
   }
