@@ -492,11 +492,8 @@ export class SendService {
       this.capabilities &&
       Date.parse(batch.createdAt) < this.ctx.now() - this.capabilities.idempotencyTtl * 1000
     ) {
-      // The relay no longer remembers this key: re-posting could send twice.
-      await this.fail(
-        e,
-        `Batch ${batch.batchNo} has an unknown outcome older than the relay keeps keys (${this.capabilities.idempotencyTtl} s); it is not re-sent. Check the relay's events before resuming.`
-      );
+      // The relay may no longer remember this key: re-posting could send twice.
+      await this.reconcile(e, batch, target);
       return true;
     }
     if (!batch && this.inflight.size >= (this.options.inFlight ?? IN_FLIGHT)) {
@@ -523,6 +520,60 @@ export class SendService {
     }
     this.launch(e, batch, target);
     return true;
+  }
+
+  /**
+   * A batch whose outcome is unknown and older than the relay keeps keys is never re-posted
+   * (the relay might send it again): its messages are settled from the relay's events instead,
+   * delivered ones as accepted, bounced ones as rejected, and those the relay has no event for
+   * (it never sent them) queued again for a new batch.
+   */
+  private async reconcile(
+    e: EmailingRow,
+    batch: BatchRow,
+    target: { url: string; token: string }
+  ): Promise<void> {
+    const ttl = this.capabilities?.idempotencyTtl ?? 0;
+    const why = `Batch ${batch.batchNo} had an unknown outcome older than the relay keeps keys (${ttl} s)`;
+    if (!this.capabilities?.events) {
+      await this.fail(
+        e,
+        `${why} and the relay reports no events to check it against; it is not re-sent. Check the relay's records before resuming.`
+      );
+      return;
+    }
+    const ids = (JSON.parse(batch.body) as RelayBatch).messages.map((m) => m.messageId);
+    const wanted = new Set(ids);
+    const found = new Map<string, RelayResult>();
+    let cursor: string | null = null;
+    try {
+      for (;;) {
+        const { events, next } = await this.relay.events(target, cursor, 1000);
+        for (const ev of events) {
+          if (!wanted.has(ev.messageId) || found.has(ev.messageId)) continue;
+          if (ev.type === 'delivered')
+            found.set(ev.messageId, { messageId: ev.messageId, status: 'accepted' });
+          else if (ev.type === 'bounced')
+            found.set(ev.messageId, {
+              messageId: ev.messageId,
+              status: 'rejected',
+              reason: ev.reason,
+              ...(ev.bounce ? { bounce: ev.bounce } : {})
+            });
+        }
+        if (events.length === 0 || next === cursor) break;
+        cursor = next;
+      }
+    } catch (err) {
+      this.activity = `${why}; the relay's events cannot be read (${errorMessage(err)}), tried again shortly.`;
+      await this.sleep(IDLE_MS * 5);
+      return;
+    }
+    await this.record(e, batch, [...found.values()], true);
+    const missing = ids.length - found.size;
+    const notice = `${why}: settled from the relay's events, ${found.size} sent or bounced, ${missing} never sent and queued again.`;
+    await this.ctx.db.emailings.update(e.id, { notice });
+    this.activity = notice;
   }
 
   /** Posts the batch without waiting for it; the loop forms the next meanwhile. */
@@ -691,7 +742,13 @@ export class SendService {
   }
 
   /** Per-message results in one transaction; a rejected address is a result, not a retry. */
-  private async record(e: EmailingRow, batch: BatchRow, results: RelayResult[]): Promise<void> {
+  private async record(
+    e: EmailingRow,
+    batch: BatchRow,
+    results: RelayResult[],
+    /** Messages without a result go back to the queue (reconciled: the relay never sent them). */
+    requeueMissing = false
+  ): Promise<void> {
     const db = this.ctx.db;
     const sent = (JSON.parse(batch.body) as RelayBatch).messages.map((m) => m.messageId);
     const byId = new Map(results.map((r) => [r.messageId, r]));
@@ -715,6 +772,12 @@ export class SendService {
         const softBounced: { email: string; reason: string }[] = [];
         sent.forEach((id, i) => {
           const r = byId.get(id);
+          if (!r && requeueMissing) {
+            const row = rows[i];
+            if (row?.state === 'handed')
+              changed.push({ ...row, state: 'queued', batchNo: null, handedAt: null });
+            return;
+          }
           const state = r?.status === 'accepted' ? 'accepted' : 'rejected';
           const reason = r ? (r.reason ?? null) : 'The relay returned no result for this message.';
           if (state === 'accepted') accepted++;
