@@ -243,9 +243,29 @@ export function createEngine(options: EngineOptions): Engine {
     listEmailings: (campaignId) => emailings.list(campaignId),
     getEmailing: (id) => emailings.get(id),
     createEmailing: (campaignId, draft) => emailings.create(campaignId, draft),
-    updateEmailing: (id, draft) => emailings.update(id, draft),
+    async updateEmailing(id, draft) {
+      // A change to an emailing the relay holds takes it back first (it is handed over again).
+      if (await emailings.changes(id, draft)) await sender.withdraw(id, 'requeue');
+      return emailings.update(id, draft);
+    },
     emailingProblems: (id) => emailings.problems(id),
-    emailingAction: (id, action, opts) => emailings.action(id, action, opts),
+    async emailingAction(id, action, opts) {
+      const taken =
+        action === 'cancel' || action === 'delete'
+          ? await sender.withdraw(id, 'cancel')
+          : action === 'reschedule' || action === 'send'
+            ? await sender.withdraw(id, 'requeue')
+            : null;
+      // Cancelled too late: the relay had sent every message, so it is finished, not cancelled.
+      if (
+        action === 'cancel' &&
+        taken &&
+        taken.withdrawn === 0 &&
+        (await emailings.finishIfSent(id))
+      )
+        return emailings.get(id);
+      return emailings.action(id, action, opts);
+    },
     emailingAudience: (campaignId, targets, capDays) =>
       emailings.audience(campaignId, targets, capDays),
     previewEmailing: (id, contactId) => emailings.preview(id, contactId),
@@ -284,6 +304,7 @@ export function createEngine(options: EngineOptions): Engine {
         perHour: limit(settings.perHour, 'The hourly cap'),
         perDay: limit(settings.perDay, 'The daily cap'),
         confirmOverdue: settings.confirmOverdue === true,
+        handOver: settings.handOver !== false,
         softBounceLimit: checkSoftBounceLimit(
           settings.softBounceLimit ?? saved?.softBounceLimit ?? DEFAULT_SOFT_BOUNCE_LIMIT
         ),
