@@ -254,7 +254,6 @@ export async function scanCsvRecords(
         const done = consume(head, false);
         if (typeof done !== 'number') return { records, problem: done.problem };
         if (stopped) return { records };
-        carry = '';
         if (done !== head.length) carry = head.slice(done) + chunk.slice(lf + 1);
         else {
           const at = consume(chunk, false, lf + 1);
