@@ -44,7 +44,7 @@ import { errorMessage, isoAt, type EngineContext } from './engine-context';
 import type { EmailingService } from './emailing-service';
 import { compileEmailing, renderFor } from './emailing-render';
 import type { RelayClient } from './relay-client';
-import type { ContactEvent, DeliveryPlan, DeliveryService } from './delivery-service';
+import type { MatchedEvent, DeliveryPlan, DeliveryService } from './delivery-service';
 import type { SuppressionService } from './suppression-service';
 
 export const SENDER_LOCK = 'slice-sender';
@@ -765,7 +765,7 @@ export class SendService {
     const limit = (await this.settings()).softBounceLimit ?? DEFAULT_SOFT_BOUNCE_LIMIT;
     const before = await db.sendLedger.bulkGet(sent.map((id) => [e.id, id]));
     const handedAt = Date.parse(batch.createdAt);
-    const events: ContactEvent[] = [];
+    const events: MatchedEvent[] = [];
     sent.forEach((id, i) => {
       const row = before[i];
       if (!row || (row.state !== 'handed' && row.state !== 'queued')) return;
@@ -1031,7 +1031,7 @@ export class SendService {
       return [cut > 0 ? ev.messageId.slice(0, cut) : '', ev.messageId];
     });
     const rows = await db.sendLedger.bulkGet(keys.map((k) => (k[0] ? k : ['', ''])));
-    const byCampaign = new Map<string, ContactEvent[]>();
+    const byCampaign = new Map<string, MatchedEvent[]>();
     const matched: { ev: RelayEvent; row: LedgerRow }[] = [];
     events.forEach((ev, i) => {
       const row = rows[i];
