@@ -23,7 +23,7 @@ import {
   bucketOf,
   bucketStart,
   dayLabel,
-  HOURLY_SPAN,
+  isHourBucket,
   timeAxis
 } from './dashboard-timeline';
 
@@ -333,7 +333,7 @@ function timeline(
     out.push({
       start: bucketStart(axis, clock, i),
       label: bucketLabel(axis, clock, i),
-      hourly: i < HOURLY_SPAN,
+      hourly: isHourBucket(axis, i),
       sent: sent[i],
       openedHuman: oh[i],
       openedMachine: om[i],

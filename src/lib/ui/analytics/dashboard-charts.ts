@@ -22,8 +22,14 @@ export function formatRate(rate: number | null): string {
   return rate === null ? '—' : pct.format(rate);
 }
 
+/** A count axis: titled, from zero, whole numbers only. */
 function axis(title: string, stacked = false) {
-  return { title: { display: true, text: title }, stacked, beginAtZero: true };
+  return {
+    title: { display: true, text: title },
+    stacked,
+    beginAtZero: true,
+    ticks: { precision: 0 }
+  };
 }
 
 function legend(display = true) {
@@ -56,7 +62,7 @@ export function timelineChart(d: Dashboard): ChartView {
             data: t.map((b) => b.openedHuman),
             borderColor: PALETTE.blue,
             backgroundColor: PALETTE.blue,
-            pointRadius: 0,
+            pointRadius: 2,
             borderWidth: 2,
             order: 1
           },
@@ -67,7 +73,7 @@ export function timelineChart(d: Dashboard): ChartView {
             borderColor: PALETTE.blue,
             backgroundColor: PALETTE.blue,
             borderDash: [5, 4],
-            pointRadius: 0,
+            pointRadius: 2,
             borderWidth: 1.5,
             order: 1
           },
@@ -77,7 +83,7 @@ export function timelineChart(d: Dashboard): ChartView {
             data: t.map((b) => b.clickedHuman),
             borderColor: PALETTE.vermillion,
             backgroundColor: PALETTE.vermillion,
-            pointRadius: 0,
+            pointRadius: 2,
             borderWidth: 2,
             order: 0
           },
@@ -88,7 +94,7 @@ export function timelineChart(d: Dashboard): ChartView {
             borderColor: PALETTE.vermillion,
             backgroundColor: PALETTE.vermillion,
             borderDash: [5, 4],
-            pointRadius: 0,
+            pointRadius: 2,
             borderWidth: 1.5,
             order: 0
           }
@@ -284,7 +290,10 @@ export function segmentsChart(d: Dashboard, dateTime: (iso: string) => string): 
     x.history.map((p) => [x.name, dateTime(p.at), p.size] as (string | number)[])
   );
   return {
-    empty: s.length === 0 ? 'No segment has been generated in this range.' : null,
+    empty:
+      s.length === 0
+        ? 'No segment generated in this range. Generate one on the Segments tab: each generation is recorded here.'
+        : null,
     summary: `Size of ${s.length} segments at each generation.`,
     config: {
       type: 'line',
