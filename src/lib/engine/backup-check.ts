@@ -51,7 +51,7 @@ function checkContacts(content: BackupContent): number {
       fail(`field "${f.name}" has an unknown type "${String(f.type)}"`);
     if (names.has(f.name)) fail(`field "${f.name}" appears twice`);
     names.add(f.name);
-    const column = c.columns[f.name];
+    const column = Object.hasOwn(c.columns, f.name) ? c.columns[f.name] : undefined;
     if (!column) fail(`field "${f.name}" has no column`);
     if (column.kind !== kindOf(f.type)) {
       fail(`field "${f.name}" is ${f.type} but its column holds ${column.kind} values`);

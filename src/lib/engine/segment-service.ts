@@ -5,6 +5,7 @@
  */
 import type { EventTable } from '$lib/core/columns/types';
 import { deliveryActivityTable } from '$lib/core/segment/delivery-activity';
+import { definitionProblemsText } from '$lib/core/segment/definition-file';
 import type { DeliveryService } from './delivery-service';
 import {
   fullBitset,
@@ -251,12 +252,11 @@ export class SegmentService {
         ? segment.definition
         : (previous?.definition ?? (kind === 'dynamic' ? everyoneDefinition() : null));
     const id = previous?.id ?? segment.id ?? this.ctx.newId();
-    if (definition !== null) {
+    // A dynamic segment is its definition: without one (null) it is refused like a bad one.
+    if (definition !== null || kind === 'dynamic') {
       const errors = await this.validate(segment.campaignId, definition, id);
       if (errors.length > 0) {
-        throw new Error(
-          `The segment "${name}" cannot be saved: ${errors.map((e) => `${e.message} (${e.path})`).join('; ')}`
-        );
+        throw new Error(`The segment "${name}" cannot be saved: ${definitionProblemsText(errors)}`);
       }
     }
     const at = isoAt(this.ctx);

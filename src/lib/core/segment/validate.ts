@@ -51,6 +51,8 @@ function isNonNegInt(v: unknown, max: number): v is number {
 }
 
 function show(v: unknown): string {
+  // JSON reads 1e309 as Infinity, which JSON.stringify would show as "null".
+  if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
   try {
     const s = JSON.stringify(v);
     if (s === undefined) return String(v);
