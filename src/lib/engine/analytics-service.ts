@@ -20,7 +20,7 @@ import {
 import { ledgerEvents } from '$lib/core/analytics/ledger-events';
 import { mergeDeliveryColumns } from '$lib/core/analytics/merge-columns';
 import { parseIsoDay, zoneClock } from '$lib/core/segment/dates';
-import { campaignTimeZone } from '$lib/db/campaigns';
+import { campaignTimeZone, type CampaignRow } from '$lib/db/campaigns';
 import type { EmailingRow } from '$lib/db/emailings';
 import { listSegmentRows } from '$lib/db/segments';
 import { eventsOf } from './campaign-cache';
@@ -90,8 +90,10 @@ export class AnalyticsService {
     return parts.length === 0 ? toDeliveryColumns([]) : mergeDeliveryColumns(parts);
   }
 
-  private async participations(campaignId: string): Promise<Float64Array> {
-    const loaded = await this.ctx.cache.get(campaignId);
+  private async participations(campaign: CampaignRow): Promise<Float64Array> {
+    // Without such events there is nothing to read: the campaign's tables are not loaded.
+    if (!campaign.eventTypes.some((t) => PARTICIPATION.test(t.trim()))) return new Float64Array(0);
+    const loaded = await this.ctx.cache.get(campaign.id);
     if (!loaded) return new Float64Array(0);
     const events = await eventsOf(loaded);
     const codes = new Set<number>();
@@ -117,7 +119,7 @@ export class AnalyticsService {
     const [columns, segments, participations] = await Promise.all([
       this.columns(campaignId, emailings),
       listSegmentRows(this.ctx.db, campaignId),
-      this.participations(campaignId)
+      this.participations(campaign)
     ]);
     const timeZone = campaignTimeZone(campaign);
     const clock = zoneClock(timeZone);
