@@ -32,7 +32,7 @@ const CHUNK = 100_000;
  * The events of messages [from, to): a pure function (no closure) so the same source runs in
  * Node, for the expected figures, and in the page, for the store.
  */
-function generate(from: number, to: number) {
+export function generate(from: number, to: number) {
   const T0 = Date.UTC(2026, 10, 2, 8, 0, 0);
   const H = 3_600_000;
   const reasons = ['550 5.1.1 user unknown', '552 mailbox full', '421 try again later'];
@@ -114,7 +114,9 @@ async function fillStore(
     // Built in the page (evaluated over CDP) and handed to the worker there: no 500k-object
     // round trip through Playwright.
     await page.evaluate(
+      // tsx keeps function names with an `__name` helper the page does not have.
       `(async () => {
+        const __name = (f) => f;
         const generate = ${source};
         const events = generate(${from}, ${to});
         await window.__benchEngineCall('delivery.append', ${JSON.stringify(campaignId)}, events);

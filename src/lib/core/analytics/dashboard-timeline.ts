@@ -31,15 +31,6 @@ export interface TimeAxis {
   days: number;
 }
 
-/** Bucket index of an instant, or -1 when it falls outside the axis. */
-export function bucketOf(axis: TimeAxis, clock: ZoneClock, at: number): number {
-  if (Number.isNaN(axis.hourStart) || at < axis.hourStart) return -1;
-  const h = Math.floor((at - axis.hourStart) / HOUR_MS);
-  if (h < HOURLY_SPAN) return h < axis.hours ? h : -1;
-  const d = clock.localDay(at) - axis.firstDay;
-  return d >= 0 && d < axis.days ? axis.hours + d : -1;
-}
-
 /** The axis from the first send (or first event) to the last event. */
 export function timeAxis(clock: ZoneClock, first: number, last: number): TimeAxis {
   if (!Number.isFinite(first)) return { hourStart: NaN, hours: 0, firstDay: 0, days: 0 };
