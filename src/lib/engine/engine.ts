@@ -13,6 +13,7 @@ import {
 } from '$lib/db/recovery';
 import type { SliceDb } from '$lib/db/slice-db';
 import type { EngineApi } from './api';
+import { AnalyticsService } from './analytics-service';
 import { BackupService } from './backup-service';
 import { CampaignCache } from './campaign-cache';
 import { CampaignService } from './campaign-service';
@@ -109,17 +110,18 @@ export function createEngine(options: EngineOptions): Engine {
   recoveryPromise.catch(() => undefined);
   ctx.ready = recoveryPromise;
   const imports = new ImportService(ctx);
-  segments = new SegmentService(ctx);
+  const delivery = new DeliveryService(ctx);
+  segments = new SegmentService(ctx, delivery);
   const campaigns = new CampaignService(ctx, segments);
   const demo = new DemoService(campaigns, imports, fetchFn, options.baseUrl);
   const contacts = new ContactService(ctx, segments);
-  const delivery = new DeliveryService(ctx);
   const backups = new BackupService(ctx, campaigns, segments, delivery);
   const members = new MemberService(ctx, segments);
   const templates = new TemplateService(ctx);
   const warehouse = new WarehouseService(ctx, segments);
   const suppressions = new SuppressionService(ctx);
   const deliveryImports = new DeliveryImportService(ctx, delivery, suppressions);
+  const analytics = new AnalyticsService(ctx, (id) => delivery.deliveryColumns(id));
   const relay = new RelayClient(
     fetchFn,
     options.relayOrigins ?? relayOrigins(import.meta.env?.VITE_SLICE_RELAY_ORIGINS),
@@ -254,9 +256,29 @@ export function createEngine(options: EngineOptions): Engine {
     listEmailings: (campaignId) => emailings.list(campaignId),
     getEmailing: (id) => emailings.get(id),
     createEmailing: (campaignId, draft) => emailings.create(campaignId, draft),
-    updateEmailing: (id, draft) => emailings.update(id, draft),
+    async updateEmailing(id, draft) {
+      // A change to an emailing the relay holds takes it back first (it is handed over again).
+      if (await emailings.changes(id, draft)) await sender.withdraw(id, 'requeue');
+      return emailings.update(id, draft);
+    },
     emailingProblems: (id) => emailings.problems(id),
-    emailingAction: (id, action, opts) => emailings.action(id, action, opts),
+    async emailingAction(id, action, opts) {
+      const taken =
+        action === 'cancel' || action === 'delete'
+          ? await sender.withdraw(id, 'cancel')
+          : action === 'reschedule' || action === 'send'
+            ? await sender.withdraw(id, 'requeue')
+            : null;
+      // Cancelled too late: the relay had sent every message, so it is finished, not cancelled.
+      if (
+        action === 'cancel' &&
+        taken &&
+        taken.withdrawn === 0 &&
+        (await emailings.finishIfSent(id))
+      )
+        return emailings.get(id);
+      return emailings.action(id, action, opts);
+    },
     emailingAudience: (campaignId, targets, capDays) =>
       emailings.audience(campaignId, targets, capDays),
     previewEmailing: (id, contactId) => emailings.preview(id, contactId),
@@ -295,6 +317,7 @@ export function createEngine(options: EngineOptions): Engine {
         perHour: limit(settings.perHour, 'The hourly cap'),
         perDay: limit(settings.perDay, 'The daily cap'),
         confirmOverdue: settings.confirmOverdue === true,
+        handOver: settings.handOver !== false,
         softBounceLimit: checkSoftBounceLimit(
           settings.softBounceLimit ?? saved?.softBounceLimit ?? DEFAULT_SOFT_BOUNCE_LIMIT
         ),
@@ -319,7 +342,11 @@ export function createEngine(options: EngineOptions): Engine {
     },
     async senderStatus() {
       return sender.status();
-    }
+    },
+
+    // Analytics
+    campaignDashboard: (campaignId, query) => analytics.dashboard(campaignId, query),
+    campaignComplaints: (campaignId) => analytics.complaints(campaignId)
   };
   return engine;
 }

@@ -3,6 +3,7 @@
  * Slice's own events format (email activity rows), SendGrid's event export and Mailgun's.
  * The preset is recognised from the header names; a caller may force one.
  */
+import { shortCell } from '../csv/short-cell';
 import { normaliseEmail } from '../csv/email';
 import type { DeliveryEvent, DeliveryKind } from './delivery-event';
 import { isMachineUserAgent } from './machine-activity';
@@ -188,15 +189,21 @@ class ArrayCells implements RowCells {
   }
 }
 
+/** The largest instant a JavaScript date holds, in ms from 1970. */
+const MAX_INSTANT = 8.64e15;
+
 /** Unix seconds (SendGrid, Mailgun; fractions allowed), milliseconds, or a written date-time. */
 export function parseEventTime(raw: string, parseText: (raw: string) => number): number {
   if (raw === '') return NaN;
   if (/^\d+(\.\d+)?$/.test(raw)) {
     const n = Number(raw);
     // Seconds until the year 5138; beyond that the export wrote milliseconds.
-    return n >= 1e11 ? Math.round(n) : Math.round(n * 1000);
+    const t = n >= 1e11 ? Math.round(n) : Math.round(n * 1000);
+    // Past what a date can hold (±100,000,000 days): not a time, rather than a crash later.
+    return Math.abs(t) <= MAX_INSTANT ? t : NaN;
   }
-  return parseText(raw);
+  const t = parseText(raw);
+  return Math.abs(t) <= MAX_INSTANT ? t : NaN;
 }
 
 function isTrue(raw: string): boolean {
@@ -266,7 +273,7 @@ export function readDeliveryCells(
           ? { column: headers[columns.type], reason: 'no event type' }
           : {
               column: headers[columns.type],
-              reason: `unknown event type '${type}'`,
+              reason: `unknown event type '${shortCell(type)}'`,
               unknownType: type
             }
     };
@@ -280,7 +287,7 @@ export function readDeliveryCells(
     return {
       problem: {
         column: headers[columns.at],
-        reason: rawTime === '' ? 'no time' : `'${rawTime}' is not a time`
+        reason: rawTime === '' ? 'no time' : `'${shortCell(rawTime)}' is not a time`
       }
     };
   }
