@@ -37,10 +37,14 @@ test('who opened, by a person or a machine, in the contacts browser and the buil
   await page.getByLabel('machines too').check();
   await contacts.expectTotal('2 of 5 contacts have that email activity');
   await expect(page.getByRole('gridcell', { name: 'bob@example.com' })).toBeVisible();
-  await page.getByLabel('Email activity', { exact: true }).selectOption({ label: 'Who complained about…' });
+  await page
+    .getByLabel('Email activity', { exact: true })
+    .selectOption({ label: 'Who complained about…' });
   await contacts.expectTotal('1 of 5 contacts have that email activity');
   await expect(page.getByRole('gridcell', { name: 'erin@example.com' })).toBeVisible();
-  await page.getByLabel('Email activity', { exact: true }).selectOption({ label: 'Any email activity' });
+  await page
+    .getByLabel('Email activity', { exact: true })
+    .selectOption({ label: 'Any email activity' });
   await contacts.expectTotal('5 contacts');
 
   await campaign.section('Segments');
