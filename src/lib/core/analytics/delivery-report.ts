@@ -103,6 +103,11 @@ function latest(current: number, at: number): number {
   return Number.isNaN(current) || at > current ? at : current;
 }
 
+/** The later of two times either of which may be missing (NaN). */
+function latestOf(a: number, b: number): number {
+  return Number.isNaN(b) ? a : latest(a, b);
+}
+
 export function rate(n: number, of: number): number | null {
   return of === 0 ? null : n / of;
 }
@@ -273,6 +278,52 @@ export function figuresOf(s: MessageStates): DeliveryFigures {
   return groupFigures(s).total;
 }
 
+/**
+ * The state a DeliveryReport read from a later part of a file hands over to be merged into the
+ * report of the parts before it (`DeliveryReport.merge`): per message its key and state, the
+ * time of its first handed-over row and first delivery (the timeline counted those), and the
+ * opens and clicks that carry a provider event id, not counted yet — only the earlier parts
+ * know whether their id was seen before. Typed arrays, so that a thread can transfer them.
+ */
+export interface DeliveryReportPart {
+  messageIds: string[];
+  recipients: string[];
+  /** The emailing of messages without a provider id (their key); '' for the others. */
+  emailings: string[];
+  flags: Uint8Array;
+  deliveredAt: Float64Array;
+  hardAt: Float64Array;
+  softAt: Float64Array;
+  humanOpens: Uint32Array;
+  humanClicks: Uint32Array;
+  firstSentAt: Float64Array;
+  firstDeliveredAt: Float64Array;
+  idEvents: {
+    ids: string[];
+    message: Uint32Array;
+    /** 1 for a click, 0 for an open. */
+    click: Uint8Array;
+    machine: Uint8Array;
+    at: Float64Array;
+  };
+  events: number;
+  repeated: number;
+}
+
+/** A change `merge` makes to what a timeline beside the report counted. */
+export type TimelineChange = (
+  kind: 'sent' | 'delivered' | 'opened' | 'clicked',
+  at: number,
+  machine: boolean,
+  delta: 1 | -1
+) => void;
+
+function grownF64(a: Float64Array, n: number): Float64Array {
+  const b = new Float64Array(n).fill(NaN);
+  b.set(a);
+  return b;
+}
+
 /** Counts delivery events into per-message states; `figures()` reads the totals at any time. */
 export class DeliveryReport {
   /** Message by provider id; the recipient of each message, to tell apart an id's recipients. */
@@ -285,6 +336,39 @@ export class DeliveryReport {
   /** Events counted, and events skipped because their provider id was seen before. */
   events = 0;
   repeated = 0;
+
+  /** Only for a part of a file (see DeliveryReportPart): what `part()` hands over. */
+  private readonly partOf: {
+    messageIds: string[];
+    emailings: string[];
+    firstSentAt: Float64Array;
+    firstDeliveredAt: Float64Array;
+    ids: string[];
+    message: number[];
+    click: number[];
+    machine: number[];
+    at: number[];
+  } | null;
+
+  /**
+   * `laterPart`: the events are a later part of a file, to be merged into the report of the
+   * parts before it; opens and clicks with an event id wait for the merge to be counted.
+   */
+  constructor(options: { laterPart?: boolean } = {}) {
+    this.partOf = options.laterPart
+      ? {
+          messageIds: [],
+          emailings: [],
+          firstSentAt: new Float64Array(1024).fill(NaN),
+          firstDeliveredAt: new Float64Array(1024).fill(NaN),
+          ids: [],
+          message: [],
+          click: [],
+          machine: [],
+          at: []
+        }
+      : null;
+  }
 
   /**
    * Counts one event. Returns whether a timeline should count it: false for an open or click
@@ -301,16 +385,31 @@ export class DeliveryReport {
         return false;
       }
       this.seenEventIds.add(event.eventId);
+      if (this.partOf) {
+        const p = this.partOf;
+        p.ids.push(own(event.eventId));
+        p.message.push(this.messageOf(event));
+        p.click.push(event.kind === 'clicked' ? 1 : 0);
+        p.machine.push(event.machine ? 1 : 0);
+        p.at.push(event.at);
+        return false;
+      }
     }
     this.events++;
-    return countEvent(
+    const m = this.messageOf(event);
+    const first = countEvent(
       this.states,
-      this.messageOf(event),
+      m,
       event.kind,
       event.at,
       event.machine,
       event.bounce === 'soft'
     );
+    if (this.partOf && first) {
+      if (event.kind === 'sent') this.partOf.firstSentAt[m] = event.at;
+      else if (event.kind === 'delivered') this.partOf.firstDeliveredAt[m] = event.at;
+    }
+    return first;
   }
 
   // Keyed on the id cell itself in the common case: no key string is built per row.
@@ -324,7 +423,8 @@ export class DeliveryReport {
       this.lastMessage >= 0
     )
       return this.lastMessage;
-    const m = this.lookUp(event);
+    let m = this.find(messageId, recipient, event.emailing);
+    if (m < 0) m = this.insert(messageId, recipient, event.emailing);
     if (messageId !== '') {
       this.lastId = messageId;
       this.lastRecipient = recipient;
@@ -337,32 +437,130 @@ export class DeliveryReport {
   private lastRecipient = '';
   private lastMessage = -1;
 
-  private lookUp(event: DeliveryEvent): number {
-    const { messageId, recipient } = event;
-    if (messageId !== '') {
-      const m = this.byId.get(messageId);
-      if (m !== undefined && this.recipients[m] === recipient) return m;
-      if (m === undefined) {
-        const n = this.newMessage(recipient);
-        this.byId.set(own(messageId), n);
-        return n;
-      }
-    }
-    const key =
-      messageId !== ''
-        ? `${messageId}\u0000${recipient}`
-        : `\u0000${recipient}\u0000${event.emailing}`;
-    const m = this.byKey.get(key);
-    if (m !== undefined) return m;
-    const n = this.newMessage(recipient);
-    this.byKey.set(key, n);
-    return n;
+  private static key(messageId: string, recipient: string, emailing: string): string {
+    return messageId !== ''
+      ? `${messageId}\u0000${recipient}`
+      : `\u0000${recipient}\u0000${emailing}`;
   }
 
-  private newMessage(recipient: string): number {
+  /** The message of this key, or -1. */
+  private find(messageId: string, recipient: string, emailing: string): number {
+    if (messageId !== '') {
+      const m = this.byId.get(messageId);
+      if (m === undefined) return -1;
+      if (this.recipients[m] === recipient) return m;
+    }
+    return this.byKey.get(DeliveryReport.key(messageId, recipient, emailing)) ?? -1;
+  }
+
+  /** A new message of a key `find` does not know. */
+  private insert(messageId: string, recipient: string, emailing: string): number {
     const m = this.states.add();
     this.recipients[m] = own(recipient);
+    const id = own(messageId);
+    if (messageId !== '' && !this.byId.has(messageId)) this.byId.set(id, m);
+    else this.byKey.set(DeliveryReport.key(messageId, recipient, emailing), m);
+    const p = this.partOf;
+    if (p) {
+      p.messageIds[m] = id;
+      p.emailings[m] = messageId === '' ? own(emailing) : '';
+      if (m >= p.firstSentAt.length) {
+        p.firstSentAt = grownF64(p.firstSentAt, p.firstSentAt.length * 2);
+        p.firstDeliveredAt = grownF64(p.firstDeliveredAt, p.firstDeliveredAt.length * 2);
+      }
+    }
     return m;
+  }
+
+  /** What this report of a later part hands over to `merge` (see DeliveryReportPart). */
+  part(): DeliveryReportPart {
+    const p = this.partOf;
+    if (!p) throw new Error('part() needs a report made with laterPart');
+    const s = this.states;
+    const n = s.count;
+    return {
+      messageIds: p.messageIds,
+      recipients: this.recipients,
+      emailings: p.emailings,
+      flags: s.flags.slice(0, n),
+      deliveredAt: s.deliveredAt.slice(0, n),
+      hardAt: s.hardAt.slice(0, n),
+      softAt: s.softAt.slice(0, n),
+      humanOpens: s.humanOpens.slice(0, n),
+      humanClicks: s.humanClicks.slice(0, n),
+      firstSentAt: p.firstSentAt.slice(0, n),
+      firstDeliveredAt: p.firstDeliveredAt.slice(0, n),
+      idEvents: {
+        ids: p.ids,
+        message: Uint32Array.from(p.message),
+        click: Uint8Array.from(p.click),
+        machine: Uint8Array.from(p.machine),
+        at: Float64Array.from(p.at)
+      },
+      events: this.events,
+      repeated: this.repeated
+    };
+  }
+
+  /**
+   * Adds the events of a later part of the file, as if they had been counted after this
+   * report's own: a message's states are joined by its key (flags add up, the latest times
+   * stay, human opens and clicks add), and an open or click whose id this report has seen is
+   * a repeat. `change` hears what the timeline beside the report counts differently: a
+   * message's handed-over row or delivery the later part counted first but is a second one,
+   * and the id-carrying opens and clicks counted now.
+   */
+  merge(part: DeliveryReportPart, change: TimelineChange): void {
+    const s = this.states;
+    const n = part.flags.length;
+    const to = new Int32Array(n);
+    for (let j = 0; j < n; j++) {
+      const id = part.messageIds[j];
+      const recipient = part.recipients[j];
+      let m = this.find(id, recipient, part.emailings[j]);
+      if (m < 0) {
+        to[j] = -1;
+        // A message known only from opens or clicks not counted yet: made when one counts.
+        if (part.flags[j] === 0) continue;
+        m = this.insert(id, recipient, part.emailings[j]);
+      } else {
+        const f = s.flags[m];
+        if (f & HANDED && part.flags[j] & HANDED) change('sent', part.firstSentAt[j], false, -1);
+        if (f & DELIVERY_SEEN && part.flags[j] & DELIVERY_SEEN)
+          change('delivered', part.firstDeliveredAt[j], false, -1);
+      }
+      to[j] = m;
+      s.flags[m] |= part.flags[j];
+      s.deliveredAt[m] = latestOf(s.deliveredAt[m], part.deliveredAt[j]);
+      s.hardAt[m] = latestOf(s.hardAt[m], part.hardAt[j]);
+      s.softAt[m] = latestOf(s.softAt[m], part.softAt[j]);
+      s.humanOpens[m] += part.humanOpens[j];
+      s.humanClicks[m] += part.humanClicks[j];
+    }
+    this.events += part.events;
+    this.repeated += part.repeated;
+    const e = part.idEvents;
+    for (let k = 0; k < e.ids.length; k++) {
+      const eventId = e.ids[k];
+      if (this.seenEventIds.has(eventId)) {
+        this.repeated++;
+        continue;
+      }
+      this.seenEventIds.add(eventId);
+      const j = e.message[k];
+      let m = to[j];
+      if (m < 0) {
+        m = this.find(part.messageIds[j], part.recipients[j], part.emailings[j]);
+        if (m < 0) m = this.insert(part.messageIds[j], part.recipients[j], part.emailings[j]);
+        to[j] = m;
+      }
+      const kind = e.click[k] === 1 ? 'clicked' : 'opened';
+      const machine = e.machine[k] === 1;
+      this.events++;
+      countEvent(s, m, kind, e.at[k], machine, false);
+      change(kind, e.at[k], machine, 1);
+    }
+    this.lastMessage = -1;
   }
 
   /** Messages seen, including those only dropped (never handed over). */
