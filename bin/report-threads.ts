@@ -125,6 +125,7 @@ export async function readReportInParallel(
   } catch {
     return null;
   }
+  const part = await later.catch(() => null);
   if ('problem' in first || part === null) return null;
   return mergeDeliveryExports(first, part, options);
 }
