@@ -48,7 +48,7 @@ async function main(input: ReportWorkerInput): Promise<void> {
       part,
       [
         ...[r.flags, r.deliveredAt, r.hardAt, r.softAt, r.humanOpens, r.humanClicks],
-        ...[r.firstSentAt, r.firstDeliveredAt, e.message, e.click, e.machine, e.at]
+        ...[e.message, e.click, e.machine, e.at]
       ].map((a) => a.buffer as ArrayBuffer)
     );
   } catch {

@@ -88,16 +88,16 @@ function dayOf(days: Map<number, CountedDay>, day: number): CountedDay {
   return d;
 }
 
-function countDay(d: CountedDay, kind: DeliveryEvent['kind'], machine: boolean, delta = 1): void {
-  d.events += delta;
-  if (kind === 'sent') d.sent += delta;
-  else if (kind === 'delivered') d.delivered += delta;
+function countDay(d: CountedDay, kind: DeliveryEvent['kind'], machine: boolean): void {
+  d.events++;
+  if (kind === 'sent') d.sent++;
+  else if (kind === 'delivered') d.delivered++;
   else if (kind === 'opened') {
-    if (machine) d.openedMachine += delta;
-    else d.opened += delta;
+    if (machine) d.openedMachine++;
+    else d.opened++;
   } else if (kind === 'clicked') {
-    if (machine) d.clickedMachine += delta;
-    else d.clicked += delta;
+    if (machine) d.clickedMachine++;
+    else d.clicked++;
   }
 }
 
@@ -284,8 +284,8 @@ export function mergeDeliveryExports(
       own.clickedMachine += d.clickedMachine;
     }
   });
-  first.report.merge(later.report, (kind, at, machine, delta) => {
-    countDay(dayOf(days, clock.localDay(at)), kind, machine, delta);
+  first.report.merge(later.report, (kind, at, machine) => {
+    countDay(dayOf(days, clock.localDay(at)), kind, machine);
   });
   const lineShift = first.nextLine - 1;
   const problems = first.problems.slice();

@@ -280,10 +280,10 @@ export function figuresOf(s: MessageStates): DeliveryFigures {
 
 /**
  * The state a DeliveryReport read from a later part of a file hands over to be merged into the
- * report of the parts before it (`DeliveryReport.merge`): per message its key and state, the
- * time of its first handed-over row and first delivery (the timeline counted those), and the
- * opens and clicks that carry a provider event id, not counted yet — only the earlier parts
- * know whether their id was seen before. Typed arrays, so that a thread can transfer them.
+ * report of the parts before it (`DeliveryReport.merge`): per message its key and state, and
+ * the opens and clicks that carry a provider event id, not counted yet — only the earlier
+ * parts know whether their id was seen before. Typed arrays, so that a thread can transfer
+ * them.
  */
 export interface DeliveryReportPart {
   messageIds: string[];
@@ -296,8 +296,6 @@ export interface DeliveryReportPart {
   softAt: Float64Array;
   humanOpens: Uint32Array;
   humanClicks: Uint32Array;
-  firstSentAt: Float64Array;
-  firstDeliveredAt: Float64Array;
   idEvents: {
     ids: string[];
     message: Uint32Array;
@@ -310,19 +308,8 @@ export interface DeliveryReportPart {
   repeated: number;
 }
 
-/** A change `merge` makes to what a timeline beside the report counted. */
-export type TimelineChange = (
-  kind: 'sent' | 'delivered' | 'opened' | 'clicked',
-  at: number,
-  machine: boolean,
-  delta: 1 | -1
-) => void;
-
-function grownF64(a: Float64Array, n: number): Float64Array {
-  const b = new Float64Array(n).fill(NaN);
-  b.set(a);
-  return b;
-}
+/** An event `merge` counts that a timeline beside the report should count too. */
+export type MergedEvent = (kind: 'opened' | 'clicked', at: number, machine: boolean) => void;
 
 /** Counts delivery events into per-message states; `figures()` reads the totals at any time. */
 export class DeliveryReport {
@@ -341,8 +328,6 @@ export class DeliveryReport {
   private readonly partOf: {
     messageIds: string[];
     emailings: string[];
-    firstSentAt: Float64Array;
-    firstDeliveredAt: Float64Array;
     ids: string[];
     message: number[];
     click: number[];
@@ -359,8 +344,6 @@ export class DeliveryReport {
       ? {
           messageIds: [],
           emailings: [],
-          firstSentAt: new Float64Array(1024).fill(NaN),
-          firstDeliveredAt: new Float64Array(1024).fill(NaN),
           ids: [],
           message: [],
           click: [],
@@ -396,20 +379,14 @@ export class DeliveryReport {
       }
     }
     this.events++;
-    const m = this.messageOf(event);
-    const first = countEvent(
+    return countEvent(
       this.states,
-      m,
+      this.messageOf(event),
       event.kind,
       event.at,
       event.machine,
       event.bounce === 'soft'
     );
-    if (this.partOf && first) {
-      if (event.kind === 'sent') this.partOf.firstSentAt[m] = event.at;
-      else if (event.kind === 'delivered') this.partOf.firstDeliveredAt[m] = event.at;
-    }
-    return first;
   }
 
   // Keyed on the id cell itself in the common case: no key string is built per row.
@@ -464,10 +441,6 @@ export class DeliveryReport {
     if (p) {
       p.messageIds[m] = id;
       p.emailings[m] = messageId === '' ? own(emailing) : '';
-      if (m >= p.firstSentAt.length) {
-        p.firstSentAt = grownF64(p.firstSentAt, p.firstSentAt.length * 2);
-        p.firstDeliveredAt = grownF64(p.firstDeliveredAt, p.firstDeliveredAt.length * 2);
-      }
     }
     return m;
   }
@@ -488,8 +461,6 @@ export class DeliveryReport {
       softAt: s.softAt.slice(0, n),
       humanOpens: s.humanOpens.slice(0, n),
       humanClicks: s.humanClicks.slice(0, n),
-      firstSentAt: p.firstSentAt.slice(0, n),
-      firstDeliveredAt: p.firstDeliveredAt.slice(0, n),
       idEvents: {
         ids: p.ids,
         message: Uint32Array.from(p.message),
@@ -506,11 +477,9 @@ export class DeliveryReport {
    * Adds the events of a later part of the file, as if they had been counted after this
    * report's own: a message's states are joined by its key (flags add up, the latest times
    * stay, human opens and clicks add), and an open or click whose id this report has seen is
-   * a repeat. `change` hears what the timeline beside the report counts differently: a
-   * message's handed-over row or delivery the later part counted first but is a second one,
-   * and the id-carrying opens and clicks counted now.
+   * a repeat. `counted` hears the opens and clicks with an id counted now, for the timeline.
    */
-  merge(part: DeliveryReportPart, change: TimelineChange): void {
+  merge(part: DeliveryReportPart, counted: MergedEvent): void {
     const s = this.states;
     const n = part.flags.length;
     const to = new Int32Array(n);
@@ -523,11 +492,6 @@ export class DeliveryReport {
         // A message known only from opens or clicks not counted yet: made when one counts.
         if (part.flags[j] === 0) continue;
         m = this.insert(id, recipient, part.emailings[j]);
-      } else {
-        const f = s.flags[m];
-        if (f & HANDED && part.flags[j] & HANDED) change('sent', part.firstSentAt[j], false, -1);
-        if (f & DELIVERY_SEEN && part.flags[j] & DELIVERY_SEEN)
-          change('delivered', part.firstDeliveredAt[j], false, -1);
       }
       to[j] = m;
       s.flags[m] |= part.flags[j];
@@ -558,7 +522,7 @@ export class DeliveryReport {
       const machine = e.machine[k] === 1;
       this.events++;
       countEvent(s, m, kind, e.at[k], machine, false);
-      change(kind, e.at[k], machine, 1);
+      counted(kind, e.at[k], machine);
     }
     this.lastMessage = -1;
   }
