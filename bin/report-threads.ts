@@ -127,5 +127,9 @@ export async function readReportInParallel(
   }
   const part = await later.catch(() => null);
   if ('problem' in first || part === null) return null;
-  return mergeDeliveryExports(first, part, options);
+  try {
+    return mergeDeliveryExports(first, part, options);
+  } catch {
+    return null; // a NUL in a cell: the single reading decides
+  }
 }

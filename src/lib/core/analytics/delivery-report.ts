@@ -286,10 +286,11 @@ export function figuresOf(s: MessageStates): DeliveryFigures {
  * them.
  */
 export interface DeliveryReportPart {
-  messageIds: string[];
-  recipients: string[];
+  /** Per message, joined by SEPARATOR: one string crosses threads far faster than a million. */
+  messageIds: string;
+  recipients: string;
   /** The emailing of messages without a provider id (their key); '' for the others. */
-  emailings: string[];
+  emailings: string;
   flags: Uint8Array;
   deliveredAt: Float64Array;
   hardAt: Float64Array;
@@ -297,7 +298,8 @@ export interface DeliveryReportPart {
   humanOpens: Uint32Array;
   humanClicks: Uint32Array;
   idEvents: {
-    ids: string[];
+    /** Joined by SEPARATOR. */
+    ids: string;
     message: Uint32Array;
     /** 1 for a click, 0 for an open. */
     click: Uint8Array;
@@ -307,6 +309,9 @@ export interface DeliveryReportPart {
   events: number;
   repeated: number;
 }
+
+/** Joins a part's texts: CSV text holds no NUL (the preview refuses a file with one). */
+const SEPARATOR = '\u0000';
 
 /** An event `merge` counts that a timeline beside the report should count too. */
 export type MergedEvent = (kind: 'opened' | 'clicked', at: number, machine: boolean) => void;
@@ -361,6 +366,7 @@ export class DeliveryReport {
    * would cost more than the whole count.
    */
   add(event: DeliveryEvent): boolean {
+    if (this.merged) throw new Error('a merged report takes no more events');
     const counted = event.kind === 'opened' || event.kind === 'clicked';
     if (counted && event.eventId !== undefined) {
       if (this.seenEventIds.has(event.eventId)) {
@@ -370,7 +376,7 @@ export class DeliveryReport {
       this.seenEventIds.add(event.eventId);
       if (this.partOf) {
         const p = this.partOf;
-        p.ids.push(own(event.eventId));
+        p.ids.push(event.eventId);
         p.message.push(this.messageOf(event));
         p.click.push(event.kind === 'clicked' ? 1 : 0);
         p.machine.push(event.machine ? 1 : 0);
@@ -452,9 +458,9 @@ export class DeliveryReport {
     const s = this.states;
     const n = s.count;
     return {
-      messageIds: p.messageIds,
-      recipients: this.recipients,
-      emailings: p.emailings,
+      messageIds: p.messageIds.join(SEPARATOR),
+      recipients: this.recipients.join(SEPARATOR),
+      emailings: p.emailings.join(SEPARATOR),
       flags: s.flags.slice(0, n),
       deliveredAt: s.deliveredAt.slice(0, n),
       hardAt: s.hardAt.slice(0, n),
@@ -462,7 +468,7 @@ export class DeliveryReport {
       humanOpens: s.humanOpens.slice(0, n),
       humanClicks: s.humanClicks.slice(0, n),
       idEvents: {
-        ids: p.ids,
+        ids: p.ids.join(SEPARATOR),
         message: Uint32Array.from(p.message),
         click: Uint8Array.from(p.click),
         machine: Uint8Array.from(p.machine),
@@ -478,20 +484,41 @@ export class DeliveryReport {
    * report's own: a message's states are joined by its key (flags add up, the latest times
    * stay, human opens and clicks add), and an open or click whose id this report has seen is
    * a repeat. `counted` hears the opens and clicks with an id counted now, for the timeline.
+   * The last thing done to a report: the part's own messages are not keyed (keying a million
+   * of them would cost more than the thread saved), so `add` refuses afterwards. Throws,
+   * changing nothing, when a text of the part held the separator (NUL).
    */
   merge(part: DeliveryReportPart, counted: MergedEvent): void {
-    const s = this.states;
     const n = part.flags.length;
+    const split = (joined: string, count: number): string[] => {
+      const out = count === 0 ? [] : joined.split(SEPARATOR);
+      if (out.length !== count) throw new Error('a text of the part holds a NUL');
+      return out;
+    };
+    const ids = split(part.messageIds, n);
+    const recipients = split(part.recipients, n);
+    const emailings = split(part.emailings, n);
+    const e = part.idEvents;
+    const eventIds = split(e.ids, e.message.length);
+    this.merged = true;
+    const s = this.states;
     const to = new Int32Array(n);
+    const copy = (j: number): number => {
+      const m = s.add();
+      s.flags[m] = part.flags[j];
+      s.deliveredAt[m] = part.deliveredAt[j];
+      s.hardAt[m] = part.hardAt[j];
+      s.softAt[m] = part.softAt[j];
+      s.humanOpens[m] = part.humanOpens[j];
+      s.humanClicks[m] = part.humanClicks[j];
+      return m;
+    };
     for (let j = 0; j < n; j++) {
-      const id = part.messageIds[j];
-      const recipient = part.recipients[j];
-      let m = this.find(id, recipient, part.emailings[j]);
+      const m = this.find(ids[j], recipients[j], emailings[j]);
       if (m < 0) {
-        to[j] = -1;
         // A message known only from opens or clicks not counted yet: made when one counts.
-        if (part.flags[j] === 0) continue;
-        m = this.insert(id, recipient, part.emailings[j]);
+        to[j] = part.flags[j] === 0 ? -1 : copy(j);
+        continue;
       }
       to[j] = m;
       s.flags[m] |= part.flags[j];
@@ -503,29 +530,25 @@ export class DeliveryReport {
     }
     this.events += part.events;
     this.repeated += part.repeated;
-    const e = part.idEvents;
-    for (let k = 0; k < e.ids.length; k++) {
-      const eventId = e.ids[k];
-      if (this.seenEventIds.has(eventId)) {
+    for (let k = 0; k < eventIds.length; k++) {
+      // The part counted its own repeats; only this report's ids can repeat one of its ids.
+      if (this.seenEventIds.has(eventIds[k])) {
         this.repeated++;
         continue;
       }
-      this.seenEventIds.add(eventId);
       const j = e.message[k];
       let m = to[j];
-      if (m < 0) {
-        m = this.find(part.messageIds[j], part.recipients[j], part.emailings[j]);
-        if (m < 0) m = this.insert(part.messageIds[j], part.recipients[j], part.emailings[j]);
-        to[j] = m;
-      }
+      if (m < 0) m = to[j] = copy(j);
       const kind = e.click[k] === 1 ? 'clicked' : 'opened';
       const machine = e.machine[k] === 1;
       this.events++;
       countEvent(s, m, kind, e.at[k], machine, false);
       counted(kind, e.at[k], machine);
     }
-    this.lastMessage = -1;
   }
+
+  /** Set by `merge`: the report is complete. */
+  private merged = false;
 
   /** Messages seen, including those only dropped (never handed over). */
   get messages(): number {
