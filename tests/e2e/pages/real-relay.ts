@@ -25,7 +25,10 @@ export interface RealRelay {
   close(): Promise<void>;
 }
 
-/** Starts the SMTP server on `smtpPort` and the relay on `relayPort`, allowing `origin`. */
+/**
+ * Starts the SMTP server on `smtpPort` and the relay on `relayPort`, allowing `origin`; a port
+ * of 0 takes a free one (the relay keeps it across restart()).
+ */
 export async function startRealRelay(options: {
   relayPort: number;
   smtpPort: number;
@@ -34,7 +37,7 @@ export async function startRealRelay(options: {
 }): Promise<RealRelay> {
   const sink = await startSmtpSink({ port: options.smtpPort, beforeAccept: options.beforeAccept });
   const dataDir = mkdtempSync(join(tmpdir(), 'slice-e2e-relay-'));
-  const config = readConfig({
+  let config = readConfig({
     RELAY_PORT: String(options.relayPort),
     RELAY_TOKEN,
     RELAY_DATA_DIR: dataDir,
@@ -42,13 +45,14 @@ export async function startRealRelay(options: {
     SMTP_URL: sink.url
   });
   let relay: Relay | null = await startRelay(config, { log: () => {} });
+  config = { ...config, port: relay.port };
   const handle: RealRelay = {
     get relay() {
       if (!relay) throw new Error('The relay is not running.');
       return relay;
     },
     sink,
-    url: `http://127.0.0.1:${options.relayPort}`,
+    url: `http://127.0.0.1:${relay.port}`,
     dataDir,
     async kill() {
       const r = relay;
