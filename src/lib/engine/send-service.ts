@@ -93,8 +93,11 @@ export class SendService {
   /** The last post failed on the network: the page shows the relay as unreachable. */
   private relayDown = false;
   private stopped = false;
-  /** Sleepers to wake early (the loop's idle wait, each in-flight batch's retry wait). */
-  private readonly wakers = new Set<() => void>();
+  /**
+   * Sleepers to wake early: the loop's waits ('loop', woken by wake()) and the retry waits of
+   * the batches in flight ('retry', woken only by stop(): a backoff or a Retry-After is kept).
+   */
+  private readonly wakers = new Map<() => void, 'loop' | 'retry'>();
   /** Posts under way, by Idempotency-Key. */
   private readonly inflight = new Map<string, Promise<void>>();
   /** Per emailing, the last ledger messageId read into a batch: the next one reads on from it. */
@@ -123,7 +126,7 @@ export class SendService {
   }
 
   wake(): void {
-    for (const wake of [...this.wakers]) wake();
+    for (const [wake, kind] of [...this.wakers]) if (kind === 'loop') wake();
   }
 
   /** Starts once; the loop runs while this engine holds the sender lock. */
@@ -147,12 +150,12 @@ export class SendService {
   /** Stops after the current step (tests, close). */
   async stop(): Promise<void> {
     this.stopped = true;
-    this.wake();
+    for (const wake of [...this.wakers.keys()]) wake();
     await this.loop;
     await Promise.allSettled([...this.inflight.values()]);
   }
 
-  private sleep(ms: number): Promise<void> {
+  private sleep(ms: number, kind: 'loop' | 'retry' = 'loop'): Promise<void> {
     if (this.options.sleep) return this.options.sleep(ms);
     return new Promise((resolve) => {
       const done = () => {
@@ -161,7 +164,7 @@ export class SendService {
         resolve();
       };
       const t = setTimeout(done, ms);
-      this.wakers.add(done);
+      this.wakers.set(done, kind);
     });
   }
 
@@ -514,7 +517,11 @@ export class SendService {
         await this.sleep(Math.min(wait, IDLE_MS));
         return true;
       }
-      if (wait > 0) await this.sleep(Math.min(wait, IDLE_MS * 5));
+      if (wait > 0) {
+        // The whole wait, even when woken early (a batch in flight recorded, an action).
+        const until = Date.now() + Math.min(wait, IDLE_MS * 5);
+        while (!this.stopped && Date.now() < until) await this.sleep(until - Date.now());
+      }
       batch = await this.formBatch(e, Math.max(1, room));
       if (!batch) {
         // Nothing left to form: finished once the batches in flight are recorded.
@@ -732,7 +739,7 @@ export class SendService {
       this.activity = this.relayDown
         ? `Batch ${batch.batchNo} of "${e.name}": the relay cannot be reached (${decision.why}); tried again in ${wait} s with the same key.`
         : `Batch ${batch.batchNo}: ${decision.why}; retrying in ${wait} s`;
-      await this.sleep(decision.delayMs);
+      await this.sleep(decision.delayMs, 'retry');
       // Paused or cancelled while waiting: the batch stays "posting" and is re-posted on resume.
       const fresh = await this.ctx.db.emailings.get(e.id);
       if (fresh?.status !== during || this.stopped) return;
