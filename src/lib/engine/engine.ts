@@ -18,6 +18,7 @@ import { BackupService } from './backup-service';
 import { CampaignCache } from './campaign-cache';
 import { CampaignService } from './campaign-service';
 import { ContactService } from './contact-service';
+import { DeliveryImportService } from './delivery-import-service';
 import { DeliveryService } from './delivery-service';
 import { DemoService } from './demo-service';
 import { errorMessage, randomId, type EngineContext } from './engine-context';
@@ -120,6 +121,7 @@ export function createEngine(options: EngineOptions): Engine {
   const warehouse = new WarehouseService(ctx, segments);
   const suppressions = new SuppressionService(ctx);
   const analytics = new AnalyticsService(ctx, (id) => delivery.deliveryColumns(id));
+  const deliveryImports = new DeliveryImportService(ctx, delivery, suppressions);
   const relay = new RelayClient(
     fetchFn,
     options.relayOrigins ?? relayOrigins(import.meta.env?.VITE_SLICE_RELAY_ORIGINS),
@@ -194,7 +196,18 @@ export function createEngine(options: EngineOptions): Engine {
       imports.importContacts(campaignId, file, opts, onProgress),
     importEvents: (campaignId, file, opts, onProgress) =>
       imports.importEvents(campaignId, file, opts, onProgress),
-    cancelImport: (importId) => imports.cancelImport(importId),
+    async cancelImport(importId) {
+      await imports.cancelImport(importId);
+      await deliveryImports.cancelDeliveryImport(importId);
+    },
+    previewDelivery: (file, opts) => deliveryImports.previewDelivery(file, opts),
+    importDelivery: (campaignId, file, opts, onProgress) =>
+      deliveryImports.importDelivery(campaignId, file, opts, onProgress),
+    deliveryFigures: (campaignId, emailing) => delivery.deliveryFigures(campaignId, emailing),
+    bounceReasons: (campaignId) => delivery.bounceReasons(campaignId),
+    setBounceClass: (campaignId, reason, bounce) =>
+      delivery.setBounceClass(campaignId, reason, bounce),
+    contactMessages: (campaignId, contactId) => delivery.contactMessages(campaignId, contactId),
     listImports: (campaignId) => imports.listImports(campaignId),
     rejectedReport: (importId) => imports.rejectedReport(importId),
     rejectedRows: (importId, page) => imports.rejectedRows(importId, page),
