@@ -91,6 +91,14 @@ export class MessageStates {
   }
 }
 
+/**
+ * A copy of `s` that does not keep the text it was cut from alive: a cell sliced out of a
+ * megabyte chunk would otherwise hold the whole chunk for as long as the report keeps it.
+ */
+function own(s: string): string {
+  return s.length < 13 ? s : (' ' + s).slice(1);
+}
+
 function latest(current: number, at: number): number {
   return Number.isNaN(current) || at > current ? at : current;
 }
@@ -308,23 +316,52 @@ export class DeliveryReport {
   // Keyed on the id cell itself in the common case: no key string is built per row.
   private messageOf(event: DeliveryEvent): number {
     const { messageId, recipient } = event;
+    // Exports often list a message's events together: the last message is looked up first.
+    if (
+      messageId !== '' &&
+      messageId === this.lastId &&
+      recipient === this.lastRecipient &&
+      this.lastMessage >= 0
+    )
+      return this.lastMessage;
+    const m = this.lookUp(event);
+    if (messageId !== '') {
+      this.lastId = messageId;
+      this.lastRecipient = recipient;
+      this.lastMessage = m;
+    }
+    return m;
+  }
+
+  private lastId = '';
+  private lastRecipient = '';
+  private lastMessage = -1;
+
+  private lookUp(event: DeliveryEvent): number {
+    const { messageId, recipient } = event;
     if (messageId !== '') {
       const m = this.byId.get(messageId);
       if (m !== undefined && this.recipients[m] === recipient) return m;
-      if (m === undefined) return this.newMessage(recipient, (n) => this.byId.set(messageId, n));
+      if (m === undefined) {
+        const n = this.newMessage(recipient);
+        this.byId.set(own(messageId), n);
+        return n;
+      }
     }
     const key =
       messageId !== ''
         ? `${messageId}\u0000${recipient}`
         : `\u0000${recipient}\u0000${event.emailing}`;
     const m = this.byKey.get(key);
-    return m ?? this.newMessage(recipient, (n) => this.byKey.set(key, n));
+    if (m !== undefined) return m;
+    const n = this.newMessage(recipient);
+    this.byKey.set(key, n);
+    return n;
   }
 
-  private newMessage(recipient: string, remember: (m: number) => void): number {
+  private newMessage(recipient: string): number {
     const m = this.states.add();
-    this.recipients[m] = recipient;
-    remember(m);
+    this.recipients[m] = own(recipient);
     return m;
   }
 
