@@ -9,14 +9,14 @@
  */
 import { DELIVERY_KINDS } from '$lib/core/analytics/delivery-columns';
 import type { LedgerRow } from '$lib/db/emailings';
-import type { ContactEvent, DeliveryService } from './delivery-service';
+import type { MatchedEvent, DeliveryService } from './delivery-service';
 import type { EngineContext } from './engine-context';
 
 const SENT = DELIVERY_KINDS.indexOf('sent');
 const DROPPED = DELIVERY_KINDS.indexOf('dropped');
 
 /** The delivery event a recorded ledger row stands for (as the sender writes it now). */
-function eventOf(row: LedgerRow, fallbackAt: number): ContactEvent {
+function eventOf(row: LedgerRow, fallbackAt: number): MatchedEvent {
   const at = row.handedAt ? Date.parse(row.handedAt) : NaN;
   const accepted = row.state === 'accepted';
   return {
@@ -55,7 +55,7 @@ export async function backfillSentEvents(
       if (k === SENT || k === DROPPED)
         recorded.set(columns.emailing[i], (recorded.get(columns.emailing[i]) ?? 0) + 1);
     }
-    const events: ContactEvent[] = [];
+    const events: MatchedEvent[] = [];
     for (const e of list) {
       const code = columns.emailings.indexOf(e.id);
       if ((code > 0 ? (recorded.get(code) ?? 0) : 0) >= e.accepted + e.rejected) continue;
