@@ -12,6 +12,7 @@
  * prints `fault relay at http://127.0.0.1:8870 token ... outbox ...`.
  */
 import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -73,7 +74,7 @@ export interface FaultRelay {
 
 export interface FaultRelayOptions {
   port: number;
-  /** The real relay's own port (default port + 1). */
+  /** The real relay's own port (default port + 1; with port 0 both are ephemeral). */
   relayPort?: number;
   dataDir?: string;
   faults?: Faults;
@@ -91,7 +92,7 @@ export async function startFaultRelay(options: FaultRelayOptions): Promise<Fault
   const config = readConfig({
     RELAY_TOKEN: token,
     RELAY_DATA_DIR: dataDir,
-    RELAY_PORT: String(options.relayPort ?? options.port + 1),
+    RELAY_PORT: String(options.relayPort ?? (options.port === 0 ? 0 : options.port + 1)),
     RELAY_ALLOWED_ORIGINS: '*',
     ...options.env
   });
@@ -272,7 +273,7 @@ export async function startFaultRelay(options: FaultRelayOptions): Promise<Fault
     server.listen(options.port, '127.0.0.1', () => resolve());
   });
   return {
-    url: `http://127.0.0.1:${options.port}`,
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     token,
     outboxDir: config.outboxDir,
     relay,

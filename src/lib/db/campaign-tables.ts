@@ -16,7 +16,9 @@ export const CAMPAIGN_TABLES = [
   'memberships',
   'emailings',
   'sendLedger',
-  'suppressions'
+  'suppressions',
+  'deliveryChunks',
+  'bounceClasses'
 ] as const satisfies readonly (keyof SliceDb)[];
 
 /** Those a backup carries as records (the chunk tables travel as contact and event tables). */

@@ -7,7 +7,7 @@
 import type { Table } from 'dexie';
 import type { ChunkKey } from './slice-db';
 
-export type NumericArray = Uint8Array | Uint16Array | Uint32Array | Float64Array;
+export type NumericArray = Uint8Array | Uint16Array | Uint32Array | Int32Array | Float64Array;
 
 export interface ChunkRow {
   campaignId: string;

@@ -103,10 +103,20 @@ export interface RelaySettingsRow {
   perDay: number | null;
   /** Overdue emailings wait for confirmation instead of going out on start. */
   confirmOverdue: boolean;
-  /** Cursor of the relay's events read so far (suppressions are fed from them). */
+  /** Cursor of the relay's events read so far, before cursors moved to relayCursors (v6). */
   eventsCursor?: string | null;
   /** Soft bounces in a row to one address that count as a hard one (suppression). */
   softBounceLimit?: number;
+}
+
+/**
+ * How far the relay's events have been read, per relay address: written in the transaction
+ * that records a page of events, so a reload never reads an event twice nor skips one.
+ */
+export interface RelayCursorRow {
+  /** The relay's base URL, without a trailing slash. */
+  relay: string;
+  cursor: string | null;
 }
 
 export const DEFAULT_RELAY_SETTINGS: RelaySettingsRow = {

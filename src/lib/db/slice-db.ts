@@ -17,9 +17,11 @@ import type {
   BatchRow,
   EmailingRow,
   LedgerRow,
+  RelayCursorRow,
   RelaySettingsRow,
   SuppressionRow
 } from './emailings';
+import type { BounceClassRow } from './bounce-classes';
 import type { ImportRow, RejectedReportRow } from './imports';
 import type { MembershipRow, SegmentRow } from './segments';
 import type { TemplateRow } from './templates';
@@ -46,6 +48,9 @@ export class SliceDb extends Dexie {
   sendBatches!: Table<BatchRow, [string, number]>;
   suppressions!: Table<SuppressionRow, [string, string]>;
   relaySettings!: EntityTable<RelaySettingsRow, 'id'>;
+  deliveryChunks!: Table<ChunkRow, ChunkKey>;
+  bounceClasses!: Table<BounceClassRow, [string, string]>;
+  relayCursors!: EntityTable<RelayCursorRow, 'relay'>;
 
   constructor(name: string, options?: DexieOptions) {
     super(name, options);
@@ -101,10 +106,17 @@ export class SliceDb extends Dexie {
       suppressions: '[campaignId+email], campaignId',
       relaySettings: 'id'
     });
+    // v6: delivery events as column pieces (delivery-chunks.ts), the user's hard/soft class
+    // per bounce reason, and the relay events cursor per relay address.
+    this.version(6).stores({
+      deliveryChunks: '[campaignId+generation+column+chunk], campaignId',
+      bounceClasses: '[campaignId+reason], campaignId',
+      relayCursors: 'relay'
+    });
   }
 }
 
-export const SCHEMA_VERSION = 5;
+export const SCHEMA_VERSION = 6;
 
 /**
  * Opens (creating or upgrading) a Slice database. Tests pass fake-indexeddb's `indexedDB` and

@@ -6,6 +6,7 @@
  */
 import { FIELD_TYPES, STRING_FIELD_TYPES, type FieldType } from '$lib/core/columns/types';
 import { popcount } from '$lib/core/columns/bitset';
+import { deliveryColumnsProblem } from '$lib/db/delivery-chunks';
 import type { BackupContent } from './backup';
 
 export class BackupCheckError extends Error {}
@@ -50,7 +51,7 @@ function checkContacts(content: BackupContent): number {
       fail(`field "${f.name}" has an unknown type "${String(f.type)}"`);
     if (names.has(f.name)) fail(`field "${f.name}" appears twice`);
     names.add(f.name);
-    const column = c.columns[f.name];
+    const column = Object.hasOwn(c.columns, f.name) ? c.columns[f.name] : undefined;
     if (!column) fail(`field "${f.name}" has no column`);
     if (column.kind !== kindOf(f.type)) {
       fail(`field "${f.name}" is ${f.type} but its column holds ${column.kind} values`);
@@ -124,6 +125,15 @@ function checkSegments(content: BackupContent, rowCount: number): void {
     if (!['dynamic', 'manual', 'list'].includes(s.kind))
       fail(`segment "${s.name}" has an unknown kind`);
     if (ids.has(s.id)) fail(`segment "${s.name}" appears twice`);
+    if (
+      s.sizeHistory !== undefined &&
+      (!Array.isArray(s.sizeHistory) ||
+        s.sizeHistory.some(
+          (p) => !isObject(p) || typeof p.at !== 'string' || !Number.isInteger(p.size) || p.size < 0
+        ))
+    ) {
+      fail(`the size history of segment "${s.name}" is not a list of times and sizes`);
+    }
     ids.add(s.id);
   }
   const words = Math.ceil(rowCount / 32);
@@ -138,6 +148,24 @@ function checkSegments(content: BackupContent, rowCount: number): void {
   }
 }
 
+function checkDelivery(content: BackupContent, rowCount: number): void {
+  for (const c of content.bounceClasses) {
+    if (
+      !isObject(c) ||
+      typeof c.reason !== 'string' ||
+      (c.bounce !== 'hard' && c.bounce !== 'soft')
+    )
+      fail('a bounce reason has no class (hard or soft)');
+  }
+  const d = content.delivery;
+  if (d === null) return;
+  const problem = deliveryColumnsProblem(d);
+  if (problem) fail(problem);
+  for (let i = 0; i < d.count; i++)
+    if (d.contact[i] >= rowCount)
+      fail(`delivery event ${i + 1} belongs to contact ${d.contact[i] + 1} of ${rowCount}`);
+}
+
 /** Throws BackupCheckError naming the first inconsistency; returns when the content is whole. */
 export function checkBackupContent(content: BackupContent): void {
   if (!isObject(content.campaign) || typeof content.campaign.name !== 'string') {
@@ -146,4 +174,5 @@ export function checkBackupContent(content: BackupContent): void {
   const rowCount = checkContacts(content);
   checkEvents(content, rowCount);
   checkSegments(content, rowCount);
+  checkDelivery(content, rowCount);
 }

@@ -9,12 +9,14 @@ import { campaignTimeZone, newCampaignRow, toSummary, uniqueCampaignName } from 
 import { BACKUP_RECORD_TABLES, tablesOf } from '$lib/db/campaign-tables';
 import { piecesBytes, writeGeneration } from '$lib/db/chunk-store';
 import { encodeContactTable } from '$lib/db/column-chunks';
+import { writeWholeDelivery } from '$lib/db/delivery-chunks';
 import { encodeEventTable } from '$lib/db/event-chunks';
 import { isQuotaError, quotaMessage } from '$lib/db/quota';
 import type { CampaignSummary } from './api';
 import { BackupError, decodeBackup, encodeBackup, remapSegmentIds } from './backup';
 import { eventsOf } from './campaign-cache';
 import type { CampaignService } from './campaign-service';
+import type { DeliveryService } from './delivery-service';
 import { isoAt, type EngineContext } from './engine-context';
 import type { SegmentService } from './segment-service';
 
@@ -22,7 +24,8 @@ export class BackupService {
   constructor(
     private readonly ctx: EngineContext,
     private readonly campaigns: CampaignService,
-    private readonly segments: SegmentService
+    private readonly segments: SegmentService,
+    private readonly delivery: DeliveryService
   ) {}
 
   async exportBackup(campaignId: string): Promise<Blob> {
@@ -34,6 +37,8 @@ export class BackupService {
     const memberships = await db.memberships.where('campaignId').equals(campaignId).toArray();
     const importRows = await db.imports.where('campaignId').equals(campaignId).toArray();
     const reports = await db.rejectedReports.where('campaignId').equals(campaignId).toArray();
+    const { columns: delivery } = await this.delivery.storedColumns(campaignId);
+    const bounceClasses = await db.bounceClasses.where('campaignId').equals(campaignId).toArray();
     return await encodeBackup(
       {
         campaign: {
@@ -57,7 +62,9 @@ export class BackupService {
           bits: m.bits
         })),
         imports: importRows,
-        reports: reports.map((r) => ({ importId: r.importId, csv: r.csv }))
+        reports: reports.map((r) => ({ importId: r.importId, csv: r.csv })),
+        delivery: delivery.count > 0 ? delivery : null,
+        bounceClasses: bounceClasses.map((c) => ({ reason: c.reason, bounce: c.bounce }))
       },
       isoAt(ctx)
     );
@@ -115,8 +122,16 @@ export class BackupService {
       // start-up recovery removes.
       await db.transaction(
         'rw',
-        [db.campaigns, ...tablesOf(db, BACKUP_RECORD_TABLES)],
+        [db.campaigns, db.deliveryChunks, db.bounceClasses, ...tablesOf(db, BACKUP_RECORD_TABLES)],
         async () => {
+          if (content.delivery) await writeWholeDelivery(db, id, content.delivery);
+          await db.bounceClasses.bulkPut(
+            content.bounceClasses.map((c) => ({
+              campaignId: id,
+              reason: c.reason,
+              bounce: c.bounce
+            }))
+          );
           await db.segments.bulkPut(
             content.segments.map((s) => ({
               ...s,

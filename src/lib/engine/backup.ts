@@ -6,18 +6,22 @@
  * arrays, each starting at a multiple of 8 bytes. Numbers travel as raw float64, so NaN, -0 and
  * every bit of precision survive. Since format 2 the header carries the SHA-256 of the data
  * that follows it, so a restore can tell a damaged file from a whole one; format 1 files (no
- * checksum) still restore, after the same consistency checks.
+ * checksum) still restore, after the same consistency checks. Format 3 adds the campaign's
+ * delivery events (DeliveryColumns) and the user's class per bounce reason; files without them
+ * restore with none.
  */
 import type { Column, ContactTable, EventTable, FieldSpec } from '$lib/core/columns/types';
+import type { DeliveryColumns } from '$lib/core/analytics/delivery-columns';
 import type { ImportRecord, SegmentRecord } from './api';
 import { BackupCheckError, checkBackupContent } from './backup-check';
+import { nameRecord } from '$lib/core/columns/name-record';
 
 const SIGNATURE = 'SLICEBK1';
 const FORMAT = 'slice-backup';
-const VERSION = 2;
+const VERSION = 3;
 
-type ArrayType = 'u8' | 'u16' | 'u32' | 'f64';
-type AnyArray = Uint8Array | Uint16Array | Uint32Array | Float64Array;
+type ArrayType = 'u8' | 'u16' | 'u32' | 'i32' | 'f64';
+type AnyArray = Uint8Array | Uint16Array | Uint32Array | Int32Array | Float64Array;
 interface Section {
   offset: number;
   length: number;
@@ -79,6 +83,30 @@ export interface BackupHeader {
   memberships: BackupMembership<Section>[];
   imports: ImportRecord[];
   reports: { importId: string; csv: string }[];
+  /** Format 3 on, when the campaign has delivery events or bounce classes. */
+  delivery?: {
+    count: number;
+    messages: string[];
+    emailings: string[];
+    reasons: string[];
+    urls: string[];
+    kind: Section;
+    at: Section;
+    machine: Section;
+    bounce: Section;
+    message: Section;
+    contact: Section;
+    emailing: Section;
+    reason: Section;
+    url: Section;
+    bounceClasses: BounceClass[];
+  };
+}
+
+/** The user's class for one bounce reason. */
+export interface BounceClass {
+  reason: string;
+  bounce: 'hard' | 'soft';
 }
 
 export interface BackupContent {
@@ -89,16 +117,21 @@ export interface BackupContent {
   memberships: BackupMembership<Uint32Array>[];
   imports: ImportRecord[];
   reports: BackupHeader['reports'];
+  /** Null when the campaign has none (and in backups made before format 3). */
+  delivery: DeliveryColumns | null;
+  bounceClasses: BounceClass[];
 }
 
 const TYPE_OF = (a: AnyArray): ArrayType =>
-  a instanceof Uint8Array
-    ? 'u8'
-    : a instanceof Uint16Array
-      ? 'u16'
-      : a instanceof Uint32Array
-        ? 'u32'
-        : 'f64';
+  a instanceof Int32Array
+    ? 'i32'
+    : a instanceof Uint8Array
+      ? 'u8'
+      : a instanceof Uint16Array
+        ? 'u16'
+        : a instanceof Uint32Array
+          ? 'u32'
+          : 'f64';
 
 export class BackupError extends Error {}
 
@@ -180,6 +213,29 @@ export async function encodeBackup(content: BackupContent, exportedAt: string): 
     imports: content.imports,
     reports: content.reports
   };
+  const d = content.delivery;
+  if (d || content.bounceClasses.length > 0) {
+    const n = d?.count ?? 0;
+    const arr = <T extends AnyArray>(a: T | undefined, empty: T): T =>
+      a ? (a.subarray(0, n) as T) : empty;
+    header.delivery = {
+      count: n,
+      messages: d?.messages ?? [''],
+      emailings: d?.emailings ?? [''],
+      reasons: d?.reasons ?? [''],
+      urls: d?.urls ?? [''],
+      kind: add(arr(d?.kind, new Uint8Array(0))),
+      at: add(arr(d?.at, new Float64Array(0))),
+      machine: add(arr(d?.machine, new Uint8Array(0))),
+      bounce: add(arr(d?.bounce, new Uint8Array(0))),
+      message: add(arr(d?.message, new Uint32Array(0))),
+      contact: add(arr(d?.contact, new Int32Array(0))),
+      emailing: add(arr(d?.emailing, new Uint32Array(0))),
+      reason: add(arr(d?.reason, new Uint32Array(0))),
+      url: add(arr(d?.url, new Uint32Array(0))),
+      bounceClasses: content.bounceClasses
+    };
+  }
   header.checksum = await sha256(parts as BlobPart[]);
   const json = new TextEncoder().encode(JSON.stringify(header));
   const prefix = new Uint8Array(12);
@@ -191,7 +247,13 @@ export async function encodeBackup(content: BackupContent, exportedAt: string): 
   });
 }
 
-const CTORS = { u8: Uint8Array, u16: Uint16Array, u32: Uint32Array, f64: Float64Array } as const;
+const CTORS = {
+  u8: Uint8Array,
+  u16: Uint16Array,
+  u32: Uint32Array,
+  i32: Int32Array,
+  f64: Float64Array
+} as const;
 
 const damaged = (what: string) =>
   new BackupError(`This Slice backup is damaged: ${what}. Nothing was restored.`);
@@ -336,7 +398,42 @@ function readContent(header: BackupHeader, buffer: ArrayBuffer, base: number): B
       bits: read(m.bits as Section & { type: 'u32' }, 'u32')
     })),
     imports: header.imports ?? [],
-    reports: header.reports ?? []
+    reports: header.reports ?? [],
+    ...readDelivery(header.delivery, read)
+  };
+}
+
+type SectionReader = <T extends ArrayType>(
+  s: Section & { type: T },
+  type: T
+) => InstanceType<(typeof CTORS)[T]>;
+
+function readDelivery(
+  d: BackupHeader['delivery'],
+  read: SectionReader
+): Pick<BackupContent, 'delivery' | 'bounceClasses'> {
+  if (d === undefined) return { delivery: null, bounceClasses: [] };
+  const s = <T extends ArrayType>(section: Section, type: T) =>
+    read(section as Section & { type: T }, type);
+  const delivery: DeliveryColumns = {
+    count: d.count,
+    kind: s(d.kind, 'u8'),
+    at: s(d.at, 'f64'),
+    machine: s(d.machine, 'u8'),
+    bounce: s(d.bounce, 'u8'),
+    message: s(d.message, 'u32'),
+    messages: d.messages,
+    contact: s(d.contact, 'i32'),
+    emailing: s(d.emailing, 'u32'),
+    emailings: d.emailings,
+    reason: s(d.reason, 'u32'),
+    reasons: d.reasons,
+    url: s(d.url, 'u32'),
+    urls: d.urls
+  };
+  return {
+    delivery: d.count > 0 ? delivery : null,
+    bounceClasses: Array.isArray(d.bounceClasses) ? d.bounceClasses : []
   };
 }
 
@@ -345,7 +442,7 @@ export function remapSegmentIds<T>(definition: T, ids: Map<string, string>): T {
   const walk = (node: unknown): unknown => {
     if (Array.isArray(node)) return node.map(walk);
     if (node && typeof node === 'object') {
-      const out: Record<string, unknown> = {};
+      const out = nameRecord<unknown>();
       for (const [k, v] of Object.entries(node)) out[k] = walk(v);
       if (out.kind === 'segment' && typeof out.segment === 'string' && ids.has(out.segment)) {
         out.segment = ids.get(out.segment);

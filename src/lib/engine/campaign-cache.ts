@@ -7,6 +7,7 @@
  */
 import { emptyEventTable, type ContactTable, type EventTable } from '$lib/core/columns/types';
 import type { Bitset } from '$lib/core/columns/bitset';
+import type { DeliveryColumns } from '$lib/core/analytics/delivery-columns';
 import { EvalCache } from '$lib/core/segment';
 import { getCampaignRow, type CampaignRow } from '$lib/db/campaigns';
 import { readContactTable, readFirstRows, type FirstRows } from '$lib/db/column-chunks';
@@ -57,6 +58,11 @@ export interface Derived {
   memberships: Map<string, Bitset | null>;
   /** Per-condition results the segment evaluator reuses between live counts. */
   evaluation: EvalCache;
+  /**
+   * The delivery activity email conditions read (deliveryActivityTable), built from the
+   * delivery store at `version`; rebuilt when the store changes.
+   */
+  deliveryActivity: { version: number; table: EventTable } | null;
 }
 
 export function newDerived(): Derived {
@@ -64,6 +70,7 @@ export function newDerived(): Derived {
     folded: new Map(),
     sorts: new Map(),
     queries: new Map(),
+    deliveryActivity: null,
     memberships: new Map(),
     evaluation: new EvalCache()
   };
@@ -83,6 +90,11 @@ export class CampaignCache {
   private current: LoadedCampaign | null = null;
   private loading: { campaignId: string; key: string; promise: Promise<LoadedCampaign> } | null =
     null;
+  /**
+   * The delivery events of one campaign as stored at `version` (delivery-service.ts owns
+   * reading and appending them); held apart from the contacts, which the dashboard does not need.
+   */
+  private delivery: { campaignId: string; version: number; columns: DeliveryColumns } | null = null;
   /** The first rows of the campaign being opened, until the whole of it is held. */
   private head: { campaignId: string; key: string; promise: Promise<FirstRows> } | null = null;
 
@@ -109,6 +121,7 @@ export class CampaignCache {
     if (this.loading?.key === key) return this.loading.promise;
     // Drop the previous campaign before reading the next: never two in memory.
     this.current = null;
+    if (this.delivery?.campaignId !== campaignId) this.delivery = null;
     const promise = this.load(row).then(
       (loaded) => {
         if (this.loading?.key === key) {
@@ -135,7 +148,7 @@ export class CampaignCache {
    * is to answer: a search, sort or segment, rows past FIRST_ROWS, or the campaign already held.
    */
   async firstPage(campaignId: string, query: ContactQuery): Promise<ContactPage | null> {
-    if (query.search?.trim() || query.sort || query.segmentId) return null;
+    if (query.search?.trim() || query.sort || query.segmentId || query.email) return null;
     const offset = Math.max(0, Math.floor(query.offset || 0));
     const limit = Math.max(0, Math.min(10_000, Math.floor(query.limit || 0)));
     if (offset + limit > FIRST_ROWS) return null;
@@ -242,7 +255,24 @@ export class CampaignCache {
     return this.current?.campaign.id === campaignId ? this.current : null;
   }
 
+  /** The delivery events held for `campaignId`, if they are those of `version`. */
+  heldDelivery(campaignId: string, version: number): DeliveryColumns | null {
+    const d = this.delivery;
+    return d && d.campaignId === campaignId && d.version === version ? d.columns : null;
+  }
+
+  /** Holds a campaign's delivery events (dropping another campaign's). */
+  holdDelivery(campaignId: string, version: number, columns: DeliveryColumns): void {
+    this.delivery = { campaignId, version, columns };
+    if (this.current && this.current.campaign.id !== campaignId) this.current = null;
+  }
+
+  dropDelivery(campaignId?: string): void {
+    if (!campaignId || this.delivery?.campaignId === campaignId) this.delivery = null;
+  }
+
   drop(campaignId?: string): void {
+    this.dropDelivery(campaignId);
     if (!campaignId || this.current?.campaign.id === campaignId) this.current = null;
     if (!campaignId || this.loading?.campaignId === campaignId) this.loading = null;
     if (!campaignId || this.head?.campaignId === campaignId) this.head = null;

@@ -13,10 +13,12 @@ import {
 } from '$lib/db/recovery';
 import type { SliceDb } from '$lib/db/slice-db';
 import type { EngineApi } from './api';
+import { AnalyticsService } from './analytics-service';
 import { BackupService } from './backup-service';
 import { CampaignCache } from './campaign-cache';
 import { CampaignService } from './campaign-service';
 import { ContactService } from './contact-service';
+import { DeliveryService } from './delivery-service';
 import { DemoService } from './demo-service';
 import { errorMessage, randomId, type EngineContext } from './engine-context';
 import { ImportService } from './import-service';
@@ -58,6 +60,11 @@ export interface EngineExtras {
   recovery(): Promise<RecoveryReport>;
   /** Closes the database (tests). */
   close(): Promise<void>;
+  /**
+   * The delivery-event store (worker side; dashboards and segment conditions call
+   * `delivery.deliveryColumns(campaignId)`).
+   */
+  delivery: DeliveryService;
 }
 
 export type Engine = EngineApi & EngineExtras;
@@ -102,15 +109,17 @@ export function createEngine(options: EngineOptions): Engine {
   recoveryPromise.catch(() => undefined);
   ctx.ready = recoveryPromise;
   const imports = new ImportService(ctx);
-  segments = new SegmentService(ctx);
+  const delivery = new DeliveryService(ctx);
+  segments = new SegmentService(ctx, delivery);
   const campaigns = new CampaignService(ctx, segments);
   const demo = new DemoService(campaigns, imports, fetchFn, options.baseUrl);
   const contacts = new ContactService(ctx, segments);
-  const backups = new BackupService(ctx, campaigns, segments);
+  const backups = new BackupService(ctx, campaigns, segments, delivery);
   const members = new MemberService(ctx, segments);
   const templates = new TemplateService(ctx);
   const warehouse = new WarehouseService(ctx, segments);
   const suppressions = new SuppressionService(ctx);
+  const analytics = new AnalyticsService(ctx, (id) => delivery.deliveryColumns(id));
   const relay = new RelayClient(
     fetchFn,
     options.relayOrigins ?? relayOrigins(import.meta.env?.VITE_SLICE_RELAY_ORIGINS),
@@ -153,13 +162,14 @@ export function createEngine(options: EngineOptions): Engine {
   // eslint-disable-next-line prefer-const
   let sender: SendService;
   const emailings = new EmailingService(ctx, segments, suppressions, () => sender.wake());
-  sender = new SendService(ctx, emailings, suppressions, relay, relayRow, options.sender);
+  sender = new SendService(ctx, emailings, suppressions, relay, delivery, relayRow, options.sender);
 
   const engine: Engine = {
     async configure(opts) {
       if (opts.baseUrl) demo.baseUrl = opts.baseUrl;
     },
     recovery: () => recoveryPromise,
+    delivery,
     async close() {
       await sender.stop();
       await ctx.ready.catch(() => undefined);
@@ -298,7 +308,11 @@ export function createEngine(options: EngineOptions): Engine {
     },
     async senderStatus() {
       return sender.status();
-    }
+    },
+
+    // Analytics
+    campaignDashboard: (campaignId, query) => analytics.dashboard(campaignId, query),
+    campaignComplaints: (campaignId) => analytics.complaints(campaignId)
   };
   return engine;
 }

@@ -5,10 +5,11 @@
  */
 import {
   parseCapabilities,
+  parseEvents,
   parseResults,
+  type RelayEventPage,
   type RelayBatch,
   type RelayCapabilities,
-  type RelayEvent,
   type RelayResult
 } from '$lib/core/email/relay-protocol';
 import { relayUrlProblem } from '$lib/core/email/relay-origins';
@@ -37,6 +38,17 @@ function endpoint(base: string, path: string): string {
 
 function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
+}
+
+const NOT_JSON = Symbol('not JSON');
+
+/** The JSON of a body, or NOT_JSON (an HTML error page from a proxy, a cut-off answer). */
+async function readJson(response: Response): Promise<unknown> {
+  try {
+    return JSON.parse(await response.text()) as unknown;
+  } catch {
+    return NOT_JSON;
+  }
 }
 
 export class RelayClient {
@@ -116,8 +128,16 @@ export class RelayClient {
         message: `The relay answered HTTP ${response.status} to /v1/capabilities.`
       };
     }
+    const body = await readJson(response);
+    if (body === NOT_JSON) {
+      return {
+        ok: false,
+        problem: 'protocol',
+        message: `The relay at ${target.url} answered /v1/capabilities with something that is not JSON: is it the address of a Slice relay?`
+      };
+    }
     try {
-      return { ok: true, capabilities: parseCapabilities(await response.json()) };
+      return { ok: true, capabilities: parseCapabilities(body) };
     } catch (err) {
       return { ok: false, problem: 'protocol', message: errorText(err) };
     }
@@ -140,9 +160,12 @@ export class RelayClient {
     }
     if (response.status === 200) {
       try {
+        const body = await readJson(response);
+        if (body === NOT_JSON)
+          throw new Error('The relay answered the batch with something that is not JSON.');
         return {
           outcome: { kind: 'http', status: 200 },
-          results: parseResults(await response.json())
+          results: parseResults(body)
         };
       } catch (err) {
         // A 200 we cannot read: the relay may have sent; treat as unknown, re-post replays.
@@ -181,19 +204,17 @@ export class RelayClient {
     }
   }
 
-  async events(
-    target: RelayTarget,
-    after: string | null,
-    limit = 500
-  ): Promise<{ events: RelayEvent[]; next: string | null }> {
+  async events(target: RelayTarget, after: string | null, limit = 500): Promise<RelayEventPage> {
     const q = new URLSearchParams({ limit: String(limit) });
     if (after) q.set('after', after);
     const r = await this.call(endpoint(target.url, `/v1/events?${q}`), {
       headers: this.headers(target)
     });
     if (!r.ok) throw new Error(`The relay answered HTTP ${r.status} to /v1/events.`);
-    const body = (await r.json()) as { events?: RelayEvent[]; next?: string | null };
-    return { events: Array.isArray(body.events) ? body.events : [], next: body.next ?? after };
+    const body = await readJson(r);
+    if (body === NOT_JSON)
+      throw new Error('The relay answered /v1/events with something that is not JSON.');
+    return parseEvents(body, after);
   }
 }
 

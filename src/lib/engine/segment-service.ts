@@ -3,6 +3,10 @@
  * saving with validation, live counts (a newer count on the same channel cancels the older),
  * generation of stored memberships, paged members and SQL export.
  */
+import type { EventTable } from '$lib/core/columns/types';
+import { deliveryActivityTable } from '$lib/core/segment/delivery-activity';
+import { definitionProblemsText } from '$lib/core/segment/definition-file';
+import type { DeliveryService } from './delivery-service';
 import {
   fullBitset,
   popcount,
@@ -11,8 +15,9 @@ import {
   getBit,
   type Bitset
 } from '$lib/core/columns/bitset';
-import type { Definition } from '$lib/core/segment/definition';
+import type { Definition, EmailCondition } from '$lib/core/segment/definition';
 import {
+  canonicalJson,
   evaluateDefinition,
   EvaluationCancelled,
   isValidTimeZone,
@@ -26,6 +31,7 @@ import {
   deleteSegmentRow,
   getMembership,
   listSegmentRows,
+  recordGeneration,
   storeMembership,
   type SegmentRow
 } from '$lib/db/segments';
@@ -78,6 +84,15 @@ function suggestionLimit(limit: number | undefined): number {
 }
 
 /** Whether a definition has event or email conditions (which need the events read). */
+/** Whether a definition has an email condition (which reads the delivery activity too). */
+export function usesEmail(node: unknown): boolean {
+  if (Array.isArray(node)) return node.some(usesEmail);
+  if (!node || typeof node !== 'object') return false;
+  const n = node as { kind?: unknown; root?: unknown; children?: unknown };
+  if (n.kind === 'email') return true;
+  return usesEmail(n.root) || usesEmail(n.children);
+}
+
 export function usesEvents(node: unknown): boolean {
   if (Array.isArray(node)) return node.some(usesEvents);
   if (!node || typeof node !== 'object') return false;
@@ -110,7 +125,10 @@ export class SegmentService {
   private readonly usageFinders: SegmentUsageFinder[] = [];
   private readonly updates = new Map<string, AutoUpdateStatus>();
 
-  constructor(private readonly ctx: EngineContext) {
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly delivery: DeliveryService
+  ) {
     this.usageFinders.push((segment) => this.segmentsReferring(segment));
   }
 
@@ -234,12 +252,11 @@ export class SegmentService {
         ? segment.definition
         : (previous?.definition ?? (kind === 'dynamic' ? everyoneDefinition() : null));
     const id = previous?.id ?? segment.id ?? this.ctx.newId();
-    if (definition !== null) {
+    // A dynamic segment is its definition: without one (null) it is refused like a bad one.
+    if (definition !== null || kind === 'dynamic') {
       const errors = await this.validate(segment.campaignId, definition, id);
       if (errors.length > 0) {
-        throw new Error(
-          `The segment "${name}" cannot be saved: ${errors.map((e) => `${e.message} (${e.path})`).join('; ')}`
-        );
+        throw new Error(`The segment "${name}" cannot be saved: ${definitionProblemsText(errors)}`);
       }
     }
     const at = isoAt(this.ctx);
@@ -306,6 +323,8 @@ export class SegmentService {
       generatedAt: null,
       dataVersion: null,
       updateError: null,
+      // The copy's generations are its own.
+      sizeHistory: [],
       createdAt: at,
       updatedAt: at,
       isDefault: false
@@ -409,20 +428,61 @@ export class SegmentService {
     for (const id of refs) members.set(id, (await this.membership(loaded, id)) ?? undefined);
     const contacts = loaded.contacts;
     if (!contacts) return new Uint32Array(0);
+    const activity = usesEmail(definition) ? await this.deliveryActivity(loaded) : null;
     return evaluateDefinition(
       definition,
       {
         contacts,
-        events: usesEvents(definition) ? await eventsOf(loaded) : (loaded.events ?? loaded.noEvents)
+        events: usesEvents(definition)
+          ? await eventsOf(loaded)
+          : (loaded.events ?? loaded.noEvents),
+        delivery: activity?.table
       },
       {
         now: Date.parse(options.now),
         timeZone: options.timeZone ?? campaignTimeZone(loaded.campaign),
         segmentMembers: (id: string) => members.get(id),
         cache: loaded.derived.evaluation,
+        deliveryVersion: activity?.version,
         signal
       }
     );
+  }
+
+  /**
+   * Contacts with an email activity (the contacts browser's filter), with a key that changes
+   * when the result may (the condition, its time inputs, the delivery store's version).
+   */
+  async emailFilter(
+    loaded: LoadedCampaign,
+    filter: { condition: EmailCondition; now: string }
+  ): Promise<{ bits: Bitset; key: string }> {
+    const definition: Definition = {
+      version: 1,
+      root: { kind: 'group', match: 'all', children: [filter.condition] }
+    };
+    const errors = validateDefinition(definition, { fields: loaded.contacts?.fields ?? [] });
+    if (errors.length > 0) throw new Error(errors.map((e) => e.message).join(' '));
+    const activity = await this.deliveryActivity(loaded);
+    const bits = await this.evaluate(loaded, definition, { now: filter.now });
+    const relative = filter.condition.window && 'last' in filter.condition.window;
+    const key = `${canonicalJson(filter.condition)}#${activity.version}#${loaded.eventGeneration}${relative ? '@' + filter.now : ''}`;
+    return { bits, key };
+  }
+
+  /**
+   * The delivery activity of the loaded campaign as email conditions read it, rebuilt when
+   * the delivery store changed (a relay poll, a provider export, another tab's append).
+   */
+  async deliveryActivity(loaded: LoadedCampaign): Promise<{ version: number; table: EventTable }> {
+    const { meta, columns } = await this.delivery.storedColumns(loaded.campaign.id);
+    const held = loaded.derived.deliveryActivity;
+    const rowCount = loaded.contacts?.rowCount ?? 0;
+    if (held && held.version === meta.version && held.table.offsets.length === rowCount + 1)
+      return held;
+    const table = deliveryActivityTable(columns, rowCount);
+    loaded.derived.deliveryActivity = { version: meta.version, table };
+    return loaded.derived.deliveryActivity;
   }
 
   async count(
@@ -522,7 +582,9 @@ export class SegmentService {
         generatedAt
       });
     } else {
-      await this.ctx.db.segments.update(segmentId, { count, generatedAt });
+      await this.ctx.db.transaction('rw', this.ctx.db.segments, () =>
+        recordGeneration(this.ctx.db, segmentId, count, generatedAt)
+      );
     }
     await this.ctx.db.segments.update(segmentId, {
       dataVersion: `${loaded.contactGeneration}:${loaded.eventGeneration}`,

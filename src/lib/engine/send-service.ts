@@ -8,12 +8,20 @@
  * transaction before the post; results are recorded in one transaction after. A batch still
  * "posting" after a reload has an unknown outcome and is re-posted unchanged with the same
  * Idempotency-Key (the relay replays its stored answer), never rebuilt.
+ *
+ * Several batches may be in flight at once (`inFlight`): each is recorded before its post, so
+ * this changes nothing to exactly-once; pause stops forming batches and lets those in flight
+ * finish. The next batch is read on from a cursor after the last message put in a batch:
+ * reading the queued index from its start each time walked over every row already handed
+ * over (IndexedDB keeps deleted index entries until it compacts), which made a batch cost
+ * more the further a send got. Before a send is declared finished the whole queue is read.
  */
 import { batchId, effectiveBatchSize, idempotencyKey } from '$lib/core/email/batch-plan';
 import { RateLimiter } from '$lib/core/email/rate-limit';
 import type {
   RelayBatch,
   RelayCapabilities,
+  RelayEvent,
   RelayMessage,
   RelayResult
 } from '$lib/core/email/relay-protocol';
@@ -30,11 +38,13 @@ import type {
   RelaySettingsRow,
   SuppressionRow
 } from '$lib/db/emailings';
+import { DeliveryStoreChanged, type DeliveryMeta } from '$lib/db/delivery-chunks';
 import type { SenderStatus } from './emailing-api';
 import { errorMessage, isoAt, type EngineContext } from './engine-context';
 import type { EmailingService } from './emailing-service';
 import { compileEmailing, renderFor } from './emailing-render';
 import type { RelayClient } from './relay-client';
+import type { ContactEvent, DeliveryPlan, DeliveryService } from './delivery-service';
 import type { SuppressionService } from './suppression-service';
 
 export const SENDER_LOCK = 'slice-sender';
@@ -48,7 +58,15 @@ export interface SendServiceOptions {
   sleep?: (ms: number) => Promise<void>;
   /** How often the relay's events are read, ms (default EVENTS_EVERY_MS). */
   eventsEveryMs?: number;
+  /** Batches posted at once (default IN_FLIGHT). */
+  inFlight?: number;
 }
+
+/**
+ * Batches posted at once: while the relay builds and writes one, the app records the results
+ * of another and forms the next, so neither side waits for the other.
+ */
+export const IN_FLIGHT = 3;
 
 export class SendService {
   private running = false;
@@ -57,18 +75,23 @@ export class SendService {
   /** The last post failed on the network: the page shows the relay as unreachable. */
   private relayDown = false;
   private stopped = false;
-  private wakeUp: (() => void) | null = null;
+  /** Sleepers to wake early (the loop's idle wait, each in-flight batch's retry wait). */
+  private readonly wakers = new Set<() => void>();
+  /** Posts under way, by Idempotency-Key. */
+  private readonly inflight = new Map<string, Promise<void>>();
+  /** Per emailing, the last ledger messageId read into a batch: the next one reads on from it. */
+  private readonly cursors = new Map<string, string>();
   private limiter: RateLimiter | null = null;
   private capabilities: RelayCapabilities | null = null;
   private loop: Promise<void> | null = null;
   private eventsAt = -Infinity;
-  private eventsCursor: string | null | undefined = undefined;
 
   constructor(
     private readonly ctx: EngineContext,
     private readonly emailings: EmailingService,
     private readonly suppressions: SuppressionService,
     private readonly relay: RelayClient,
+    private readonly delivery: DeliveryService,
     private readonly settings: () => Promise<RelaySettingsRow>,
     private readonly options: SendServiceOptions = {}
   ) {}
@@ -78,7 +101,7 @@ export class SendService {
   }
 
   wake(): void {
-    this.wakeUp?.();
+    for (const wake of [...this.wakers]) wake();
   }
 
   /** Starts once; the loop runs while this engine holds the sender lock. */
@@ -104,17 +127,19 @@ export class SendService {
     this.stopped = true;
     this.wake();
     await this.loop;
+    await Promise.allSettled([...this.inflight.values()]);
   }
 
   private sleep(ms: number): Promise<void> {
     if (this.options.sleep) return this.options.sleep(ms);
     return new Promise((resolve) => {
-      const t = setTimeout(done, ms);
-      function done() {
+      const done = () => {
         clearTimeout(t);
+        this.wakers.delete(done);
         resolve();
-      }
-      this.wakeUp = done;
+      };
+      const t = setTimeout(done, ms);
+      this.wakers.add(done);
     });
   }
 
@@ -219,10 +244,16 @@ export class SendService {
         if (b.createdAt >= from) this.limiter.record(Date.parse(b.createdAt), b.messages);
     } else this.limiter.setLimits(limits);
 
-    let batch: BatchRow | null | undefined = await db.sendBatches
+    // A batch still posting that no post here is carrying: its outcome is unknown (a reload, a
+    // crash) or it was left waiting for a retry by a pause. Keys only: a row holds its body.
+    const posting = (await db.sendBatches
       .where('[emailingId+state]')
       .equals([e.id, 'posting'])
-      .first();
+      .primaryKeys()) as [string, number][];
+    const orphanKey = posting.find(([, no]) => !this.inflight.has(idempotencyKey(e.id, no)));
+    let batch: BatchRow | null | undefined = orphanKey
+      ? await db.sendBatches.get(orphanKey)
+      : undefined;
     if (
       batch &&
       this.capabilities &&
@@ -233,6 +264,10 @@ export class SendService {
         e,
         `Batch ${batch.batchNo} has an unknown outcome older than the relay keeps keys (${this.capabilities.idempotencyTtl} s); it is not re-sent. Check the relay's events before resuming.`
       );
+      return true;
+    }
+    if (!batch && this.inflight.size >= (this.options.inFlight ?? IN_FLIGHT)) {
+      await Promise.race(this.inflight.values());
       return true;
     }
     if (!batch) {
@@ -247,22 +282,55 @@ export class SendService {
       if (wait > 0) await this.sleep(Math.min(wait, IDLE_MS * 5));
       batch = await this.formBatch(e, Math.max(1, room));
       if (!batch) {
-        await this.finish(e.id);
+        // Nothing left to form: finished once the batches in flight are recorded.
+        if (this.inflight.size > 0) await Promise.race(this.inflight.values());
+        else await this.finish(e.id);
         return true;
       }
     }
-    await this.post(e, batch, target);
+    this.launch(e, batch, target);
     return true;
+  }
+
+  /** Posts the batch without waiting for it; the loop forms the next meanwhile. */
+  private launch(e: EmailingRow, batch: BatchRow, target: { url: string; token: string }): void {
+    const key = idempotencyKey(e.id, batch.batchNo);
+    const job = this.post(e, batch, target)
+      .catch((err: unknown) => {
+        // The batch stays "posting": it is re-posted with the same key on the next step.
+        this.activity = `Sending stopped: ${errorMessage(err)}`;
+      })
+      .finally(() => {
+        this.inflight.delete(key);
+        this.wake();
+      });
+    this.inflight.set(key, job);
+  }
+
+  /**
+   * The next queued ledger rows: read on from the cursor (primary-key order, so one range
+   * read of rows mostly still queued), else from the start of the queued index, which is
+   * also what says the queue is empty (a message put back behind the cursor is found there).
+   */
+  private async nextQueued(e: EmailingRow, size: number): Promise<LedgerRow[]> {
+    const db = this.ctx.db;
+    const after = this.cursors.get(e.id);
+    if (after !== undefined) {
+      const ahead = await db.sendLedger
+        .where('[emailingId+messageId]')
+        .between([e.id, after], [e.id, '\uffff'], false, true)
+        .limit(size)
+        .toArray();
+      const queued = ahead.filter((r) => r.state === 'queued');
+      if (queued.length > 0) return queued;
+    }
+    return db.sendLedger.where('[emailingId+state]').equals([e.id, 'queued']).limit(size).toArray();
   }
 
   /** Picks the next queued messages, renders them, and records the hand-over atomically. */
   private async formBatch(e: EmailingRow, size: number): Promise<BatchRow | null> {
     const db = this.ctx.db;
-    const queued = await db.sendLedger
-      .where('[emailingId+state]')
-      .equals([e.id, 'queued'])
-      .limit(size)
-      .toArray();
+    const queued = await this.nextQueued(e, size);
     if (queued.length === 0) return null;
     const loaded = await this.ctx.cache.get(e.campaignId);
     const compiled = compileEmailing(e);
@@ -307,7 +375,10 @@ export class SendService {
       );
       await db.emailings.update(e.id, { nextBatchNo: no + 1 });
     });
-    if (made) this.limiter?.record(Date.parse(at), messages.length);
+    if (made) {
+      this.limiter?.record(Date.parse(at), messages.length);
+      this.cursors.set(e.id, queued[queued.length - 1].messageId);
+    }
     return made;
   }
 
@@ -321,7 +392,10 @@ export class SendService {
     for (;;) {
       attempt++;
       this.activity = `Sending batch ${batch.batchNo} of "${e.name}"`;
-      await this.ctx.db.sendBatches.update([e.id, batch.batchNo], { attempts: attempt });
+      // Counted for the retry limit across reloads; the first try of a new batch is not
+      // written (a row rewrite with its body, for a count a reload may lose by one at most).
+      if (attempt > 1)
+        await this.ctx.db.sendBatches.update([e.id, batch.batchNo], { attempts: attempt });
       const { outcome, results } = await this.relay.postBatch(target, key, batch.body);
       this.relayDown = outcome.kind === 'network';
       if (results) {
@@ -349,57 +423,105 @@ export class SendService {
     }
   }
 
-  /** Per-message results in one transaction; a rejected address is a result, not a retry. */
+  /**
+   * Per-message results in one transaction; a rejected address is a result, not a retry. The
+   * same transaction appends a `sent` delivery event for each accepted message and a `dropped`
+   * one (with the relay's reason and bounce class) for each rejected one: the delivery events
+   * are the one source the dashboards count sends from, so nothing reads them from the ledger
+   * as well (no double count).
+   */
   private async record(e: EmailingRow, batch: BatchRow, results: RelayResult[]): Promise<void> {
     const db = this.ctx.db;
     const sent = (JSON.parse(batch.body) as RelayBatch).messages.map((m) => m.messageId);
     const byId = new Map(results.map((r) => [r.messageId, r]));
     const at = isoAt(this.ctx);
     const limit = (await this.settings()).softBounceLimit ?? DEFAULT_SOFT_BOUNCE_LIMIT;
-    await db.transaction(
-      'rw',
-      [db.emailings, db.sendLedger, db.sendBatches, db.suppressions],
-      async () => {
-        const current = await db.sendBatches.get([e.id, batch.batchNo]);
-        if (!current || current.state === 'done') return;
-        let accepted = 0;
-        let rejected = 0;
-        const rows = await db.sendLedger.bulkGet(sent.map((id) => [e.id, id]));
-        const changed: LedgerRow[] = [];
-        const suppressed: SuppressionRow[] = [];
-        const softBounced: { email: string; reason: string }[] = [];
-        sent.forEach((id, i) => {
-          const r = byId.get(id);
-          const state = r?.status === 'accepted' ? 'accepted' : 'rejected';
-          const reason = r ? (r.reason ?? null) : 'The relay returned no result for this message.';
-          if (state === 'accepted') accepted++;
-          else rejected++;
-          const row = rows[i];
-          if (!row || (row.state !== 'handed' && row.state !== 'queued')) return;
-          const bounce = state === 'rejected' ? r?.bounce : undefined;
-          changed.push({ ...row, state, reason, doneAt: at, ...(bounce ? { bounce } : {}) });
-          // A soft bounce (mailbox full, greylisting) suppresses only when it keeps happening.
-          if (state === 'rejected' && r && bounce === 'soft')
-            softBounced.push({ email: row.email, reason: reason ?? '' });
-          else if (state === 'rejected' && r)
-            suppressed.push(
-              this.suppressions.row(e.campaignId, row.email, 'rejected', reason ?? '')
-            );
-        });
-        await db.sendLedger.bulkPut(changed);
-        if (suppressed.length) await db.suppressions.bulkPut(suppressed);
-        for (const soft of softBounced)
-          await this.suppressAfterSoftBounces(e.campaignId, soft.email, limit, soft.reason);
-        await db.sendBatches.update([e.id, batch.batchNo], { state: 'done' });
-        const fresh = await db.emailings.get(e.id);
-        if (fresh)
-          await db.emailings.update(e.id, {
-            accepted: fresh.accepted + accepted,
-            rejected: fresh.rejected + rejected,
-            updatedAt: at
-          });
+    const before = await db.sendLedger.bulkGet(sent.map((id) => [e.id, id]));
+    const handedAt = Date.parse(batch.createdAt);
+    const events: ContactEvent[] = [];
+    sent.forEach((id, i) => {
+      const row = before[i];
+      if (!row || (row.state !== 'handed' && row.state !== 'queued')) return;
+      const r = byId.get(id);
+      const accepted = r?.status === 'accepted';
+      events.push({
+        messageId: row.messageId,
+        recipient: row.email,
+        emailing: e.id,
+        kind: accepted ? 'sent' : 'dropped',
+        at: Number.isFinite(handedAt) ? handedAt : this.ctx.now(),
+        machine: false,
+        contact: row.contactId,
+        ...(!accepted && r?.bounce ? { bounce: r.bounce } : {}),
+        ...(!accepted
+          ? { reason: r?.reason ?? 'The relay returned no result for this message.' }
+          : {})
+      });
+    });
+    for (let attempt = 0; ; attempt++) {
+      const plan = await this.delivery.plan(e.campaignId, events);
+      let meta: DeliveryMeta | null = null;
+      try {
+        await db.transaction(
+          'rw',
+          [db.emailings, db.sendLedger, db.sendBatches, db.suppressions, db.deliveryChunks],
+          async () => {
+            // Still posting? Read from the index (keys only): the row itself holds the whole body.
+            const posting = (await db.sendBatches
+              .where('[emailingId+state]')
+              .equals([e.id, 'posting'])
+              .primaryKeys()) as [string, number][];
+            if (!posting.some(([, no]) => no === batch.batchNo)) return;
+            let accepted = 0;
+            let rejected = 0;
+            const rows = await db.sendLedger.bulkGet(sent.map((id) => [e.id, id]));
+            const changed: LedgerRow[] = [];
+            const suppressed: SuppressionRow[] = [];
+            const softBounced: { email: string; reason: string }[] = [];
+            sent.forEach((id, i) => {
+              const r = byId.get(id);
+              const state = r?.status === 'accepted' ? 'accepted' : 'rejected';
+              const reason = r
+                ? (r.reason ?? null)
+                : 'The relay returned no result for this message.';
+              if (state === 'accepted') accepted++;
+              else rejected++;
+              const row = rows[i];
+              if (!row || (row.state !== 'handed' && row.state !== 'queued')) return;
+              const bounce = state === 'rejected' ? r?.bounce : undefined;
+              changed.push({ ...row, state, reason, doneAt: at, ...(bounce ? { bounce } : {}) });
+              // A soft bounce (mailbox full, greylisting) suppresses only when it keeps happening.
+              if (state === 'rejected' && r && bounce === 'soft')
+                softBounced.push({ email: row.email, reason: reason ?? '' });
+              else if (state === 'rejected' && r)
+                suppressed.push(
+                  this.suppressions.row(e.campaignId, row.email, 'rejected', reason ?? '')
+                );
+            });
+            await db.sendLedger.bulkPut(changed);
+            if (suppressed.length) await db.suppressions.bulkPut(suppressed);
+            for (const soft of softBounced)
+              await this.suppressAfterSoftBounces(e.campaignId, soft.email, limit, soft.reason);
+            // Done: the body is no longer needed (the relay replays from its own store), so the
+            // row shrinks to its figures instead of being rewritten whole.
+            await db.sendBatches.put({ ...batch, body: '', state: 'done' });
+            const fresh = await db.emailings.get(e.id);
+            if (fresh)
+              await db.emailings.update(e.id, {
+                accepted: fresh.accepted + accepted,
+                rejected: fresh.rejected + rejected,
+                updatedAt: at
+              });
+            meta = await this.delivery.writePlan(plan);
+          }
+        );
+      } catch (err) {
+        if (err instanceof DeliveryStoreChanged && attempt < 2) continue;
+        throw err;
       }
-    );
+      if (meta) this.delivery.committed(plan, meta);
+      return;
+    }
   }
 
   /** Suppresses the address when its last `limit` messages all bounced softly. */
@@ -517,8 +639,13 @@ export class SendService {
   }
 
   /**
-   * Reads the relay's new events and puts hard bounces, unsubscribes and complaints of this
-   * app's messages on their campaign's suppression list.
+   * Reads the relay's new events, a page at a time. Each page is one transaction: the events
+   * of this app's messages (matched through the send ledger) are appended to their campaign's
+   * delivery events, hard bounces, unsubscribes and complaints go on its suppression list, soft
+   * bounces count towards the soft-bounce limit, and the cursor moves past the page. A reload
+   * mid-page therefore re-reads that whole page and nothing else: no event counted twice, none
+   * missed. The cursor is kept per relay address (relayCursors); events of messages this app
+   * did not send are passed over.
    */
   async readEvents(settings: RelaySettingsRow): Promise<number> {
     const target = { url: settings.url, token: settings.token };
@@ -530,53 +657,129 @@ export class SendService {
     }
     if (!this.capabilities.events) return 0;
     const db = this.ctx.db;
-    let cursor =
-      this.eventsCursor === undefined ? (settings.eventsCursor ?? null) : this.eventsCursor;
+    const relayKey = target.url.trim().replace(/\/+$/, '');
+    const storedCursor = async () =>
+      (await db.relayCursors.get(relayKey))?.cursor ??
+      // Before cursors were kept per relay, the relay settings held the one cursor.
+      (settings.eventsCursor !== undefined ? settings.eventsCursor : null);
+    let cursor = await storedCursor();
     let added = 0;
     for (let page = 0; page < 20; page++) {
       const { events, next } = await this.relay.events(target, cursor);
-      for (const ev of events) {
-        if (ev.type === 'bounced' && ev.bounce === 'soft') {
-          const cut = ev.messageId.lastIndexOf(':');
-          const key: [string, string] = [ev.messageId.slice(0, Math.max(0, cut)), ev.messageId];
-          const row = cut > 0 ? await db.sendLedger.get(key) : undefined;
-          if (!row) continue;
-          // Marked on the message, so reading the same event twice counts it once.
-          await db.sendLedger.update(key, { bounce: 'soft' });
-          await this.suppressAfterSoftBounces(
-            row.campaignId,
-            row.email,
-            settings.softBounceLimit ?? DEFAULT_SOFT_BOUNCE_LIMIT,
-            ev.reason ?? ''
-          );
-          continue;
-        }
-        const reason =
-          ev.type === 'bounced' && ev.bounce === 'hard'
-            ? 'hard_bounce'
-            : ev.type === 'unsubscribed'
-              ? 'unsubscribed'
-              : ev.type === 'complained'
-                ? 'complained'
-                : null;
-        if (!reason) continue;
-        const cut = ev.messageId.lastIndexOf(':');
-        if (cut <= 0) continue;
-        const row = await db.sendLedger.get([ev.messageId.slice(0, cut), ev.messageId]);
-        if (!row) continue;
-        await db.suppressions.put(
-          this.suppressions.row(row.campaignId, row.email, reason, ev.reason ?? '')
-        );
-        added++;
-      }
-      cursor = next;
       if (events.length === 0) break;
-    }
-    this.eventsCursor = cursor;
-    if (settings.eventsCursor !== undefined || (await db.relaySettings.get('relay'))) {
-      await db.relaySettings.update('relay', { eventsCursor: cursor });
+      const result = await this.recordEvents(events, relayKey, cursor, next, settings);
+      if (result === 'moved') {
+        // Another reader moved the cursor meanwhile: go on from where it left.
+        cursor = await storedCursor();
+        continue;
+      }
+      added += result;
+      cursor = next;
     }
     return added;
+  }
+
+  /**
+   * One page of relay events in one transaction, or 'moved' when the stored cursor is no longer
+   * `from` (the page was recorded by someone else; nothing is written).
+   */
+  private async recordEvents(
+    events: RelayEvent[],
+    relayKey: string,
+    from: string | null,
+    next: string | null,
+    settings: RelaySettingsRow
+  ): Promise<number | 'moved'> {
+    const db = this.ctx.db;
+    const keys = events.map((ev): [string, string] => {
+      const cut = ev.messageId.lastIndexOf(':');
+      return [cut > 0 ? ev.messageId.slice(0, cut) : '', ev.messageId];
+    });
+    const rows = await db.sendLedger.bulkGet(keys.map((k) => (k[0] ? k : ['', ''])));
+    const byCampaign = new Map<string, ContactEvent[]>();
+    const matched: { ev: RelayEvent; row: LedgerRow }[] = [];
+    events.forEach((ev, i) => {
+      const row = rows[i];
+      if (!row || !keys[i][0]) return;
+      const at = Date.parse(ev.at);
+      let list = byCampaign.get(row.campaignId);
+      if (!list) byCampaign.set(row.campaignId, (list = []));
+      list.push({
+        messageId: row.messageId,
+        recipient: row.email,
+        emailing: row.emailingId,
+        kind: ev.type,
+        at: Number.isFinite(at) ? at : this.ctx.now(),
+        machine: ev.machine === true,
+        contact: row.contactId,
+        ...(ev.bounce ? { bounce: ev.bounce } : ev.type === 'bounced' ? { bounce: 'hard' } : {}),
+        ...(ev.reason ? { reason: ev.reason } : {}),
+        ...(ev.url ? { url: ev.url } : {})
+      });
+      matched.push({ ev, row });
+    });
+    const classes = new Map<string, Map<string, 'hard' | 'soft'>>();
+    for (const campaignId of byCampaign.keys())
+      classes.set(campaignId, await this.delivery.bounceClasses(campaignId));
+    const limit = settings.softBounceLimit ?? DEFAULT_SOFT_BOUNCE_LIMIT;
+    for (let attempt = 0; ; attempt++) {
+      const plans: DeliveryPlan[] = [];
+      for (const [campaignId, list] of byCampaign)
+        plans.push(await this.delivery.plan(campaignId, list));
+      let written: DeliveryMeta[] = [];
+      let outcome: number | 'moved';
+      try {
+        outcome = await db.transaction(
+          'rw',
+          [db.relayCursors, db.deliveryChunks, db.sendLedger, db.suppressions],
+          async () => {
+            const stored = (await db.relayCursors.get(relayKey))?.cursor;
+            if (stored !== undefined && stored !== from) return 'moved' as const;
+            written = [];
+            for (const plan of plans) written.push(await this.delivery.writePlan(plan));
+            let suppressed = 0;
+            for (const { ev, row } of matched) {
+              const bounce =
+                ev.type === 'bounced'
+                  ? (classes.get(row.campaignId)?.get(ev.reason ?? '') ?? ev.bounce ?? 'hard')
+                  : undefined;
+              if (bounce === 'soft') {
+                // Marked on the message: the streak counts each message once.
+                await db.sendLedger.update([row.emailingId, row.messageId], { bounce: 'soft' });
+                await this.suppressAfterSoftBounces(
+                  row.campaignId,
+                  row.email,
+                  limit,
+                  ev.reason ?? ''
+                );
+                continue;
+              }
+              const reason =
+                bounce === 'hard'
+                  ? 'hard_bounce'
+                  : ev.type === 'unsubscribed'
+                    ? 'unsubscribed'
+                    : ev.type === 'complained'
+                      ? 'complained'
+                      : null;
+              if (!reason) continue;
+              await db.suppressions.put(
+                this.suppressions.row(row.campaignId, row.email, reason, ev.reason ?? '')
+              );
+              suppressed++;
+            }
+            await db.relayCursors.put({ relay: relayKey, cursor: next });
+            return suppressed;
+          }
+        );
+      } catch (err) {
+        if (err instanceof DeliveryStoreChanged && attempt < 2) continue;
+        throw err;
+      }
+      if (outcome !== 'moved')
+        plans.forEach((plan, i) => this.delivery.committed(plan, written[i]));
+      return outcome;
+    }
   }
 
   /** Forget relay capabilities (settings changed). */

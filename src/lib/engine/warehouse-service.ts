@@ -24,6 +24,7 @@ export class WarehouseService {
     const loaded = await this.ctx.cache.get(campaignId);
     if (!loaded?.contacts) throw new Error('This campaign has no contacts yet: import some first.');
     const events = await eventsOf(loaded);
+    const delivery = (await this.segments.deliveryActivity(loaded)).table;
     const rows = await listSegmentRows(this.ctx.db, campaignId);
     const segments: WarehouseSegment[] = [];
     for (const s of rows) {
@@ -39,6 +40,7 @@ export class WarehouseService {
       warehouseFiles({
         contacts: loaded.contacts,
         events,
+        delivery,
         segments,
         now: Date.parse(options.now),
         timeZone: options.timeZone ?? campaignTimeZone(loaded.campaign),

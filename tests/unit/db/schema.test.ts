@@ -13,13 +13,16 @@ describe('Slice database schema', () => {
     await db.open();
     expect(db.verno).toBe(SCHEMA_VERSION);
     expect(db.tables.map((t) => t.name).sort()).toEqual([
+      'bounceClasses',
       'campaigns',
       'columnChunks',
+      'deliveryChunks',
       'emailings',
       'eventChunks',
       'imports',
       'memberships',
       'rejectedReports',
+      'relayCursors',
       'relaySettings',
       'segments',
       'sendBatches',
@@ -152,12 +155,38 @@ describe('version 5', () => {
     v4.close();
     const db = openSliceDb(name);
     await db.open();
-    expect(db.verno).toBe(5);
+    expect(db.verno).toBe(SCHEMA_VERSION);
     expect((await db.campaigns.get('c1'))?.name).toBe('Kept');
     expect(db.sendLedger.schema.primKey.keyPath).toEqual(['emailingId', 'messageId']);
     expect(db.sendBatches.schema.primKey.keyPath).toEqual(['emailingId', 'batchNo']);
     expect(db.suppressions.schema.primKey.keyPath).toEqual(['campaignId', 'email']);
     expect(await db.emailings.count()).toBe(0);
+    db.close();
+  });
+});
+
+describe('version 6', () => {
+  it('adds the delivery-event and bounce-class tables, keeping what was stored', async () => {
+    const name = freshName();
+    const v5 = new Dexie(name);
+    v5.version(5).stores({ campaigns: 'id, name' });
+    await v5.open();
+    await v5.table('campaigns').put({
+      ...newCampaignRow('c1', 'Kept', '2026-01-01T00:00:00Z'),
+      timeZone: 'Europe/Paris'
+    });
+    v5.close();
+    const db = openSliceDb(name);
+    await db.open();
+    expect(db.verno).toBe(6);
+    expect((await db.campaigns.get('c1'))?.name).toBe('Kept');
+    expect(db.deliveryChunks.schema.primKey.keyPath).toEqual([
+      'campaignId',
+      'generation',
+      'column',
+      'chunk'
+    ]);
+    expect(db.bounceClasses.schema.primKey.keyPath).toEqual(['campaignId', 'reason']);
     db.close();
   });
 });

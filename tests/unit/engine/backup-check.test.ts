@@ -68,7 +68,7 @@ describe('restoring a backup', () => {
     const { engine } = setup();
     const bytes = await backupOf(engine);
     const { header, data } = split(bytes);
-    expect(header.version).toBe(2);
+    expect(header.version).toBe(3);
     expect(header.checksum).toMatch(/^sha256:[0-9a-f]{64}$/);
     const flipped = bytes.slice();
     flipped[flipped.length - 3] ^= 0x10;

@@ -82,6 +82,20 @@ describe('the per-campaign tables', () => {
       messages: 1
     } as never);
     await engine.addSuppression(c.id, 'gone@example.org');
+    await engine.delivery.append(c.id, [
+      {
+        messageId: 'm1',
+        recipient: 'marc@example.org',
+        emailing: emailing.id,
+        kind: 'bounced',
+        bounce: 'hard',
+        reason: '550 no such user',
+        at: Date.parse('2026-06-03T12:31:00Z'),
+        machine: false,
+        contact: 0
+      }
+    ]);
+    await db.bounceClasses.put({ campaignId: c.id, reason: '550 no such user', bounce: 'soft' });
     expect(await rowsOf(c.id)).not.toContain(0);
     const before = await rowsOf(kept.id);
 

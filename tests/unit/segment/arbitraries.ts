@@ -4,6 +4,7 @@
  * and leap days, events and stored segments; and random valid definitions using every
  * condition kind and rule.
  */
+import { DELIVERY_ACTIVITY_TYPES } from '$lib/core/segment/delivery-activity';
 import fc from 'fast-check';
 import type { FieldSpec } from '../../../src/lib/core/columns/types';
 import { EMAIL_ACTIVITY_TYPES } from '../../../src/lib/core/columns/types';
@@ -175,6 +176,8 @@ export interface DataSet {
   timeZone: string;
   rows: Record<string, Cell>[];
   events: PlainEvent[];
+  /** Delivery activity (types of DELIVERY_ACTIVITY_TYPES, emailing as target). */
+  delivery: PlainEvent[];
   segments: Record<string, number[]>;
   /** Identity field: text ids (numeric, empty, non-ASCII, astral) or a number field. */
   identity: 'id' | 'num_id';
@@ -330,6 +333,18 @@ export function dataSetArb(): fc.Arbitrary<DataSet> {
             n === 0
               ? fc.constant([])
               : fc.array(eventArb, { maxLength: n > 100 ? 3000 : 200, size: 'medium' }),
+          delivery:
+            n === 0
+              ? fc.constant([])
+              : fc.array(
+                  fc.record({
+                    row: eventArb.map((e) => e.row),
+                    type: fc.constantFrom(...DELIVERY_ACTIVITY_TYPES),
+                    target: fc.constantFrom('', 'em1', 'em2'),
+                    at: instantArb
+                  }),
+                  { maxLength: n > 100 ? 1000 : 100, size: 'medium' }
+                ),
           segments: fc.record({
             sA: fc.subarray([...Array(n).keys()]),
             sB: fc.subarray([...Array(n).keys()])
@@ -519,9 +534,19 @@ export function conditionArb(
       activity: fc.constantFrom(...EMAIL_ACTIVITY_TYPES),
       emailing: fc.option(fc.constantFrom('em1', 'em2', 'nope'), { nil: undefined }),
       count: countArb,
-      window: windowArb(now)
+      window: windowArb(now),
+      machine: fc.option(fc.constantFrom('exclude' as const, 'include' as const, 'only' as const), {
+        nil: undefined
+      })
     })
-    .map((e) => strip({ kind: 'email' as const, ...e }));
+    .map(({ machine, ...e }) =>
+      strip({
+        kind: 'email' as const,
+        ...e,
+        // The option belongs to opens and clicks only (the validator refuses it elsewhere).
+        machine: e.activity === 'opened' || e.activity === 'clicked' ? machine : undefined
+      })
+    );
   const segment = fc.record({
     kind: fc.constant('segment' as const),
     segment: fc.constantFrom(...segments),

@@ -55,8 +55,9 @@ describe('engine agrees with DuckDB on the exported SQL', () => {
       fc.asyncProperty(arb, async ({ data, defs }) => {
         const contacts = buildContacts(FIELDS, data.rows, data.identity);
         const events = buildEvents(contacts.rowCount, data.events);
+        const delivery = buildEvents(contacts.rowCount, data.delivery);
         await conn.run(`SET TimeZone = '${data.sessionTimeZone}'`);
-        await loadIntoDuckDb(conn, contacts, events, data.segments, data);
+        await loadIntoDuckDb(conn, contacts, events, data.segments, { ...data, delivery });
         const members = Object.fromEntries(
           SEGMENT_IDS.map((id) => [id, fromIndices(data.segments[id], contacts.rowCount)])
         );
@@ -74,7 +75,7 @@ describe('engine agrees with DuckDB on the exported SQL', () => {
           const def = data.chain[i];
           members[id] = evaluateDefinition(
             def,
-            { contacts, events },
+            { contacts, events, delivery },
             { now: data.now, timeZone: data.timeZone, segmentMembers: (s) => members[s] }
           );
           await conn.run(
@@ -92,7 +93,7 @@ describe('engine agrees with DuckDB on the exported SQL', () => {
             ...toIndices(
               evaluateDefinition(
                 def,
-                { contacts, events },
+                { contacts, events, delivery },
                 {
                   now: data.now,
                   timeZone: data.timeZone,
@@ -105,7 +106,7 @@ describe('engine agrees with DuckDB on the exported SQL', () => {
             ...toIndices(
               evaluateDefinition(
                 def,
-                { contacts, events },
+                { contacts, events, delivery },
                 {
                   now: data.now,
                   timeZone: data.timeZone,

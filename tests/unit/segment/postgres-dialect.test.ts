@@ -214,6 +214,7 @@ describe.runIf(PG_ARGS !== undefined)(
         fc.property(arb, ({ data, defs }) => {
           const contacts = buildContacts(FIELDS, data.rows, data.identity);
           const events = buildEvents(contacts.rowCount, data.events);
+          const delivery = buildEvents(contacts.rowCount, data.delivery);
           const members = Object.fromEntries(
             SEGMENT_IDS.map((id) => [id, fromIndices(data.segments[id], contacts.rowCount)])
           );
@@ -231,7 +232,7 @@ describe.runIf(PG_ARGS !== undefined)(
           for (const [i, id] of CHAINED_IDS.entries()) {
             members[id] = evaluateDefinition(
               data.chain[i],
-              { contacts, events },
+              { contacts, events, delivery },
               { now: data.now, timeZone: data.timeZone, segmentMembers: (s) => members[s] }
             );
             chain.push(
@@ -241,9 +242,10 @@ describe.runIf(PG_ARGS !== undefined)(
           const script = [
             'BEGIN;',
             `SET LOCAL TimeZone = '${data.sessionTimeZone}';`,
-            ...loadStatements(contacts, events, data.segments, 'postgres', data).map(
-              (s) => s + ';'
-            ),
+            ...loadStatements(contacts, events, data.segments, 'postgres', {
+              ...data,
+              delivery
+            }).map((s) => s + ';'),
             ...chain,
             ...queries.flatMap((q, i) => [`\\echo @@${i}`, q + ';']),
             'ROLLBACK;'
@@ -259,7 +261,7 @@ describe.runIf(PG_ARGS !== undefined)(
               ...toIndices(
                 evaluateDefinition(
                   def,
-                  { contacts, events },
+                  { contacts, events, delivery },
                   { now: data.now, timeZone: data.timeZone, segmentMembers: (id) => members[id] }
                 )
               )

@@ -122,6 +122,8 @@ export interface LoadOptions {
   strayMembers?: { segment: string; contactId: number | null }[];
   /** TIMESTAMP holding UTC (the documented schema) or a warehouse's TIMESTAMPTZ. */
   timestampType?: TimestampType;
+  /** The delivery activity, loaded as email_activity (empty table when absent). */
+  delivery?: EventTable;
 }
 
 function sqlType(type: FieldSpec['type'], d: Dialect, ts: TimestampType = 'TIMESTAMP'): string {
@@ -183,6 +185,7 @@ export function loadStatements(
   const out: string[] = [
     'DROP TABLE IF EXISTS contacts',
     'DROP TABLE IF EXISTS events',
+    'DROP TABLE IF EXISTS email_activity',
     'DROP TABLE IF EXISTS segment_members'
   ];
   const cols = contacts.fields.map((f) => `${quoteIdent(f.name)} ${sqlType(f.type, d, ts)}`);
@@ -214,6 +217,22 @@ export function loadStatements(
   }
   for (const e of opts.strayEvents ?? []) eventRow(e.contactId, e.type, e.target, e.at);
   if (evRows.length > 0) out.push(`INSERT INTO events VALUES ${evRows.join(',\n')}`);
+  out.push(
+    `CREATE TABLE email_activity (contact_id INTEGER, "type" VARCHAR, emailing_id VARCHAR, "at" ${ts})`
+  );
+  const activity = opts.delivery;
+  const actRows: string[] = [];
+  if (activity) {
+    for (let r = 0; r < contacts.rowCount; r++) {
+      for (let k = activity.offsets[r]; k < activity.offsets[r + 1]; k++) {
+        const emailing = activity.targets[activity.target[k]];
+        actRows.push(
+          `(${r}, ${quoteLiteral(activity.types[activity.type[k]])}, ${isBlank(emailing) ? 'NULL' : quoteLiteral(emailing)}, ${timestampSql(activity.at[k], d, ts)})`
+        );
+      }
+    }
+  }
+  if (actRows.length > 0) out.push(`INSERT INTO email_activity VALUES ${actRows.join(',\n')}`);
   out.push('CREATE TABLE segment_members (segment_id VARCHAR, contact_id INTEGER)');
   const segRows = [
     ...Object.entries(segments).flatMap(([id, rows]) =>

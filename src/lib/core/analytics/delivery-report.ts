@@ -10,7 +10,7 @@
  * Events arrive in any order and may repeat: the same provider event id counts once.
  * `add` tells whether an event was new to its message's state, for timelines built beside it.
  */
-import type { DeliveryEvent } from './delivery-event';
+import type { DeliveryEvent, DeliveryKind } from './delivery-event';
 
 export interface DeliveryFigures {
   sent: number;
@@ -45,8 +45,11 @@ const MACHINE_CLICK = 32;
 const HANDED = 64;
 const DELIVERY_SEEN = 128;
 
-/** Per-message state in growable typed arrays: millions of messages without an object each. */
-class MessageStates {
+/**
+ * Per-message state in growable typed arrays: millions of messages without an object each.
+ * The dashboard keeps one too (messages coded by the delivery store), counted by the same rules.
+ */
+export class MessageStates {
   count = 0;
   flags = new Uint8Array(1024);
   deliveredAt = new Float64Array(1024).fill(NaN);
@@ -56,12 +59,17 @@ class MessageStates {
   humanClicks = new Uint32Array(1024);
 
   add(): number {
-    if (this.count === this.flags.length) this.grow();
+    if (this.count === this.flags.length) this.grow(this.flags.length * 2);
     return this.count++;
   }
 
-  private grow(): void {
-    const n = this.flags.length * 2;
+  /** Makes messages 0 … n - 1 exist (messages coded ahead, as a store's dictionary codes them). */
+  ensure(n: number): void {
+    if (n > this.flags.length) this.grow(n);
+    if (n > this.count) this.count = n;
+  }
+
+  private grow(n: number): void {
     const f64 = (a: Float64Array) => {
       const b = new Float64Array(n).fill(NaN);
       b.set(a);
@@ -87,8 +95,138 @@ function latest(current: number, at: number): number {
   return Number.isNaN(current) || at > current ? at : current;
 }
 
-function rate(n: number, of: number): number | null {
+export function rate(n: number, of: number): number | null {
   return of === 0 ? null : n / of;
+}
+
+/**
+ * Counts one event of message `m` into its state (the rules in the header). Returns whether a
+ * timeline should count it: false for a message's second handed-over row or second delivery.
+ */
+export function countEvent(
+  s: MessageStates,
+  m: number,
+  kind: DeliveryKind,
+  at: number,
+  machine: boolean,
+  soft: boolean
+): boolean {
+  switch (kind) {
+    case 'sent': {
+      const first = (s.flags[m] & HANDED) === 0;
+      s.flags[m] |= SENT | HANDED;
+      return first;
+    }
+    case 'deferred':
+      s.flags[m] |= SENT;
+      break;
+    case 'dropped':
+      s.flags[m] |= DROPPED;
+      break;
+    case 'delivered': {
+      const first = (s.flags[m] & DELIVERY_SEEN) === 0;
+      s.flags[m] |= SENT | DELIVERY_SEEN;
+      s.deliveredAt[m] = latest(s.deliveredAt[m], at);
+      return first;
+    }
+    case 'bounced':
+      s.flags[m] |= SENT;
+      if (soft) s.softAt[m] = latest(s.softAt[m], at);
+      else s.hardAt[m] = latest(s.hardAt[m], at);
+      break;
+    case 'opened':
+      s.flags[m] |= SENT;
+      if (machine) s.flags[m] |= MACHINE_OPEN;
+      else s.humanOpens[m]++;
+      break;
+    case 'clicked':
+      s.flags[m] |= SENT;
+      if (machine) s.flags[m] |= MACHINE_CLICK;
+      else s.humanClicks[m]++;
+      break;
+    case 'unsubscribed':
+      s.flags[m] |= SENT | UNSUBSCRIBED;
+      break;
+    case 'complained':
+      s.flags[m] |= SENT | COMPLAINED;
+      break;
+  }
+  return true;
+}
+
+/** A message's final delivery state, by the rules above. */
+export const FINAL_NONE = 0;
+export const FINAL_DELIVERED = 1;
+export const FINAL_HARD = 2;
+export const FINAL_SOFT = 3;
+
+export function finalState(s: MessageStates, m: number): number {
+  const d = s.deliveredAt[m];
+  const h = s.hardAt[m];
+  if (!Number.isNaN(h) && (Number.isNaN(d) || h >= d)) return FINAL_HARD;
+  if (!Number.isNaN(d)) return FINAL_DELIVERED;
+  if (!Number.isNaN(s.softAt[m])) return FINAL_SOFT;
+  return FINAL_NONE;
+}
+
+/** Whether message `m` was handed over (or shown to be by a later event). */
+export function wasSent(s: MessageStates, m: number): boolean {
+  return (s.flags[m] & SENT) !== 0;
+}
+
+/** The figures of every sent message in `s`, or only of those `include` accepts. */
+export function figuresOf(s: MessageStates, include?: (m: number) => boolean): DeliveryFigures {
+  let sent = 0;
+  let delivered = 0;
+  let hard = 0;
+  let soft = 0;
+  let openedUnique = 0;
+  let openedTotal = 0;
+  let openedMachine = 0;
+  let clickedUnique = 0;
+  let clickedTotal = 0;
+  let clickedMachine = 0;
+  let unsubscribed = 0;
+  let complained = 0;
+  for (let m = 0; m < s.count; m++) {
+    const f = s.flags[m];
+    if ((f & SENT) === 0) continue;
+    if (include && !include(m)) continue;
+    sent++;
+    const final = finalState(s, m);
+    if (final === FINAL_HARD) hard++;
+    else if (final === FINAL_DELIVERED) delivered++;
+    else if (final === FINAL_SOFT) soft++;
+    if (s.humanOpens[m] > 0) openedUnique++;
+    else if (f & MACHINE_OPEN) openedMachine++;
+    openedTotal += s.humanOpens[m];
+    if (s.humanClicks[m] > 0) clickedUnique++;
+    else if (f & MACHINE_CLICK) clickedMachine++;
+    clickedTotal += s.humanClicks[m];
+    if (f & UNSUBSCRIBED) unsubscribed++;
+    if (f & COMPLAINED) complained++;
+  }
+  return {
+    sent,
+    delivered,
+    bounced_hard: hard,
+    bounced_soft: soft,
+    opened_unique: openedUnique,
+    opened_total: openedTotal,
+    opened_machine: openedMachine,
+    clicked_unique: clickedUnique,
+    clicked_total: clickedTotal,
+    clicked_machine: clickedMachine,
+    unsubscribed,
+    complained,
+    delivery_rate: rate(delivered, sent),
+    open_rate: rate(openedUnique, delivered),
+    click_rate: rate(clickedUnique, delivered),
+    click_to_open_rate: rate(clickedUnique, openedUnique),
+    bounce_rate: rate(hard + soft, sent),
+    unsubscribe_rate: rate(unsubscribed, delivered),
+    complaint_rate: rate(complained, delivered)
+  };
 }
 
 /** Counts delivery events into per-message states; `figures()` reads the totals at any time. */
@@ -121,49 +259,14 @@ export class DeliveryReport {
       this.seenEventIds.add(event.eventId);
     }
     this.events++;
-    const m = this.messageOf(event);
-    const s = this.states;
-    switch (event.kind) {
-      case 'sent': {
-        const first = (s.flags[m] & HANDED) === 0;
-        s.flags[m] |= SENT | HANDED;
-        return first;
-      }
-      case 'deferred':
-        s.flags[m] |= SENT;
-        break;
-      case 'dropped':
-        s.flags[m] |= DROPPED;
-        break;
-      case 'delivered': {
-        const first = (s.flags[m] & DELIVERY_SEEN) === 0;
-        s.flags[m] |= SENT | DELIVERY_SEEN;
-        s.deliveredAt[m] = latest(s.deliveredAt[m], event.at);
-        return first;
-      }
-      case 'bounced':
-        s.flags[m] |= SENT;
-        if (event.bounce === 'soft') s.softAt[m] = latest(s.softAt[m], event.at);
-        else s.hardAt[m] = latest(s.hardAt[m], event.at);
-        break;
-      case 'opened':
-        s.flags[m] |= SENT;
-        if (event.machine) s.flags[m] |= MACHINE_OPEN;
-        else s.humanOpens[m]++;
-        break;
-      case 'clicked':
-        s.flags[m] |= SENT;
-        if (event.machine) s.flags[m] |= MACHINE_CLICK;
-        else s.humanClicks[m]++;
-        break;
-      case 'unsubscribed':
-        s.flags[m] |= SENT | UNSUBSCRIBED;
-        break;
-      case 'complained':
-        s.flags[m] |= SENT | COMPLAINED;
-        break;
-    }
-    return true;
+    return countEvent(
+      this.states,
+      this.messageOf(event),
+      event.kind,
+      event.at,
+      event.machine,
+      event.bounce === 'soft'
+    );
   }
 
   // Keyed on the id cell itself in the common case: no key string is built per row.
@@ -195,58 +298,7 @@ export class DeliveryReport {
   }
 
   figures(): DeliveryFigures {
-    const s = this.states;
-    let sent = 0;
-    let delivered = 0;
-    let hard = 0;
-    let soft = 0;
-    let openedUnique = 0;
-    let openedTotal = 0;
-    let openedMachine = 0;
-    let clickedUnique = 0;
-    let clickedTotal = 0;
-    let clickedMachine = 0;
-    let unsubscribed = 0;
-    let complained = 0;
-    for (let m = 0; m < s.count; m++) {
-      const f = s.flags[m];
-      if ((f & SENT) === 0) continue;
-      sent++;
-      const d = s.deliveredAt[m];
-      const h = s.hardAt[m];
-      if (!Number.isNaN(h) && (Number.isNaN(d) || h >= d)) hard++;
-      else if (!Number.isNaN(d)) delivered++;
-      else if (!Number.isNaN(s.softAt[m])) soft++;
-      if (s.humanOpens[m] > 0) openedUnique++;
-      else if (f & MACHINE_OPEN) openedMachine++;
-      openedTotal += s.humanOpens[m];
-      if (s.humanClicks[m] > 0) clickedUnique++;
-      else if (f & MACHINE_CLICK) clickedMachine++;
-      clickedTotal += s.humanClicks[m];
-      if (f & UNSUBSCRIBED) unsubscribed++;
-      if (f & COMPLAINED) complained++;
-    }
-    return {
-      sent,
-      delivered,
-      bounced_hard: hard,
-      bounced_soft: soft,
-      opened_unique: openedUnique,
-      opened_total: openedTotal,
-      opened_machine: openedMachine,
-      clicked_unique: clickedUnique,
-      clicked_total: clickedTotal,
-      clicked_machine: clickedMachine,
-      unsubscribed,
-      complained,
-      delivery_rate: rate(delivered, sent),
-      open_rate: rate(openedUnique, delivered),
-      click_rate: rate(clickedUnique, delivered),
-      click_to_open_rate: rate(clickedUnique, openedUnique),
-      bounce_rate: rate(hard + soft, sent),
-      unsubscribe_rate: rate(unsubscribed, delivered),
-      complaint_rate: rate(complained, delivered)
-    };
+    return figuresOf(this.states);
   }
 
   /** Messages only dropped or rejected by the provider (never handed over). */

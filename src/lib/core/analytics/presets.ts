@@ -3,6 +3,7 @@
  * Slice's own events format (email activity rows), SendGrid's event export and Mailgun's.
  * The preset is recognised from the header names; a caller may force one.
  */
+import { shortCell } from '../csv/short-cell';
 import { normaliseEmail } from '../csv/email';
 import type { DeliveryEvent, DeliveryKind } from './delivery-event';
 import { isMachineUserAgent } from './machine-activity';
@@ -175,15 +176,21 @@ function cell(row: string[], at: number): string {
   return at >= 0 && at < row.length ? row[at].trim() : '';
 }
 
+/** The largest instant a JavaScript date holds, in ms from 1970. */
+const MAX_INSTANT = 8.64e15;
+
 /** Unix seconds (SendGrid, Mailgun; fractions allowed), milliseconds, or a written date-time. */
 export function parseEventTime(raw: string, parseText: (raw: string) => number): number {
   if (raw === '') return NaN;
   if (/^\d+(\.\d+)?$/.test(raw)) {
     const n = Number(raw);
     // Seconds until the year 5138; beyond that the export wrote milliseconds.
-    return n >= 1e11 ? Math.round(n) : Math.round(n * 1000);
+    const t = n >= 1e11 ? Math.round(n) : Math.round(n * 1000);
+    // Past what a date can hold (±100,000,000 days): not a time, rather than a crash later.
+    return Math.abs(t) <= MAX_INSTANT ? t : NaN;
   }
-  return parseText(raw);
+  const t = parseText(raw);
+  return Math.abs(t) <= MAX_INSTANT ? t : NaN;
 }
 
 function isTrue(raw: string): boolean {
@@ -242,7 +249,7 @@ export function readDeliveryRow(
           ? { column: headers[columns.type], reason: 'no event type' }
           : {
               column: headers[columns.type],
-              reason: `unknown event type '${type}'`,
+              reason: `unknown event type '${shortCell(type)}'`,
               unknownType: type
             }
     };
@@ -256,7 +263,7 @@ export function readDeliveryRow(
     return {
       problem: {
         column: headers[columns.at],
-        reason: rawTime === '' ? 'no time' : `'${rawTime}' is not a time`
+        reason: rawTime === '' ? 'no time' : `'${shortCell(rawTime)}' is not a time`
       }
     };
   }

@@ -85,6 +85,11 @@ export type EmailCondition = {
   emailing?: string;
   count?: Count;
   window?: Window;
+  /**
+   * Opens and clicks: count people's only ('exclude', the default), people's and machines'
+   * ('include'), or machines' only ('only') — privacy proxies and link scanners.
+   */
+  machine?: 'exclude' | 'include' | 'only';
 };
 
 export type SegmentCondition = { kind: 'segment'; segment: string; member: boolean };

@@ -272,7 +272,16 @@ function emailClause(n: Obj): string {
     typeof n.emailing === 'string' && n.emailing ? `emailing ${quote(n.emailing)}` : null;
   const { negative, text } = countText(n.count);
   const obj = emailing ?? (negative ? 'any emailing' : 'an emailing');
-  return `who ${negative ? words.not : words.did} ${obj}${text}${windowText(n.window)}`;
+  // Opens and clicks are people's unless the condition asks for machines (proxies, scanners).
+  const who =
+    n.activity !== 'opened' && n.activity !== 'clicked'
+      ? ''
+      : n.machine === 'include'
+        ? ' (people or machines)'
+        : n.machine === 'only'
+          ? ' (machines only: privacy proxies, link scanners)'
+          : '';
+  return `who ${negative ? words.not : words.did} ${obj}${who}${text}${windowText(n.window)}`;
 }
 
 function fieldLabel(name: string): string {

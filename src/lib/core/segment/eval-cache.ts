@@ -4,8 +4,10 @@
  * - Condition results: while a user edits a definition, each keystroke re-evaluates a tree
  *   whose conditions are mostly unchanged; their bitsets are looked up by canonical JSON (plus
  *   `now`/time zone when the condition depends on them).
- * - Derived data: per-dictionary text results and folded keys, per-column sample hashes (see
- *   evaluate.ts, sample.ts), keyed by the dictionary or column they come from.
+ * - Condition results computed under a mask (a text rule over a dictionary with an entry per
+ *   contact is only tested on the rows the other conditions leave), with the mask they hold on.
+ * - Derived data: per-dictionary text results, per-column sample hashes (see evaluate.ts,
+ *   sample.ts), keyed by the dictionary or column they come from.
  * Everything is dropped when the data change (other table objects or another dataVersion).
  * The engine holds one per loaded campaign (campaign-cache.ts), dropped with it; an evaluation
  * given none uses a fresh one of its own, so nothing outlives it.
@@ -15,9 +17,9 @@ import type { Bitset } from '../columns/bitset';
 
 export interface EvalCacheOptions {
   /**
-   * Memory budget for everything held; default 128 MiB: at a million contacts, a folded email
-   * dictionary (about 48 MB), a few per-plan results (1 MB each), sample hashes (8 MB a seed)
-   * and a couple of hundred condition bitsets (128 KB each).
+   * Memory budget for everything held; default 128 MiB: at a million contacts, per-plan text
+   * results (1 MB each), sample hashes (8 MB a seed) and a few hundred condition bitsets
+   * (128 KB each).
    */
   maxBytes?: number;
 }
@@ -77,6 +79,27 @@ export class EvalCache {
   }
 
   /**
+   * A condition's bitset computed under a mask (valid on the mask's rows only), if one is held
+   * whose mask covers every row of `mask`. A full result (get) is looked up first.
+   */
+  getPartial(key: string, mask: Bitset | null): Bitset | undefined {
+    if (mask === null) return undefined;
+    const e = this.touch(`~${key}`);
+    if (e === undefined) return undefined;
+    const held = e.value as { bits: Bitset; mask: Bitset };
+    if (held.mask.length !== mask.length) return undefined;
+    for (let w = 0; w < mask.length; w++) if ((mask[w] & ~held.mask[w]) !== 0) return undefined;
+    this.hits++;
+    return held.bits;
+  }
+
+  /** Keeps a bitset computed under `mask` (copied; the cache owns `bits` from now on). */
+  setPartial(key: string, bits: Bitset, mask: Bitset): void {
+    const value = { bits, mask: mask.slice() };
+    this.put(`~${key}`, { value, bytes: bits.byteLength * 2, condition: false });
+  }
+
+  /**
    * The value `name` derived from `owner` (a dictionary array, a column): the one held if
    * `fresh` accepts it, else made by `make` and kept while the budget allows.
    */
@@ -125,7 +148,7 @@ export class EvalCache {
       id = this.owners.size;
       this.owners.set(owner, id);
     }
-    // Condition keys are canonical JSON: never starting with '#'.
+    // Condition keys are canonical JSON: never starting with '#' (or '~', partial results).
     return `#${id}:${name}`;
   }
 

@@ -6,22 +6,25 @@
  * - text rules run once per dictionary entry (lazily, memoised per code) and map to rows
  *   through the codes; number/date rules are one tight loop over the Float64Array;
  * - groups combine word-wise; children run cheapest first, and each later child only looks at
- *   the words still undecided (the "mask"); `all` stops at an empty accumulator, `any`/`none`
- *   at a full one;
+ *   the rows still undecided (the "mask": whole words skipped, and once under one row in eight
+ *   is left, only its set bits visited); `all` stops at an empty accumulator, `any`/`none` at
+ *   a full one;
  * - an event condition is one pass over the CSR arrays, per contact, windows found by binary
  *   search in the time-sorted events;
  * - with an EvalCache, unchanged conditions are reused between live counts; per-dictionary
- *   text results, folded keys and sample hashes are kept in it too (without one, in a cache
- *   of the evaluation's own, dropped after it).
+ *   text results and sample hashes are kept in it too (without one, in a cache of the
+ *   evaluation's own, dropped after it). Nothing is kept per dictionary entry but the rule's
+ *   result: a text is folded when it is tested.
  *
  * Invariant of a masked evaluation: the returned bitset is correct on the rows of the mask and
- * arbitrary elsewhere; results are cached only when computed without a mask.
+ * arbitrary elsewhere; results computed under a mask are cached with it (getPartial).
  */
 import {
   clearTail,
   createBitset,
   fullBitset,
   notInPlace,
+  popcount,
   resizeBitset,
   type Bitset
 } from '../columns/bitset';
@@ -57,11 +60,21 @@ export interface EvalContext {
   signal?: { cancelled: boolean };
   /** Any value that changes when the data change in place; clears the cache when it does. */
   dataVersion?: unknown;
+  /**
+   * The version of EvalData.delivery: email condition results are kept per version, so new
+   * delivery events recount email conditions only.
+   */
+  deliveryVersion?: number;
 }
 
 export interface EvalData {
   contacts: ContactTable;
   events: EventTable;
+  /**
+   * The delivery activity (deliveryActivityTable): what the relay and providers reported,
+   * read by email conditions beside the email activity of imported events. Absent: none.
+   */
+  delivery?: EventTable;
 }
 
 export class EvaluationCancelled extends Error {
@@ -88,44 +101,16 @@ function nextDown(x: number): number {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Text: per-dictionary-entry results, memoised lazily (a 1M-entry email dictionary is only
-// folded where the mask still needs it), with the folded keys kept per dictionary array.
+// Text: a rule is tested once per dictionary entry (lazily for large dictionaries: a 1M-entry
+// email dictionary is only tested where the mask still needs it) and mapped to rows by code.
 
-/** A dictionary's comparison keys, computed as entries are first needed. */
-interface DictKeys {
-  folded: (string | undefined)[];
-  exact: (string | undefined)[];
-}
-
-/** Budget charged per dictionary entry for its keys: a slot and a folded copy of ~15 chars. */
-const KEY_BYTES = 48;
-
-function dictKeys(cache: EvalCache, dict: string[]): DictKeys {
-  return cache.derive<DictKeys>(
-    dict,
-    'keys',
-    () => ({ folded: [], exact: [] }),
-    () => dict.length * KEY_BYTES
-  );
-}
-
-function dictKey(keys: DictKeys, dict: string[], code: number, caseSensitive: boolean): string {
-  const arr = caseSensitive ? keys.exact : keys.folded;
-  let k = arr[code];
-  if (k === undefined) {
-    k = textKey(dict[code], caseSensitive);
-    arr[code] = k;
-  }
-  return k;
-}
-
-/** Whether a non-blank text matches the plan before negation. */
-function textMatch(plan: TextPlan, key: string): boolean {
+/** Whether a non-blank text, in comparison form, matches the plan before negation. */
+function textMatch(plan: TextPlan, key: string, inSet: Set<string> | null): boolean {
   switch (plan.op) {
     case 'equals':
       return key === plan.keys[0];
     case 'in':
-      return plan.keys.includes(key);
+      return inSet ? inSet.has(key) : plan.keys.includes(key);
     case 'starts_with':
       return key.startsWith(plan.keys[0]);
     case 'ends_with':
@@ -138,19 +123,15 @@ function textMatch(plan: TextPlan, key: string): boolean {
 }
 
 /** Result of a text plan for one dictionary entry (blank entries are empty values). */
-function textEntry(
-  plan: TextPlan,
-  dict: string[],
-  keys: DictKeys,
-  code: number,
-  inSet: Set<string> | null
-): boolean {
-  const raw = dict[code];
-  const blank = code === 0 || raw === undefined || trimText(raw).length === 0;
+function textEntry(plan: TextPlan, raw: string | undefined, inSet: Set<string> | null): boolean {
+  if (raw === undefined) return plan.op === 'empty' ? !plan.negate : plan.negate;
+  // The comparison form is trimmed, so it is empty for every blank entry (and for the rare
+  // entry made only of marks that folding removes, which is not blank).
+  const key = textKey(raw, plan.op === 'empty' || plan.caseSensitive);
+  const blank = key.length === 0 && trimText(raw).length === 0;
   if (plan.op === 'empty') return plan.negate ? !blank : blank;
   if (blank) return plan.negate;
-  const key = dictKey(keys, dict, code, plan.caseSensitive);
-  const hit = inSet ? inSet.has(key) : textMatch(plan, key);
+  const hit = textMatch(plan, key, inSet);
   return plan.negate ? !hit : hit;
 }
 
@@ -166,22 +147,25 @@ class CodeResults {
 
   constructor(
     private readonly plan: TextPlan,
-    private readonly dict: string[],
-    private readonly keys: DictKeys
+    private readonly dict: string[]
   ) {
     this.inSet = plan.op === 'in' && plan.keys.length > 8 ? new Set(plan.keys) : null;
     this.memo = new Int8Array(dict.length).fill(-1);
+    // Code 0 is the empty value whatever the dictionary holds there.
+    this.memo[0] = +(plan.op === 'empty' ? !plan.negate : plan.negate);
   }
 
   /** Computes every entry not computed yet. */
   fill(): void {
     if (this.complete) return;
-    for (let c = 0; c < this.dict.length; c++) if (this.memo[c] < 0) this.compute(c);
+    const { memo, dict, plan, inSet } = this;
+    for (let c = 1; c < dict.length; c++)
+      if (memo[c] < 0) memo[c] = +textEntry(plan, dict[c], inSet);
     this.complete = true;
   }
 
   compute(code: number): number {
-    const r = textEntry(this.plan, this.dict, this.keys, code, this.inSet) ? 1 : 0;
+    const r = +textEntry(this.plan, this.dict[code], this.inSet);
     this.memo[code] = r;
     return r;
   }
@@ -204,9 +188,17 @@ function isLazyDictionary(dict: string[], rowCount: number): boolean {
 }
 
 /**
+ * Whether a mask is sparse enough (under one row in eight) that the loops below visit its set
+ * bits one by one instead of testing all 32 rows of each word: after a few conditions of an
+ * `all` group, most words keep a row or two.
+ */
+function isSparse(mask: Bitset | null, rowCount: number): boolean {
+  return mask !== null && popcount(mask) * 4 < rowCount;
+}
+
+/**
  * Per-code results survive between evaluations in the EvalCache (keyed by dictionary and
- * plan), so a live count over a million distinct emails only ever folds and tests each entry
- * once.
+ * plan), so a live count over a million distinct emails only ever tests each entry once.
  */
 function codeResultsFor(
   cache: EvalCache,
@@ -217,7 +209,7 @@ function codeResultsFor(
   const results = cache.derive(
     dict,
     `text:${JSON.stringify(plan)}`,
-    () => new CodeResults(plan, dict, dictKeys(cache, dict)),
+    () => new CodeResults(plan, dict),
     (r) => r.memo.byteLength,
     (r) => r.memo.length === dict.length
   );
@@ -226,7 +218,9 @@ function codeResultsFor(
 }
 
 // textRows, rangeRows, byteRows and sampleRows each repeat the word loop on purpose: a shared
-// loop taking a per-row test would cost a call per row in the hottest code of a count.
+// loop taking a per-row test would cost a call per row in the hottest code of a count. Each
+// has a dense form (all 32 rows of a needed word, branch-free) and a sparse one (set bits of
+// the mask only), chosen once per call by isSparse.
 function textRows(
   cache: EvalCache,
   col: StringColumn,
@@ -239,11 +233,10 @@ function textRows(
   const eager = !isLazyDictionary(col.dict, rowCount);
   const results = codeResultsFor(cache, plan, col.dict, eager);
   const memo = results.memo;
-  if (eager) {
+  if (eager && !isSparse(mask, rowCount)) {
     const ok = Uint8Array.from(memo);
     for (let w = 0; w < out.length; w++) {
-      const need = wordNeed(mask, w, rowCount);
-      if (need === 0) continue;
+      if (mask !== null && mask[w] === 0) continue;
       const base = w << 5;
       const end = Math.min(32, rowCount - base);
       let bits = 0;
@@ -279,16 +272,27 @@ function rangeRows(
   const lo = plan.loInclusive ? plan.lo : nextUp(plan.lo);
   const hi = plan.hiInclusive ? plan.hi : nextDown(plan.hi);
   const negate = plan.negate;
+  const sparse = isSparse(mask, rowCount);
   for (let w = 0; w < out.length; w++) {
     if (mask !== null && mask[w] === 0) continue;
     const base = w << 5;
-    const end = Math.min(32, rowCount - base);
     let bits = 0;
-    for (let j = 0; j < end; j++) {
-      const v = values[base + j];
-      // NaN (empty) fails both comparisons: not in range, so negated plans match it.
-      // Bitwise, not &&: random data would mispredict a branch per row.
-      bits |= (+(v >= lo) & +(v <= hi)) << j;
+    if (sparse && mask !== null) {
+      let need = mask[w];
+      while (need !== 0) {
+        const low = need & -need;
+        need ^= low;
+        const v = values[base + 31 - Math.clz32(low)];
+        if (v >= lo && v <= hi) bits |= low;
+      }
+    } else {
+      const end = Math.min(32, rowCount - base);
+      for (let j = 0; j < end; j++) {
+        const v = values[base + j];
+        // NaN (empty) fails both comparisons: not in range, so negated plans match it.
+        // Bitwise, not &&: random data would mispredict a branch per row.
+        bits |= (+(v >= lo) & +(v <= hi)) << j;
+      }
     }
     out[w] = negate ? ~bits : bits;
   }
@@ -304,14 +308,24 @@ function byteRows(
   mask: Bitset | null
 ): Bitset {
   const out = createBitset(rowCount);
+  const sparse = isSparse(mask, rowCount);
   const ok = new Uint8Array(256);
   ok[want] = 1;
   for (let w = 0; w < out.length; w++) {
     if (mask !== null && mask[w] === 0) continue;
     const base = w << 5;
-    const end = Math.min(32, rowCount - base);
     let bits = 0;
-    for (let j = 0; j < end; j++) bits |= ok[values[base + j]] << j;
+    if (sparse && mask !== null) {
+      let need = mask[w];
+      while (need !== 0) {
+        const low = need & -need;
+        need ^= low;
+        if (values[base + 31 - Math.clz32(low)] === want) bits |= low;
+      }
+    } else {
+      const end = Math.min(32, rowCount - base);
+      for (let j = 0; j < end; j++) bits |= ok[values[base + j]] << j;
+    }
     out[w] = negate ? ~bits : bits;
   }
   return clearTail(out, rowCount);
@@ -416,30 +430,63 @@ function lowerBound(at: Float64Array, t: number, lo: number, hi: number): number
   return lo;
 }
 
-function eventRows(plan: EventPlan, data: EvalData, mask: Bitset | null, cache: EvalCache): Bitset {
-  const n = data.contacts.rowCount;
-  const ev = data.events;
-  const typeCode = ev.types.indexOf(plan.type);
-  if (typeCode < 0 || ev.count === 0) {
+/** One table's share of an event plan: which type and target codes count. */
+interface EventSource {
+  table: EventTable;
+  typeOk: Uint8Array;
+  targetOk: Uint8Array | null;
+}
+
+function eventSource(plan: EventPlan, table: EventTable, cache: EvalCache): EventSource | null {
+  if (table.count === 0) return null;
+  const typeOk = new Uint8Array(table.types.length);
+  let any = false;
+  for (const name of plan.types) {
+    const code = table.types.indexOf(name);
+    if (code >= 0) {
+      typeOk[code] = 1;
+      any = true;
+    }
+  }
+  if (!any) return null;
+  // Target test per target code, computed once (1 = the event's target passes).
+  let targetOk: Uint8Array | null = null;
+  if (plan.emailing !== null) {
+    targetOk = new Uint8Array(table.targets.length);
+    const code = table.targets.indexOf(plan.emailing);
+    if (code < 0) return null;
+    targetOk[code] = 1;
+  } else if (plan.target) {
+    targetOk = Uint8Array.from(codeResultsFor(cache, plan.target, table.targets, true).memo);
+  }
+  return { table, typeOk, targetOk };
+}
+
+/**
+ * Contacts whose matching events (over every table: the campaign's events, and for email
+ * conditions its delivery activity too) pass the count, first and lapsed tests.
+ */
+function eventRows(
+  plan: EventPlan,
+  tables: EventTable[],
+  rowCount: number,
+  mask: Bitset | null,
+  cache: EvalCache
+): Bitset {
+  const n = rowCount;
+  const sources = tables
+    .map((table) => eventSource(plan, table, cache))
+    .filter((source): source is EventSource => source !== null);
+  if (sources.length === 0) {
     // Nobody did it: only "at most"/"exactly 0" style counts can hold, never first or lapsed.
     const ok = countMatches(plan.count, 0) && !plan.first && plan.lapsed === null;
     return ok ? fullBitset(n) : createBitset(n);
   }
-
-  // Target test per target code, computed once (1 = the event's target passes).
-  let targetOk: Uint8Array | null = null;
-  if (plan.emailing !== null) {
-    targetOk = new Uint8Array(ev.targets.length);
-    const code = ev.targets.indexOf(plan.emailing);
-    if (code >= 0) targetOk[code] = 1;
-  } else if (plan.target) {
-    targetOk = Uint8Array.from(codeResultsFor(cache, plan.target, ev.targets, true).memo);
+  const extra = plan.first || plan.lapsed !== null;
+  if (extra && sources.length > 1) {
+    throw new Error('first and lapsed read one event table');
   }
 
-  const offsets = ev.offsets;
-  const types = ev.type;
-  const targets = ev.target;
-  const at = ev.at;
   const w = plan.window;
   const lo = w ? w.lo : -Infinity;
   const hi = w ? (w.hiInclusive ? w.hi : nextDown(w.hi)) : Infinity;
@@ -449,7 +496,6 @@ function eventRows(plan: EventPlan, data: EvalData, mask: Bitset | null, cache: 
   const stopAt = opCode === 0 ? countN : countN + 1;
   const first = plan.first;
   const lapsed = plan.lapsed;
-  const extra = first || lapsed !== null;
   const cut = lapsed ? lapsed.cut : 0;
   const lapsedNow = lapsed ? lapsed.now : 0;
 
@@ -462,24 +508,35 @@ function eventRows(plan: EventPlan, data: EvalData, mask: Bitset | null, cache: 
       const low = need & -need;
       need ^= low;
       const r = base + 31 - Math.clz32(low);
-      const start = offsets[r];
-      const end = offsets[r + 1];
       let c = 0;
-      if (stopAt > 0 && start < end) {
+      for (let s = 0; s < sources.length && c < stopAt; s++) {
+        const { table, typeOk, targetOk } = sources[s];
+        const start = table.offsets[r];
+        const end = table.offsets[r + 1];
+        if (start >= end) continue;
+        const types = table.type;
+        const targets = table.target;
+        const at = table.at;
         let k = w !== null && end - start > 16 ? lowerBound(at, lo, start, end) : start;
         for (; k < end; k++) {
           const t = at[k];
           if (t > hi) break;
-          if (types[k] !== typeCode || t < lo) continue;
+          if (typeOk[types[k]] === 0 || t < lo) continue;
           if (targetOk !== null && targetOk[targets[k]] === 0) continue;
           if (++c >= stopAt) break;
         }
       }
       if (opCode === 0 ? c < countN : opCode === 1 ? c > countN : c !== countN) continue;
       if (extra) {
+        const { table, typeOk, targetOk } = sources[0];
+        const start = table.offsets[r];
+        const end = table.offsets[r + 1];
+        const types = table.type;
+        const targets = table.target;
+        const at = table.at;
         let firstAt = NaN;
         for (let k = start; k < end; k++) {
-          if (types[k] === typeCode && (targetOk === null || targetOk[targets[k]] === 1)) {
+          if (typeOk[types[k]] === 1 && (targetOk === null || targetOk[targets[k]] === 1)) {
             firstAt = at[k];
             break;
           }
@@ -490,7 +547,7 @@ function eventRows(plan: EventPlan, data: EvalData, mask: Bitset | null, cache: 
           let recent = false;
           for (let k = lowerBound(at, cut, start, end); k < end; k++) {
             if (at[k] > lapsedNow) break;
-            if (types[k] === typeCode && (targetOk === null || targetOk[targets[k]] === 1)) {
+            if (typeOk[types[k]] === 1 && (targetOk === null || targetOk[targets[k]] === 1)) {
               recent = true;
               break;
             }
@@ -549,7 +606,8 @@ function conditionKey(cond: Condition, ev: Evaluator): string | null {
     case 'email': {
       const relative =
         (cond.window && 'last' in cond.window) || (cond.kind === 'event' && cond.lapsed);
-      return `${canonicalJson(cond)}@${timeZone}${relative ? '@' + now : ''}`;
+      const delivery = cond.kind === 'email' ? `#${ev.ctx.deliveryVersion ?? ''}` : '';
+      return `${canonicalJson(cond)}@${timeZone}${relative ? '@' + now : ''}${delivery}`;
     }
   }
 }
@@ -596,7 +654,13 @@ function evalPlan(plan: ConditionPlan, ev: Evaluator, mask: Bitset | null): Bits
         mask
       );
     case 'event':
-      return eventRows(plan, data, mask, ev.derived);
+      return eventRows(
+        plan,
+        plan.email && data.delivery ? [data.events, data.delivery] : [data.events],
+        rowCount,
+        mask,
+        ev.derived
+      );
     default:
       return attributeRows(plan, data.contacts, mask, ctx.timeZone, ev.derived);
   }
@@ -607,14 +671,19 @@ function evalCondition(cond: Condition, ev: Evaluator, mask: Bitset | null): Bit
   checkCancelled(ev.ctx);
   const key = ev.cache ? conditionKey(cond, ev) : null;
   if (key !== null && ev.cache) {
-    const hit = ev.cache.get(key);
+    const hit = ev.cache.get(key) ?? ev.cache.getPartial(key, mask);
     if (hit) return hit;
   }
   const plan = lowerCondition(cond, ev.fields, ev.ctx);
-  if (key === null || (plan.kind === 'text' && isLazyDictionary(lazyDict(plan, ev), ev.rowCount))) {
-    // Lazy text rules keep their per-entry results instead (codeResultsFor): evaluating one
-    // over all rows would test every distinct value, which the mask avoids.
-    return evalPlan(plan, ev, mask);
+  if (key === null) return evalPlan(plan, ev, mask);
+  if (plan.kind === 'text' && isLazyDictionary(lazyDict(plan, ev), ev.rowCount)) {
+    // Evaluating a lazy text rule over all rows would test every distinct value, which the
+    // mask avoids: its result is kept with the mask it is valid on, for the next live count
+    // (same mask, or a narrower one).
+    const bits = evalPlan(plan, ev, mask);
+    if (mask === null) ev.cache?.set(key, bits);
+    else ev.cache?.setPartial(key, bits, mask);
+    return bits;
   }
   // With a cache, compute whole results so that the next live count can reuse them.
   const bits = evalPlan(plan, ev, null);
@@ -639,16 +708,6 @@ function coversMask(bits: Bitset, mask: Bitset | null, rowCount: number): boolea
   return true;
 }
 
-/** Whether no row of the mask (or no row) is set in bits. */
-function missesMask(bits: Bitset, mask: Bitset | null): boolean {
-  if (mask === null) {
-    for (let w = 0; w < bits.length; w++) if (bits[w] !== 0) return false;
-    return true;
-  }
-  for (let w = 0; w < mask.length; w++) if ((mask[w] & bits[w]) !== 0) return false;
-  return true;
-}
-
 function evalNode(node: SegmentNode, ev: Evaluator, mask: Bitset | null): Bitset {
   return node.kind === 'group' ? evalGroup(node, ev, mask) : evalCondition(node, ev, mask);
 }
@@ -662,27 +721,29 @@ function evalGroup(group: Group, ev: Evaluator, mask: Bitset | null): Bitset {
     .map((x) => x.c);
 
   if (group.match === 'all') {
-    const acc = fullBitset(n);
+    // acc holds mask ∧ (children so far): exactly the rows later children still need, so it
+    // is their mask too (they only read it; evalCondition copies what it keeps).
+    const acc = mask ? mask.slice() : fullBitset(n);
     let childMask: Bitset | null = mask;
     for (const child of children) {
       const r = evalNode(child, ev, childMask);
-      for (let w = 0; w < acc.length; w++) acc[w] &= r[w];
-      if (missesMask(acc, mask)) break;
-      // Later children only need the rows still in: mask ∧ acc.
-      childMask = mask ? acc.map((v, w) => v & mask[w]) : acc.slice();
+      let any = 0;
+      for (let w = 0; w < acc.length; w++) any |= acc[w] &= r[w];
+      if (any === 0) break;
+      childMask = acc;
     }
     return acc;
   }
 
   // any / none: accumulate OR; later children only need rows not yet in.
   const acc = createBitset(n);
+  const undecided = createBitset(n);
   for (const child of children) {
-    const undecided = mask
-      ? mask.map((v, w) => v & ~acc[w])
-      : clearTail(
-          acc.map((v) => ~v),
-          n
-        );
+    if (mask) for (let w = 0; w < acc.length; w++) undecided[w] = mask[w] & ~acc[w];
+    else {
+      for (let w = 0; w < acc.length; w++) undecided[w] = ~acc[w];
+      clearTail(undecided, n);
+    }
     const r = evalNode(child, ev, undecided);
     for (let w = 0; w < acc.length; w++) acc[w] |= r[w] & undecided[w];
     if (coversMask(acc, mask, n)) break;

@@ -4,6 +4,7 @@
  * The evaluator and the SQL export both consume these plans, so they cannot disagree on
  * what "in the last 3 months in Europe/Brussels" or "contains gold+vip" means.
  */
+import { machineActivityType } from './delivery-activity';
 import type { FieldSpec, FieldType } from '../columns/types';
 import type {
   AttributeCondition,
@@ -65,10 +66,15 @@ export type AttributePlan =
 
 export interface EventPlan {
   kind: 'event';
-  /** Event type name (email activity name for email conditions). */
-  type: string;
+  /**
+   * Event type names any of which counts: one for events; for email conditions the activity,
+   * and/or its machine twin (`machine:opened`) as the condition's `machine` option says.
+   */
+  types: string[];
   /** Test on the target; null = any target. */
   target: TextPlan | null;
+  /** Email conditions: also count the delivery activity, not only imported events. */
+  email: boolean;
   /** Email conditions: the emailing id that the target must equal exactly. */
   emailing: string | null;
   count: Count;
@@ -336,12 +342,26 @@ function lowerTarget(t: TextTest | undefined): TextPlan | null {
   return t ? lowerTextTest(t.rule, t.value, t.caseSensitive === true) : null;
 }
 
+/**
+ * The event types an email condition counts: people's activity by default; with `machine`
+ * 'include' also the machine opens/clicks, with 'only' just those. Other activities have no
+ * machine twin.
+ */
+function emailActivityTypes(cond: EmailCondition): string[] {
+  const { activity } = cond;
+  if (activity !== 'opened' && activity !== 'clicked') return [activity];
+  const machine = cond.machine ?? 'exclude';
+  const twin = machineActivityType(activity);
+  return machine === 'exclude' ? [activity] : machine === 'only' ? [twin] : [activity, twin];
+}
+
 export function lowerEvent(cond: EventCondition | EmailCondition, time: TimeContext): EventPlan {
   const count = cond.count ?? { op: 'at_least', n: 1 };
   if (cond.kind === 'email') {
     return {
       kind: 'event',
-      type: cond.activity,
+      types: emailActivityTypes(cond),
+      email: true,
       target: null,
       emailing: cond.emailing ?? null,
       count,
@@ -352,7 +372,8 @@ export function lowerEvent(cond: EventCondition | EmailCondition, time: TimeCont
   }
   return {
     kind: 'event',
-    type: cond.event,
+    types: [cond.event],
+    email: false,
     target: lowerTarget(cond.target),
     emailing: null,
     count,

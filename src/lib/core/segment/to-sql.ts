@@ -3,6 +3,7 @@
  * documented tables (docs/segments.md):
  *   contacts(contact_id, <one column per field>)
  *   events(contact_id, type, target, at, emailing_id)
+ *   email_activity(contact_id, type, emailing_id, at)  -- what the relay and providers reported
  *   segment_members(segment_id, contact_id)
  * It reads the same lowered plans as the evaluator (lower.ts): relative dates become literal
  * bounds computed from now/timeZone at export time, text values are folded here and columns
@@ -28,6 +29,10 @@ import { TRIM_CHARS } from '../text/fold';
 import { validateDefinition } from './validate';
 
 export type SqlDialect = 'duckdb' | 'postgres';
+
+/** What email conditions read: the events table's rows and the email_activity table's. */
+const EMAIL_EVENTS =
+  '(SELECT contact_id, "type", emailing_id, "at" FROM events UNION ALL SELECT contact_id, "type", emailing_id, "at" FROM email_activity)';
 
 export interface SqlOptions {
   fields: FieldSpec[];
@@ -217,7 +222,11 @@ class SqlWriter {
   }
 
   private event(plan: EventPlan): string {
-    const base = [`e.contact_id = c.contact_id`, `e."type" = ${quoteLiteral(plan.type)}`];
+    const types = plan.types.map(quoteLiteral);
+    const base = [
+      `e.contact_id = c.contact_id`,
+      types.length === 1 ? `e."type" = ${types[0]}` : `e."type" IN (${types.join(', ')})`
+    ];
     if (plan.emailing !== null) base.push(`e.emailing_id = ${quoteLiteral(plan.emailing)}`);
     if (plan.target) base.push(this.textTest('e."target"', plan.target));
     const inWindow: string[] = [];
@@ -227,9 +236,11 @@ class SqlWriter {
         `e."at" >= ${instantLiteral(w.lo)}`,
         `e."at" ${w.hiInclusive ? '<=' : '<'} ${instantLiteral(w.hi)}`
       );
+    // Email conditions count imported email activity and the delivery activity together.
+    const from = plan.email ? EMAIL_EVENTS : 'events';
     // Correlated on the contact: rows of other (or NULL) contact ids never take part.
     const events = (extra: string[], having = '') =>
-      `SELECT 1 FROM events e WHERE ${[...base, ...extra].join(' AND ')}${having}`;
+      `SELECT 1 FROM ${from} e WHERE ${[...base, ...extra].join(' AND ')}${having}`;
     const exists = (extra: string[], having = '') => `EXISTS (${events(extra, having)})`;
     const notExists = (extra: string[], having = '') => `NOT EXISTS (${events(extra, having)})`;
 

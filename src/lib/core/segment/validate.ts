@@ -51,6 +51,8 @@ function isNonNegInt(v: unknown, max: number): v is number {
 }
 
 function show(v: unknown): string {
+  // JSON reads 1e309 as Infinity, which JSON.stringify would show as "null".
+  if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
   try {
     const s = JSON.stringify(v);
     if (s === undefined) return String(v);
@@ -80,7 +82,7 @@ const KEYS = {
   group: ['kind', 'match', 'children'],
   attribute: ['kind', 'field', 'rule', 'value', 'caseSensitive'],
   event: ['kind', 'event', 'target', 'count', 'window', 'first', 'lapsed'],
-  email: ['kind', 'activity', 'emailing', 'count', 'window'],
+  email: ['kind', 'activity', 'emailing', 'count', 'window', 'machine'],
   segment: ['kind', 'segment', 'member'],
   sample: ['kind', 'buckets', 'bucket', 'seed'],
   target: ['rule', 'value', 'caseSensitive'],
@@ -334,6 +336,16 @@ class Checker {
     const label = `Email activity "${n.activity as string}"`;
     if (n.emailing !== undefined && (typeof n.emailing !== 'string' || isBlank(n.emailing))) {
       this.add(path, `${label}: "emailing" must be an emailing id (text).`);
+    }
+    if (n.machine !== undefined) {
+      if (n.activity !== 'opened' && n.activity !== 'clicked') {
+        this.add(path, `${label}: "machine" applies only to opened and clicked.`);
+      } else if (!['exclude', 'include', 'only'].includes(n.machine as never)) {
+        this.add(
+          path,
+          `${label}: "machine" must be "exclude", "include" or "only", not ${show(n.machine)}.`
+        );
+      }
     }
     this.countAndWindow(n, path, label, undefined);
   }

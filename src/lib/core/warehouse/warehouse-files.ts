@@ -31,6 +31,8 @@ export interface WarehouseSegment {
 export interface WarehouseInput {
   contacts: ContactTable;
   events: EventTable;
+  /** The delivery activity (deliveryActivityTable), written as email_activity; absent: none. */
+  delivery?: EventTable;
   segments: WarehouseSegment[];
   now: number;
   timeZone: string;
@@ -131,16 +133,18 @@ function schemaSql(fields: FieldSpec[], d: SqlDialect): string {
   return [
     `-- Slice export: tables of docs/segments.md (${d === 'duckdb' ? 'DuckDB' : 'PostgreSQL'}).`,
     'DROP TABLE IF EXISTS segment_members;',
+    'DROP TABLE IF EXISTS email_activity;',
     'DROP TABLE IF EXISTS events;',
     'DROP TABLE IF EXISTS contacts;',
     `CREATE TABLE contacts (\n${cols.join(',\n')}\n);`,
     'CREATE TABLE events (\n  contact_id INTEGER,\n  "type" VARCHAR,\n  "target" VARCHAR,\n  "at" TIMESTAMP,\n  emailing_id VARCHAR\n);',
+    'CREATE TABLE email_activity (\n  contact_id INTEGER,\n  "type" VARCHAR,\n  emailing_id VARCHAR,\n  "at" TIMESTAMP\n);',
     'CREATE TABLE segment_members (\n  segment_id VARCHAR,\n  contact_id INTEGER\n);',
     ''
   ].join('\n');
 }
 
-const TABLES = ['contacts', 'events', 'segment_members'];
+const TABLES = ['contacts', 'events', 'email_activity', 'segment_members'];
 
 function loadSql(d: SqlDialect): string {
   if (d === 'duckdb') {
@@ -228,6 +232,24 @@ export function warehouseFiles(input: WarehouseInput): WarehouseFile[] {
       }
     },
     {
+      path: 'email_activity.csv',
+      chunks: function* () {
+        const activity = input.delivery;
+        if (!activity) {
+          yield 'contact_id,type,emailing_id,at\n';
+          return;
+        }
+        let row = 0;
+        const typeCells = activity.types.map((t) => quoted(t));
+        const emailingCells = activity.targets.map((t) => (isBlank(t) ? '' : quoted(t)));
+        yield* lineChunks('contact_id,type,emailing_id,at', activity.count, (k) => {
+          while (row < contacts.rowCount && activity.offsets[row + 1] <= k) row++;
+          const at = timeCell(activity.at[k], false);
+          return `${row},${typeCells[activity.type[k]]},${emailingCells[activity.target[k]]},${at}`;
+        });
+      }
+    },
+    {
       path: 'segment_members.csv',
       chunks: function* () {
         yield 'segment_id,contact_id\n';
@@ -276,7 +298,7 @@ function readme(input: WarehouseInput): string {
   return [
     `Slice export for a database${input.campaignName ? ` — ${input.campaignName}` : ''}`,
     '',
-    'contacts.csv, events.csv, segment_members.csv: the tables of docs/segments.md (empty = NULL).',
+    'contacts.csv, events.csv, email_activity.csv, segment_members.csv: the tables of docs/segments.md (empty = NULL).',
     'segments.csv: every segment with its SQL file.',
     '',
     'DuckDB (from this folder):',
