@@ -13,6 +13,7 @@ import {
   compose,
   configureRelay,
   contactsFile,
+  RELAY_TOKEN,
   startRealRelay,
   type RealRelay
 } from './pages/real-relay';
@@ -331,4 +332,134 @@ test('emailings: relay settings, suppressions, compose, preview, scheduled and o
   await expectAccessible(page, 'overdue dialog');
   await overdue.getByRole('button', { name: 'Not now' }).click();
   await expect(overdue).toHaveCount(0);
+});
+
+/**
+ * Expects the focused element to show where the focus is: an outline or a ring on it or on
+ * the label that wraps it (file inputs are visually hidden inside their label).
+ */
+async function expectFocusVisible(page: Page, what: string): Promise<void> {
+  const seen = await page.evaluate(() => {
+    let el = document.activeElement as HTMLElement | null;
+    if (!el || el === document.body) return 'nothing focused';
+    for (let i = 0; el && i < 3; i++, el = el.parentElement) {
+      const s = getComputedStyle(el);
+      const outline = s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0;
+      if (outline || s.boxShadow !== 'none') return 'visible';
+    }
+    return `no focus indicator on ${document.activeElement?.outerHTML.slice(0, 120)}`;
+  });
+  expect(seen, what).toBe('visible');
+}
+
+/** Tabs to a field, selects what it holds and types `text` over it. */
+async function typeInto(page: Page, field: Locator, text: string): Promise<void> {
+  await tabTo(page, field, 60);
+  await page.keyboard.press('ControlOrMeta+a');
+  await page.keyboard.type(text);
+}
+
+test('from an import to a scheduled emailing with the keyboard alone', async ({
+  page,
+  baseURL
+}) => {
+  relay = await startRealRelay({ relayPort: 0, smtpPort: 0, origin: new URL(baseURL!).origin });
+  await page.goto('./');
+  await expect(page.getByRole('heading', { name: 'Campaigns', level: 1 })).toBeVisible();
+
+  // A dialog opened and dismissed gives the focus back to the button that opened it.
+  const newCampaign = page.getByRole('button', { name: 'New campaign' }).first();
+  await tabTo(page, newCampaign);
+  await expectFocusVisible(page, 'New campaign button');
+  await page.keyboard.press('Enter');
+  const dialog = page.getByRole('dialog', { name: 'New campaign' });
+  await expect(dialog.getByLabel('Campaign name')).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(dialog).toBeHidden();
+  await expect(newCampaign).toBeFocused();
+  await page.keyboard.press('Space');
+  await expect(dialog.getByLabel('Campaign name')).toBeFocused();
+  await page.keyboard.type('Keyboard mail');
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { name: 'Keyboard mail', level: 1 })).toBeVisible();
+
+  // The file is chosen through the file input reached with Tab and opened with Space.
+  const chooser = page.getByLabel('Choose a contacts file');
+  await tabTo(page, chooser);
+  await expectFocusVisible(page, 'file chooser');
+  const [fileChooser] = await Promise.all([
+    page.waitForEvent('filechooser'),
+    page.keyboard.press('Space')
+  ]);
+  await fileChooser.setFiles(contactsFile(3));
+  const importButton = page.getByRole('button', { name: /^Import \d+ columns?$/ });
+  await expect(page.getByRole('table', { name: /Columns of the file/ })).toBeVisible();
+  await tabTo(page, page.getByLabel('Identity column'), 80);
+  await expectFocusVisible(page, 'identity column');
+  // Typing a name in a closed select picks the option it starts.
+  await page.keyboard.type('email');
+  await expect(page.getByLabel('Identity column')).toHaveValue('email');
+  await tabTo(page, importButton, 80);
+  await page.keyboard.press('Enter');
+  await expect(page.getByText('Import finished', { exact: true })).toBeVisible({
+    timeout: 30_000
+  });
+  // The Import button gave way to the progress, then to the result: the focus follows.
+  await expect(page.getByRole('region', { name: 'Import finished' })).toBeFocused();
+
+  // Emailings: the relay, then an emailing written and scheduled.
+  const emailings = page
+    .getByRole('navigation', { name: 'Campaign sections' })
+    .getByRole('link', { name: 'Emailings' });
+  await tabTo(page, emailings, 80);
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('region', { name: 'No emailings yet' })).toBeVisible();
+  const panel = page.getByRole('region', { name: 'Relay settings' });
+  await typeInto(page, panel.getByLabel('Relay address'), relay.url);
+  await typeInto(page, panel.getByLabel('Token'), RELAY_TOKEN);
+  await tabTo(page, panel.getByRole('button', { name: 'Test connection' }));
+  await expectFocusVisible(page, 'Test connection');
+  await page.keyboard.press('Enter');
+  await expect(panel.getByRole('status').filter({ hasText: 'Connected' })).toBeVisible();
+  await tabTo(page, panel.getByRole('button', { name: 'Save relay settings' }), 80);
+  await page.keyboard.press('Enter');
+
+  await tabTo(page, page.getByRole('button', { name: 'New emailing' }), 80);
+  await page.keyboard.press('Enter');
+  await typeInto(page, page.getByLabel('Name', { exact: true }), 'Keyboard hello');
+  await typeInto(page, page.getByLabel('From name'), 'The Shop');
+  await typeInto(page, page.getByLabel('From address'), 'shop@example.org');
+  await typeInto(page, page.getByLabel('Subject'), 'Hello ');
+  // The merge-field picker inserts at the caret of the field last focused.
+  await tabTo(
+    page,
+    page.getByRole('group', { name: 'Insert a merge field' }).getByRole('button', {
+      name: 'first_name'
+    })
+  );
+  await expectFocusVisible(page, 'merge field button');
+  await page.keyboard.press('Enter');
+  await expect(page.getByLabel('Subject')).toHaveValue('Hello {{first_name}}');
+  await typeInto(page, page.getByLabel('HTML body'), '<p>Dear {{first_name | "friend"}}</p>');
+  await expect(page.getByRole('status', { name: 'Messages to send' })).toContainText(
+    '3 messages to send'
+  );
+  const sendAt = page.getByLabel(/^Send at/);
+  await tabTo(page, sendAt, 80);
+  await expectFocusVisible(page, 'send at');
+  // Chromium's date and time field (mm/dd/yyyy, hh:mm AM/PM here), typed segment by segment:
+  // each two-digit segment moves on by itself, the year (up to six digits) with an arrow.
+  await page.keyboard.type('01012031');
+  await page.keyboard.press('ArrowRight');
+  await page.keyboard.type('0930A');
+  await expect(sendAt).toHaveValue('2031-01-01T09:30');
+  await tabTo(page, page.getByRole('button', { name: 'Schedule' }));
+  await page.keyboard.press('Enter');
+  const row = page.getByRole('row').filter({ hasText: 'Keyboard hello' });
+  await expect(row.getByText('Scheduled')).toBeVisible();
+  await expect(row).toContainText('2031');
+  // The Schedule button went with the editor: the focus is on the emailing in the list.
+  await expect(row.getByRole('link', { name: 'Keyboard hello' })).toBeFocused();
+  await expectFocusVisible(page, 'the scheduled emailing in the list');
+  expect(relay.sink.received).toHaveLength(0);
 });
