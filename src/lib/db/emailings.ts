@@ -46,6 +46,13 @@ export interface EmailingRow extends EmailingContent {
   finishedAt: string | null;
   /** Why sending stopped (failed), shown to the user. */
   error: string | null;
+  /**
+   * When every recipient was handed to the relay ahead of time (`sendAt`, the relay's
+   * `scheduling`): it sends at the scheduled time with this app closed. Null otherwise.
+   */
+  handedOverAt?: string | null;
+  /** What last happened at the relay (handed over, withdrawn, already sent), for the user. */
+  notice?: string | null;
 }
 
 export type LedgerState = 'queued' | 'handed' | 'accepted' | 'rejected' | 'skipped' | 'cancelled';
@@ -70,8 +77,11 @@ export interface LedgerRow {
 export interface BatchRow {
   emailingId: string;
   batchNo: number;
-  /** 'posting' until the relay's results are recorded (outcome unknown after a crash). */
-  state: 'posting' | 'done';
+  /**
+   * 'posting' until the relay's results are recorded (outcome unknown after a crash);
+   * 'scheduled' when the relay holds it for its `sendAt` (its messages stay handed over).
+   */
+  state: 'posting' | 'scheduled' | 'done';
   /** The exact JSON body posted; re-posts send it unchanged. */
   body: string;
   attempts: number;
@@ -107,6 +117,11 @@ export interface RelaySettingsRow {
   eventsCursor?: string | null;
   /** Soft bounces in a row to one address that count as a hard one (suppression). */
   softBounceLimit?: number;
+  /**
+   * Hand a scheduled emailing to the relay ahead of time when it supports scheduling, so it
+   * goes out with the browser closed (default on).
+   */
+  handOver?: boolean;
 }
 
 /**
@@ -130,5 +145,6 @@ export const DEFAULT_RELAY_SETTINGS: RelaySettingsRow = {
   perHour: null,
   perDay: null,
   confirmOverdue: false,
-  softBounceLimit: 3
+  softBounceLimit: 3,
+  handOver: true
 };

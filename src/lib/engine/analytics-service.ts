@@ -19,7 +19,8 @@ import {
 } from '$lib/core/analytics/delivery-columns';
 import { ledgerEvents } from '$lib/core/analytics/ledger-events';
 import { mergeDeliveryColumns } from '$lib/core/analytics/merge-columns';
-import { campaignTimeZone } from '$lib/db/campaigns';
+import { parseIsoDay, zoneClock } from '$lib/core/segment/dates';
+import { campaignTimeZone, type CampaignRow } from '$lib/db/campaigns';
 import type { EmailingRow } from '$lib/db/emailings';
 import { listSegmentRows } from '$lib/db/segments';
 import { eventsOf } from './campaign-cache';
@@ -30,10 +31,10 @@ export type { Dashboard };
 export interface DashboardQuery {
   /** One emailing's figures; null or absent = the whole campaign. */
   emailingId?: string | null;
-  /** Epoch ms, inclusive; null = from the start. */
-  from?: number | null;
-  /** Epoch ms, exclusive; null = up to now. */
-  to?: number | null;
+  /** First day shown (YYYY-MM-DD, a calendar day in the campaign's zone); null = from the start. */
+  fromDay?: string | null;
+  /** Last day shown, included; null = up to the last event. */
+  toDay?: string | null;
 }
 
 /** The campaign's delivery events as the delivery store keeps them; null when it has none. */
@@ -89,8 +90,10 @@ export class AnalyticsService {
     return parts.length === 0 ? toDeliveryColumns([]) : mergeDeliveryColumns(parts);
   }
 
-  private async participations(campaignId: string): Promise<Float64Array> {
-    const loaded = await this.ctx.cache.get(campaignId);
+  private async participations(campaign: CampaignRow): Promise<Float64Array> {
+    // Without such events there is nothing to read: the campaign's tables are not loaded.
+    if (!campaign.eventTypes.some((t) => PARTICIPATION.test(t.trim()))) return new Float64Array(0);
+    const loaded = await this.ctx.cache.get(campaign.id);
     if (!loaded) return new Float64Array(0);
     const events = await eventsOf(loaded);
     const codes = new Set<number>();
@@ -116,15 +119,28 @@ export class AnalyticsService {
     const [columns, segments, participations] = await Promise.all([
       this.columns(campaignId, emailings),
       listSegmentRows(this.ctx.db, campaignId),
-      this.participations(campaignId)
+      this.participations(campaign)
     ]);
+    const timeZone = campaignTimeZone(campaign);
+    const clock = zoneClock(timeZone);
+    const day = (iso: string | null | undefined, problem: string) => {
+      if (!iso) return null;
+      const d = parseIsoDay(iso);
+      if (d === null) throw new Error(problem.replace('%s', iso));
+      return d;
+    };
+    const fromDay = day(query.fromDay, 'The first day "%s" is not a date (YYYY-MM-DD).');
+    const toDay = day(query.toDay, 'The last day "%s" is not a date (YYYY-MM-DD).');
+    if (fromDay !== null && toDay !== null && toDay < fromDay) {
+      throw new Error('The last day of the range is before its first day.');
+    }
     return buildDashboard({
       columns,
       ledger: emailings.map(ledgerCounts),
       emailing: query.emailingId ?? null,
-      from: query.from ?? null,
-      to: query.to ?? null,
-      timeZone: campaignTimeZone(campaign),
+      from: fromDay === null ? null : clock.startOfDay(fromDay),
+      to: toDay === null ? null : clock.startOfDay(toDay + 1),
+      timeZone,
       segments: segments.map((s) => ({ id: s.id, name: s.name, history: s.sizeHistory ?? [] })),
       participations
     });

@@ -7,6 +7,7 @@ import type { EmailCondition } from '$lib/core/segment/definition';
 import type { FieldSpec, FieldType } from '$lib/core/columns/types';
 import type { ImportPhase } from '$lib/core/csv/phase-times';
 import type { AnalyticsApi } from './analytics-api';
+import type { DeliveryApi } from './delivery-api';
 import type { EmailingApi } from './emailing-api';
 import type { Definition } from '$lib/core/segment/definition';
 import type { ValidationError } from '$lib/core/segment/validate';
@@ -111,7 +112,8 @@ export type ImportOutcome =
 export interface ImportRecord {
   id: string;
   campaignId: string;
-  kind: 'contacts' | 'events';
+  /** `delivery`: an email provider's delivery-event export (delivery-import-service.ts). */
+  kind: 'contacts' | 'events' | 'delivery';
   fileName: string;
   status: 'running' | 'done' | 'failed' | 'cancelled';
   startedAt: string;
@@ -291,7 +293,7 @@ export interface TemplateFitOutcome {
   renamed: { from: string; to: string }[];
 }
 
-export interface EngineApi extends EmailingApi, AnalyticsApi {
+export interface EngineApi extends EmailingApi, AnalyticsApi, DeliveryApi {
   // Campaigns
   listCampaigns(): Promise<CampaignSummary[]>;
   getCampaign(id: string): Promise<CampaignSummary | null>;

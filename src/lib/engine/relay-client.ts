@@ -7,6 +7,7 @@ import {
   parseCapabilities,
   parseEvents,
   parseResults,
+  parseScheduled,
   type RelayEventPage,
   type RelayBatch,
   type RelayCapabilities,
@@ -29,8 +30,22 @@ export type CapabilitiesOutcome =
     };
 
 export type BatchPost =
-  | { outcome: PostOutcome & { kind: 'http'; status: 200 }; results: RelayResult[] }
+  | {
+      outcome: PostOutcome & { kind: 'http'; status: 200 };
+      results: RelayResult[];
+      /** Set when the relay holds the batch for its `sendAt` instead of sending it now. */
+      scheduled?: string | null;
+    }
   | { outcome: PostOutcome; results: null };
+
+/** What `DELETE /v1/batches/{id}` said. */
+export type CancelOutcome =
+  | { kind: 'cancelled' }
+  /** The relay sent it already (or is sending it): it cannot be withdrawn. */
+  | { kind: 'sent' }
+  /** The relay has no such batch: it will send nothing for it. */
+  | { kind: 'unknown' }
+  | { kind: 'failed'; message: string };
 
 function endpoint(base: string, path: string): string {
   return base.replace(/\/+$/, '') + path;
@@ -165,7 +180,8 @@ export class RelayClient {
           throw new Error('The relay answered the batch with something that is not JSON.');
         return {
           outcome: { kind: 'http', status: 200 },
-          results: parseResults(body)
+          results: parseResults(body),
+          scheduled: parseScheduled(body)
         };
       } catch (err) {
         // A 200 we cannot read: the relay may have sent; treat as unknown, re-post replays.
@@ -189,19 +205,27 @@ export class RelayClient {
     };
   }
 
-  async cancelBatch(target: RelayTarget, batchId: string): Promise<boolean> {
+  async cancelBatch(target: RelayTarget, batchId: string): Promise<CancelOutcome> {
+    let r: Response;
     try {
-      const r = await this.call(
-        endpoint(target.url, `/v1/batches/${encodeURIComponent(batchId)}`),
-        {
-          method: 'DELETE',
-          headers: this.headers(target)
-        }
-      );
-      return r.ok;
-    } catch {
-      return false;
+      r = await this.call(endpoint(target.url, `/v1/batches/${encodeURIComponent(batchId)}`), {
+        method: 'DELETE',
+        headers: this.headers(target)
+      });
+    } catch (err) {
+      return {
+        kind: 'failed',
+        message: `The relay at ${target.url} cannot be reached (${errorText(err)}).`
+      };
     }
+    if (r.ok) return { kind: 'cancelled' };
+    if (r.status === 409) return { kind: 'sent' };
+    if (r.status === 404) return { kind: 'unknown' };
+    const text = await r.text().catch(() => '');
+    return {
+      kind: 'failed',
+      message: `The relay answered HTTP ${r.status} to the cancellation${text ? `: ${text.slice(0, 200)}` : ''}.`
+    };
   }
 
   async events(target: RelayTarget, after: string | null, limit = 500): Promise<RelayEventPage> {

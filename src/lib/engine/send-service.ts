@@ -44,7 +44,7 @@ import { errorMessage, isoAt, type EngineContext } from './engine-context';
 import type { EmailingService } from './emailing-service';
 import { compileEmailing, renderFor } from './emailing-render';
 import type { RelayClient } from './relay-client';
-import type { ContactEvent, DeliveryPlan, DeliveryService } from './delivery-service';
+import type { MatchedEvent, DeliveryPlan, DeliveryService } from './delivery-service';
 import type { SuppressionService } from './suppression-service';
 
 export const SENDER_LOCK = 'slice-sender';
@@ -60,6 +60,9 @@ export interface SendServiceOptions {
   eventsEveryMs?: number;
   /** Batches posted at once (default IN_FLIGHT). */
   inFlight?: number;
+  /** HANDOVER_MARGIN_MS and HANDOVER_QUIET_MS (tests shorten them). */
+  handOverMarginMs?: number;
+  handOverQuietMs?: number;
 }
 
 /**
@@ -67,6 +70,21 @@ export interface SendServiceOptions {
  * of another and forms the next, so neither side waits for the other.
  */
 export const IN_FLIGHT = 3;
+
+/** A scheduled emailing is handed to the relay only when its time is at least this far. */
+export const HANDOVER_MARGIN_MS = 5_000;
+/** ... and once it has not been edited for this long (the editor saves as one types). */
+export const HANDOVER_QUIET_MS = 3_000;
+
+/** What withdrawing a handed-over emailing from the relay did. */
+export interface Withdrawal {
+  /** Messages the relay gave back (cancelled, or unknown to it: it sends nothing for them). */
+  withdrawn: number;
+  /** Messages the relay had already sent (or was sending): recorded as sent. */
+  sent: number;
+  /** Said to the user, and kept on the emailing. */
+  notice: string;
+}
 
 export class SendService {
   private running = false;
@@ -81,6 +99,8 @@ export class SendService {
   private readonly inflight = new Map<string, Promise<void>>();
   /** Per emailing, the last ledger messageId read into a batch: the next one reads on from it. */
   private readonly cursors = new Map<string, string>();
+  /** Hand-over steps and withdrawals run one at a time (a withdrawal never races a post). */
+  private exclusive: Promise<unknown> = Promise.resolve();
   private limiter: RateLimiter | null = null;
   private capabilities: RelayCapabilities | null = null;
   private loop: Promise<void> | null = null;
@@ -164,6 +184,8 @@ export class SendService {
     const due = await db.emailings.where('status').equals('scheduled').toArray();
     for (const e of due) {
       if (!e.scheduledAt || Date.parse(e.scheduledAt) > now) continue;
+      // Handed to the relay: it sent them at their time, with this app open or not.
+      if (await this.settleHandedOver(e)) continue;
       const overdue = Date.parse(e.scheduledAt) < now - 60_000;
       // Came due while the app was closed and the user wants to confirm: leave it shown as overdue.
       if (overdue && settings.confirmOverdue && !this.seenRunning.has(e.id)) continue;
@@ -179,10 +201,224 @@ export class SendService {
     }
     const active = await db.emailings.where('status').equals('in_progress').first();
     if (!active) {
+      if (await this.exclusively(() => this.handOverNext(settings, now))) return true;
       this.activity = null;
       return false;
     }
     return this.advance(active, settings);
+  }
+
+  private exclusively<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.exclusive.then(work, work);
+    this.exclusive = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
+   * Hands the next scheduled emailing to the relay ahead of time (`sendAt`), one batch a step,
+   * when the relay schedules and the setting is on. Not with hourly or daily caps: the app
+   * applies those at send time, which a relay sending at its time would not.
+   */
+  private async handOverNext(settings: RelaySettingsRow, now: number): Promise<boolean> {
+    if (settings.handOver === false || settings.perHour || settings.perDay) return false;
+    const db = this.ctx.db;
+    const e = (await db.emailings.where('status').equals('scheduled').toArray()).find(
+      (r) =>
+        !r.handedOverAt &&
+        r.scheduledAt !== null &&
+        Date.parse(r.scheduledAt) > now + (this.options.handOverMarginMs ?? HANDOVER_MARGIN_MS) &&
+        Date.parse(r.updatedAt) <= now - (this.options.handOverQuietMs ?? HANDOVER_QUIET_MS)
+    );
+    if (!e || !e.scheduledAt) return false;
+    const target = { url: settings.url, token: settings.token };
+    if (this.relay.targetProblem(target)) return false;
+    if (!this.capabilities) {
+      const caps = await this.relay.capabilities(target);
+      if (!caps.ok) return false;
+      this.capabilities = caps.capabilities;
+    }
+    if (!this.capabilities.scheduling) return false;
+    if (!e.materialised) {
+      try {
+        await this.emailings.materialise(e.id, e.refreshTargets);
+      } catch (err) {
+        await db.emailings.update(e.id, {
+          notice: `Not handed to the relay (${errorMessage(err)}); it is sent from this app at its time.`
+        });
+      }
+      return true;
+    }
+    this.activity = `Handing "${e.name}" to the relay for ${e.scheduledAt}`;
+    const posting = (await db.sendBatches
+      .where('[emailingId+state]')
+      .equals([e.id, 'posting'])
+      .primaryKeys()) as [string, number][];
+    let batch: BatchRow | null | undefined = posting.length
+      ? await db.sendBatches.get(posting[0])
+      : undefined;
+    if (!batch) {
+      const size = effectiveBatchSize(settings.batchSize, this.capabilities.maxBatch);
+      const at = Date.parse(e.scheduledAt);
+      // A rate is kept by spreading the batches' times; each time is in its stored body.
+      const sendAt = (no: number) =>
+        new Date(
+          at + (settings.perSecond ? Math.floor(((no - 1) * size) / settings.perSecond) * 1000 : 0)
+        ).toISOString();
+      batch = await this.formBatch(e, size, sendAt);
+    }
+    if (!batch) {
+      const fresh = await db.emailings.get(e.id);
+      if (fresh?.status === 'scheduled' && fresh.scheduledAt === e.scheduledAt) {
+        const batches = await db.sendBatches
+          .where('[emailingId+state]')
+          .equals([e.id, 'scheduled'])
+          .count();
+        await db.emailings.update(e.id, {
+          handedOverAt: isoAt(this.ctx),
+          notice: `Handed to the relay (${batches} batch${batches === 1 ? '' : 'es'} of ${fresh.toSend} messages): it sends them at their time, with this app closed or not.`
+        });
+      }
+      this.activity = null;
+      return true;
+    }
+    await this.post(e, batch, target, 'scheduled');
+    return true;
+  }
+
+  /**
+   * A scheduled emailing come due whose batches the relay holds: they went out at their time,
+   * so their messages are recorded as sent (accepted; a later bounce arrives as an event) and
+   * the emailing goes on as in progress, which finishes it, or sends what was not handed over.
+   */
+  private async settleHandedOver(e: EmailingRow): Promise<boolean> {
+    const db = this.ctx.db;
+    const keys = (await db.sendBatches
+      .where('[emailingId+state]')
+      .equals([e.id, 'scheduled'])
+      .primaryKeys()) as [string, number][];
+    if (keys.length === 0 && !e.handedOverAt) return false;
+    await db.transaction('rw', db.emailings, db.sendLedger, db.sendBatches, async () => {
+      const fresh = await db.emailings.get(e.id);
+      if (fresh?.status !== 'scheduled') return;
+      let accepted = 0;
+      for (const key of keys) {
+        const batch = await db.sendBatches.get(key);
+        if (!batch || batch.state !== 'scheduled') continue;
+        const rows = await db.sendLedger.where('[emailingId+batchNo]').equals(key).toArray();
+        const sentAt = (JSON.parse(batch.body) as RelayBatch).sendAt ?? fresh.scheduledAt;
+        const changed = rows
+          .filter((r) => r.state === 'handed')
+          .map((r) => ({ ...r, state: 'accepted' as const, doneAt: sentAt ?? null }));
+        accepted += changed.length;
+        await db.sendLedger.bulkPut(changed);
+        await db.sendBatches.put({ ...batch, body: '', state: 'done' });
+      }
+      const at = isoAt(this.ctx);
+      await db.emailings.update(e.id, {
+        status: 'in_progress',
+        accepted: fresh.accepted + accepted,
+        startedAt: fresh.startedAt ?? fresh.scheduledAt,
+        updatedAt: at
+      });
+    });
+    return true;
+  }
+
+  /**
+   * Takes a handed-over emailing back from the relay (`DELETE /v1/batches/{id}` for each of
+   * its batches) before it is cancelled, deleted, edited, rescheduled or sent now. What the
+   * relay gave back is cancelled (`cancel`) or queued again (`requeue`); a batch it already
+   * sent cannot be withdrawn and is recorded as sent. A relay that cannot be reached fails at
+   * once with a message, the batches not yet withdrawn staying scheduled there.
+   * Null when nothing of it is at the relay.
+   */
+  async withdraw(id: string, mode: 'cancel' | 'requeue'): Promise<Withdrawal | null> {
+    return this.exclusively(async () => {
+      const db = this.ctx.db;
+      const e = await db.emailings.get(id);
+      if (!e) return null;
+      const keysIn = async (state: BatchRow['state']) =>
+        (await db.sendBatches.where('[emailingId+state]').equals([id, state]).primaryKeys()) as [
+          string,
+          number
+        ][];
+      const keys = await keysIn('scheduled');
+      if (e.status === 'scheduled' && (await keysIn('posting')).length > 0)
+        throw new Error(
+          `"${e.name}" is being handed to the relay right now; try again in a few seconds.`
+        );
+      if (keys.length === 0) {
+        if (e.handedOverAt) await db.emailings.update(id, { handedOverAt: null });
+        return null;
+      }
+      const settings = await this.settings();
+      const target = { url: settings.url, token: settings.token };
+      const problem = this.relay.targetProblem(target);
+      if (problem) throw new Error(`${problem} "${e.name}" stays scheduled at the relay.`);
+      let withdrawn = 0;
+      let sent = 0;
+      let batches = 0;
+      const summary = () => {
+        const parts: string[] = [];
+        if (withdrawn) parts.push(`${withdrawn} messages withdrawn from the relay`);
+        if (sent)
+          parts.push(
+            `${sent} messages the relay had already sent cannot be withdrawn: they are recorded as sent`
+          );
+        return parts.length ? parts.join('; ') + '.' : 'Nothing was at the relay.';
+      };
+      for (const key of keys) {
+        const outcome = await this.relay.cancelBatch(target, batchId(id, key[1]));
+        if (outcome.kind === 'failed') {
+          const left = keys.length - batches;
+          const notice = `${outcome.message} ${left} of ${keys.length} batches stay scheduled at the relay, which sends them at their time unless they are withdrawn; try again when it answers.`;
+          if (batches) await db.emailings.update(id, { notice: `${summary()} ${notice}` });
+          throw new Error(batches ? `${summary()} ${notice}` : notice);
+        }
+        const wasSent = outcome.kind === 'sent';
+        const count = await this.releaseBatch(e, key, wasSent ? 'sent' : mode);
+        if (wasSent) sent += count;
+        else withdrawn += count;
+        batches++;
+      }
+      this.cursors.delete(id);
+      const notice = summary();
+      await db.emailings.update(id, { handedOverAt: null, notice });
+      return { withdrawn, sent, notice };
+    });
+  }
+
+  /** The messages of one withdrawn batch: sent, cancelled or queued again. */
+  private async releaseBatch(
+    e: EmailingRow,
+    key: [string, number],
+    as: 'sent' | 'cancel' | 'requeue'
+  ): Promise<number> {
+    const db = this.ctx.db;
+    let count = 0;
+    await db.transaction('rw', db.emailings, db.sendLedger, db.sendBatches, async () => {
+      const batch = await db.sendBatches.get(key);
+      if (!batch || batch.state !== 'scheduled') return;
+      const at = isoAt(this.ctx);
+      const rows = (await db.sendLedger.where('[emailingId+batchNo]').equals(key).toArray()).filter(
+        (r) => r.state === 'handed'
+      );
+      count = rows.length;
+      const sentAt = (JSON.parse(batch.body) as RelayBatch).sendAt ?? at;
+      await db.sendLedger.bulkPut(
+        rows.map((r): LedgerRow => {
+          if (as === 'sent') return { ...r, state: 'accepted', doneAt: sentAt };
+          if (as === 'cancel') return { ...r, state: 'cancelled', doneAt: at };
+          return { ...r, state: 'queued', batchNo: null, handedAt: null };
+        })
+      );
+      await db.sendBatches.put({ ...batch, body: '', state: 'done' });
+      if (as === 'sent') {
+        const fresh = await db.emailings.get(e.id);
+        if (fresh) await db.emailings.update(e.id, { accepted: fresh.accepted + count });
+      }
+    });
+    return count;
   }
 
   /** Scheduled emailings seen by this running sender (due while open, so not overdue). */
@@ -259,11 +495,8 @@ export class SendService {
       this.capabilities &&
       Date.parse(batch.createdAt) < this.ctx.now() - this.capabilities.idempotencyTtl * 1000
     ) {
-      // The relay no longer remembers this key: re-posting could send twice.
-      await this.fail(
-        e,
-        `Batch ${batch.batchNo} has an unknown outcome older than the relay keeps keys (${this.capabilities.idempotencyTtl} s); it is not re-sent. Check the relay's events before resuming.`
-      );
+      // The relay may no longer remember this key: re-posting could send twice.
+      await this.reconcile(e, batch, target);
       return true;
     }
     if (!batch && this.inflight.size >= (this.options.inFlight ?? IN_FLIGHT)) {
@@ -290,6 +523,60 @@ export class SendService {
     }
     this.launch(e, batch, target);
     return true;
+  }
+
+  /**
+   * A batch whose outcome is unknown and older than the relay keeps keys is never re-posted
+   * (the relay might send it again): its messages are settled from the relay's events instead,
+   * delivered ones as accepted, bounced ones as rejected, and those the relay has no event for
+   * (it never sent them) queued again for a new batch.
+   */
+  private async reconcile(
+    e: EmailingRow,
+    batch: BatchRow,
+    target: { url: string; token: string }
+  ): Promise<void> {
+    const ttl = this.capabilities?.idempotencyTtl ?? 0;
+    const why = `Batch ${batch.batchNo} had an unknown outcome older than the relay keeps keys (${ttl} s)`;
+    if (!this.capabilities?.events) {
+      await this.fail(
+        e,
+        `${why} and the relay reports no events to check it against; it is not re-sent. Check the relay's records before resuming.`
+      );
+      return;
+    }
+    const ids = (JSON.parse(batch.body) as RelayBatch).messages.map((m) => m.messageId);
+    const wanted = new Set(ids);
+    const found = new Map<string, RelayResult>();
+    let cursor: string | null = null;
+    try {
+      for (;;) {
+        const { events, next } = await this.relay.events(target, cursor, 1000);
+        for (const ev of events) {
+          if (!wanted.has(ev.messageId) || found.has(ev.messageId)) continue;
+          if (ev.type === 'delivered')
+            found.set(ev.messageId, { messageId: ev.messageId, status: 'accepted' });
+          else if (ev.type === 'bounced')
+            found.set(ev.messageId, {
+              messageId: ev.messageId,
+              status: 'rejected',
+              reason: ev.reason,
+              ...(ev.bounce ? { bounce: ev.bounce } : {})
+            });
+        }
+        if (events.length === 0 || next === cursor) break;
+        cursor = next;
+      }
+    } catch (err) {
+      this.activity = `${why}; the relay's events cannot be read (${errorMessage(err)}), tried again shortly.`;
+      await this.sleep(IDLE_MS * 5);
+      return;
+    }
+    await this.record(e, batch, [...found.values()], true);
+    const missing = ids.length - found.size;
+    const notice = `${why}: settled from the relay's events, ${found.size} sent or bounced, ${missing} never sent and queued again.`;
+    await this.ctx.db.emailings.update(e.id, { notice });
+    this.activity = notice;
   }
 
   /** Posts the batch without waiting for it; the loop forms the next meanwhile. */
@@ -328,7 +615,11 @@ export class SendService {
   }
 
   /** Picks the next queued messages, renders them, and records the hand-over atomically. */
-  private async formBatch(e: EmailingRow, size: number): Promise<BatchRow | null> {
+  private async formBatch(
+    e: EmailingRow,
+    size: number,
+    sendAt?: (batchNo: number) => string
+  ): Promise<BatchRow | null> {
     const db = this.ctx.db;
     const queued = await this.nextQueued(e, size);
     if (queued.length === 0) return null;
@@ -352,9 +643,16 @@ export class SendService {
     let made: BatchRow | null = null;
     await db.transaction('rw', db.emailings, db.sendLedger, db.sendBatches, async () => {
       const fresh = await db.emailings.get(e.id);
-      if (!fresh || fresh.status !== 'in_progress') return;
+      if (!fresh || fresh.status !== (sendAt ? 'scheduled' : 'in_progress')) return;
+      // Rescheduled meanwhile: handed over again for the new time on the next step.
+      if (sendAt && fresh.scheduledAt !== e.scheduledAt) return;
       const no = fresh.nextBatchNo;
-      const body: RelayBatch = { batchId: batchId(e.id, no), emailingId: e.id, messages };
+      const body: RelayBatch = {
+        batchId: batchId(e.id, no),
+        emailingId: e.id,
+        ...(sendAt ? { sendAt: sendAt(no) } : {}),
+        messages
+      };
       made = {
         emailingId: e.id,
         batchNo: no,
@@ -376,7 +674,7 @@ export class SendService {
       await db.emailings.update(e.id, { nextBatchNo: no + 1 });
     });
     if (made) {
-      this.limiter?.record(Date.parse(at), messages.length);
+      if (!sendAt) this.limiter?.record(Date.parse(at), messages.length);
       this.cursors.set(e.id, queued[queued.length - 1].messageId);
     }
     return made;
@@ -385,7 +683,9 @@ export class SendService {
   private async post(
     e: EmailingRow,
     batch: BatchRow,
-    target: { url: string; token: string }
+    target: { url: string; token: string },
+    /** The status the emailing keeps while this batch is posted ('scheduled' for a hand-over). */
+    during: 'in_progress' | 'scheduled' = 'in_progress'
   ): Promise<void> {
     const key = idempotencyKey(e.id, batch.batchNo);
     let attempt = batch.attempts;
@@ -396,10 +696,13 @@ export class SendService {
       // written (a row rewrite with its body, for a count a reload may lose by one at most).
       if (attempt > 1)
         await this.ctx.db.sendBatches.update([e.id, batch.batchNo], { attempts: attempt });
-      const { outcome, results } = await this.relay.postBatch(target, key, batch.body);
+      const posted = await this.relay.postBatch(target, key, batch.body);
+      const { outcome, results } = posted;
       this.relayDown = outcome.kind === 'network';
       if (results) {
-        await this.record(e, batch, results);
+        const scheduled = 'scheduled' in posted ? posted.scheduled : null;
+        if (scheduled && Date.parse(scheduled) > this.ctx.now()) await this.holdAtRelay(e, batch);
+        else await this.record(e, batch, results);
         return;
       }
       const decision = decideRetry(outcome, attempt, {
@@ -408,6 +711,14 @@ export class SendService {
         random: this.options.random
       });
       if (decision.action === 'stop') {
+        if (during === 'scheduled') {
+          // Not handed over: the batches the relay holds go at their time, the app sends the
+          // rest itself when it is due.
+          await this.ctx.db.emailings.update(e.id, {
+            notice: `Not handed to the relay: ${decision.message}`
+          });
+          return;
+        }
         await this.fail(e, decision.message);
         return;
       }
@@ -419,8 +730,18 @@ export class SendService {
       await this.sleep(decision.delayMs);
       // Paused or cancelled while waiting: the batch stays "posting" and is re-posted on resume.
       const fresh = await this.ctx.db.emailings.get(e.id);
-      if (fresh?.status !== 'in_progress' || this.stopped) return;
+      if (fresh?.status !== during || this.stopped) return;
     }
+  }
+
+  /** The relay holds the batch for its `sendAt`: its messages stay handed over until then. */
+  private async holdAtRelay(e: EmailingRow, batch: BatchRow): Promise<void> {
+    const db = this.ctx.db;
+    await db.transaction('rw', db.sendBatches, async () => {
+      const current = await db.sendBatches.get([e.id, batch.batchNo]);
+      if (current?.state === 'posting')
+        await db.sendBatches.put({ ...current, state: 'scheduled' });
+    });
   }
 
   /**
@@ -430,7 +751,13 @@ export class SendService {
    * are the one source the dashboards count sends from, so nothing reads them from the ledger
    * as well (no double count).
    */
-  private async record(e: EmailingRow, batch: BatchRow, results: RelayResult[]): Promise<void> {
+  private async record(
+    e: EmailingRow,
+    batch: BatchRow,
+    results: RelayResult[],
+    /** Messages without a result go back to the queue (reconciled: the relay never sent them). */
+    requeueMissing = false
+  ): Promise<void> {
     const db = this.ctx.db;
     const sent = (JSON.parse(batch.body) as RelayBatch).messages.map((m) => m.messageId);
     const byId = new Map(results.map((r) => [r.messageId, r]));
@@ -438,11 +765,13 @@ export class SendService {
     const limit = (await this.settings()).softBounceLimit ?? DEFAULT_SOFT_BOUNCE_LIMIT;
     const before = await db.sendLedger.bulkGet(sent.map((id) => [e.id, id]));
     const handedAt = Date.parse(batch.createdAt);
-    const events: ContactEvent[] = [];
+    const events: MatchedEvent[] = [];
     sent.forEach((id, i) => {
       const row = before[i];
       if (!row || (row.state !== 'handed' && row.state !== 'queued')) return;
       const r = byId.get(id);
+      // Reconciled as never sent: back to the queue, no event.
+      if (!r && requeueMissing) return;
       const accepted = r?.status === 'accepted';
       events.push({
         messageId: row.messageId,
@@ -480,6 +809,12 @@ export class SendService {
             const softBounced: { email: string; reason: string }[] = [];
             sent.forEach((id, i) => {
               const r = byId.get(id);
+              if (!r && requeueMissing) {
+                const row = rows[i];
+                if (row?.state === 'handed')
+                  changed.push({ ...row, state: 'queued', batchNo: null, handedAt: null });
+                return;
+              }
               const state = r?.status === 'accepted' ? 'accepted' : 'rejected';
               const reason = r
                 ? (r.reason ?? null)
@@ -696,7 +1031,7 @@ export class SendService {
       return [cut > 0 ? ev.messageId.slice(0, cut) : '', ev.messageId];
     });
     const rows = await db.sendLedger.bulkGet(keys.map((k) => (k[0] ? k : ['', ''])));
-    const byCampaign = new Map<string, ContactEvent[]>();
+    const byCampaign = new Map<string, MatchedEvent[]>();
     const matched: { ev: RelayEvent; row: LedgerRow }[] = [];
     events.forEach((ev, i) => {
       const row = rows[i];

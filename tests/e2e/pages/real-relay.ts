@@ -34,6 +34,8 @@ export async function startRealRelay(options: {
   smtpPort: number;
   origin: string;
   beforeAccept?: () => Promise<void>;
+  /** More relay settings (e.g. RELAY_PUBLIC_URL to track opens and clicks). */
+  env?: Record<string, string>;
 }): Promise<RealRelay> {
   const sink = await startSmtpSink({ port: options.smtpPort, beforeAccept: options.beforeAccept });
   const dataDir = mkdtempSync(join(tmpdir(), 'slice-e2e-relay-'));
@@ -42,7 +44,8 @@ export async function startRealRelay(options: {
     RELAY_TOKEN,
     RELAY_DATA_DIR: dataDir,
     RELAY_ALLOWED_ORIGINS: options.origin,
-    SMTP_URL: sink.url
+    SMTP_URL: sink.url,
+    ...options.env
   });
   let relay: Relay | null = await startRelay(config, { log: () => {} });
   config = { ...config, port: relay.port };
@@ -68,6 +71,20 @@ export async function startRealRelay(options: {
     }
   };
   return handle;
+}
+
+/** A port free on this machine now (the system picks it), for servers a spec starts. */
+export async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
 }
 
 /** Addresses the SMTP server received, one entry per message. */

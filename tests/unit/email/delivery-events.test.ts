@@ -6,7 +6,8 @@
  * (a reload) in the middle of reading, too.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { DELIVERY_KINDS, DeliveryReport, type DeliveryColumns } from '$lib/core/analytics';
+import { DELIVERY_KINDS, type DeliveryColumns } from '$lib/core/analytics';
+import { figuresOf } from '../support/delivery-figures';
 import type { Engine } from '$lib/engine/engine';
 import type { Relay } from '../../../relay/server';
 import { importText, makeEngine, freshDbName } from '../engine/engine-fixture';
@@ -52,22 +53,6 @@ function listOf(c: DeliveryColumns): string[] {
     out.push([DELIVERY_KINDS[c.kind[i]], c.contact[i], ...extra].join(' '));
   }
   return out.sort();
-}
-
-function figuresOf(c: DeliveryColumns) {
-  const report = new DeliveryReport();
-  for (let i = 0; i < c.count; i++) {
-    report.add({
-      messageId: c.messages[c.message[i]],
-      recipient: '',
-      emailing: c.emailings[c.emailing[i]],
-      kind: DELIVERY_KINDS[c.kind[i]],
-      at: c.at[i],
-      machine: c.machine[i] === 1,
-      ...(c.bounce[i] ? { bounce: c.bounce[i] === 1 ? 'hard' : 'soft' } : {})
-    });
-  }
-  return report.figures();
 }
 
 describe('relay results and events become delivery events', () => {

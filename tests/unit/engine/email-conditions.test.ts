@@ -5,13 +5,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Definition } from '$lib/core/segment/definition';
-import type { ContactEvent } from '$lib/engine/delivery-service';
+import type { MatchedEvent } from '$lib/engine/delivery-service';
 import { EVAL_OPTIONS, importText, PEOPLE, PEOPLE_FIELDS, trackEngines } from './engine-fixture';
 
 const { setup } = trackEngines();
 const T0 = Date.parse('2026-06-10T08:00:00Z');
 
-function ev(row: number, kind: ContactEvent['kind'], machine = false, at = T0): ContactEvent {
+function ev(row: number, kind: MatchedEvent['kind'], machine = false, at = T0): MatchedEvent {
   return {
     messageId: `e1:${row}`,
     recipient: `p${row}@example.org`,

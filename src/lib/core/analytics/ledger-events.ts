@@ -1,7 +1,9 @@
 /**
- * What the send ledger knows of its messages, as delivery events: an accepted message was
- * handed over (`sent`, at its hand-over time); a rejection with a bounce class, and a bounce
- * the relay reported later, are bounces; a rejection without one was `dropped`. The message
+ * What the send ledger knows of its messages, as delivery events, the way the sender writes
+ * relay results into the delivery store: an accepted message was handed over (`sent`, at its
+ * hand-over time) and a soft bounce the relay reported later is a bounce; a rejection was
+ * `dropped` (never handed over), with its class and reason. For emailings sent before the
+ * store existed. The message
  * key is the ledger's message id and address, the same id the relay's events carry, so the
  * delivery store's events for a message and these count as one message.
  */
@@ -36,10 +38,14 @@ export function ledgerEvents(rows: readonly LedgerMessage[]): DeliveryEvent[] {
       if (r.bounce) {
         out.push({ ...base, kind: 'bounced', at: done, bounce: r.bounce, reason: r.reason ?? '' });
       }
-    } else if (r.bounce) {
-      out.push({ ...base, kind: 'bounced', at: done, bounce: r.bounce, reason: r.reason ?? '' });
     } else {
-      out.push({ ...base, kind: 'dropped', at: done, reason: r.reason ?? '' });
+      out.push({
+        ...base,
+        kind: 'dropped',
+        at: done,
+        ...(r.bounce ? { bounce: r.bounce } : {}),
+        reason: r.reason ?? ''
+      });
     }
   }
   return out;

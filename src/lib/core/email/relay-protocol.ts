@@ -83,6 +83,12 @@ export function parseCapabilities(value: unknown): RelayCapabilities {
   };
 }
 
+/** The time a batch posted with `sendAt` is held for, when the relay scheduled it. */
+export function parseScheduled(value: unknown): string | null {
+  const s = (value as { scheduled?: unknown } | null)?.scheduled;
+  return typeof s === 'string' && !Number.isNaN(Date.parse(s)) ? s : null;
+}
+
 /** Reads batch results, refusing a body that is not the protocol's. */
 export function parseResults(value: unknown): RelayResult[] {
   const results = isObject(value) ? value.results : undefined;
