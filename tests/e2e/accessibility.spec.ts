@@ -315,6 +315,11 @@ test('emailings: relay settings, suppressions, compose, preview, scheduled and o
   await page.getByRole('button', { name: 'Mobile' }).click();
   await expectAccessible(page, 'compose and preview (mobile width)');
 
+  // A test message sent: the Analytics tab has figures and charts to check.
+  await page.getByLabel('Send a test to').fill('me@example.org');
+  await page.getByRole('button', { name: 'Send test' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: 'Test sent' })).toBeVisible();
+
   // Scheduled in the past with "ask before sending an overdue emailing" on: the list, then
   // the overdue dialog at the next start.
   const past = new Date(Date.now() - 2 * 86_400_000).toISOString().slice(0, 16);
@@ -330,8 +335,14 @@ test('emailings: relay settings, suppressions, compose, preview, scheduled and o
   });
   await expect(overdue).toBeVisible();
   await expectAccessible(page, 'overdue dialog');
-  await overdue.getByRole('button', { name: 'Not now' }).click();
+  await overdue.getByRole('button', { name: 'Send now' }).click();
   await expect(overdue).toHaveCount(0);
+  await expect(row.getByText('Finished')).toBeVisible({ timeout: 30_000 });
+
+  // The dashboard of what was sent: figures, charts and their data tables.
+  await page.getByRole('link', { name: 'Analytics' }).click();
+  await expect(page.getByRole('list', { name: 'Key figures' })).toBeVisible();
+  await expectAccessible(page, 'analytics');
 });
 
 /**

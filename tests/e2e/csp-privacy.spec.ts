@@ -4,7 +4,8 @@
  * email preview frame, the engine's worker and the service worker are all watched for
  * securitypolicyviolation), and every request goes to the app's own origin or the configured
  * relay — through loading the demo, browsing, a segment built and generated, an import, an
- * emailing composed, previewed and sent through the real reference relay, and settings.
+ * emailing composed, previewed and sent through the real reference relay, its analytics
+ * (charts drawn by chart.js), and settings.
  */
 import { expect, test } from '@playwright/test';
 import { CampaignPage } from './pages/campaign-page';
@@ -118,6 +119,11 @@ test('a whole session breaks no CSP rule and talks to no host but the app and it
   const row = page.getByRole('row').filter({ hasText: 'Hello all' });
   await expect(row.getByText('Finished')).toBeVisible({ timeout: 30_000 });
   await expect.poll(() => real!.sink.received.length).toBe(4);
+
+  // Analytics: the dashboard drawn with chart.js from the send's ledger.
+  await page.getByRole('link', { name: 'Analytics' }).click();
+  await expect(page.locator('[data-kpi="sent"]')).toHaveText('4');
+  await expect(page.locator('canvas').first()).toBeVisible();
 
   // Settings: the time zone changed; then a reload, served through the service worker.
   await new CampaignPage(page).section('Settings & backup');

@@ -167,7 +167,12 @@ test('markup in values, headers, names and subjects is shown as text on every sc
   await expect(page.getByRole('link', { name: `Promo ${SCRIPT}` })).toBeVisible();
   await expectNothingRan(page, 'emailings list');
 
-  // The contact panel's emailings, History (the file name) and Settings (the campaign name).
+  // Analytics (nothing sent: its empty state, with the hostile campaign around it).
+  await page.getByRole('link', { name: 'Analytics' }).click();
+  await expect(page.getByRole('region', { name: 'No emailing sent yet' })).toBeVisible();
+  await expectNothingRan(page, 'analytics');
+
+  // History (the file name), Settings and the home (the campaign name).
   await campaign.section('History');
   await expect(page.getByRole('table', { name: /Imports of this campaign/ })).toContainText(
     '<svg data-xss onload=window.__xss=6>.csv'
