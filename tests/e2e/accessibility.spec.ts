@@ -18,6 +18,7 @@ import {
   type RealRelay
 } from './pages/real-relay';
 import { SegmentsPage } from './pages/segments-page';
+import { watchSession, type SessionWatch } from './pages/session-watch';
 
 /**
  * Runs axe on the page as it is and expects no serious or critical violation; the message
@@ -57,9 +58,15 @@ async function tabTo(page: Page, target: Locator, max = 40): Promise<void> {
 }
 
 let relay: RealRelay | null = null;
-test.afterEach(async () => {
+// Every screen and dialog visited here is also watched for Content-Security-Policy violations.
+let watch: SessionWatch | null = null;
+test.beforeEach(async ({ context }) => {
+  watch = await watchSession(context);
+});
+test.afterEach(async ({ page }) => {
   await relay?.close();
   relay = null;
+  if (watch && !page.isClosed()) expect(await watch.collect(page), 'CSP violations').toEqual([]);
 });
 
 // Several axe runs per test: on a loaded 2-core machine they take longer than the default.

@@ -68,6 +68,10 @@ test('the policy: own scripts only, no eval, connections only to the app and the
     expect(d.get('object-src'), where).toEqual(["'none'"]);
     expect(d.get('base-uri'), where).toEqual(["'self'"]);
     expect(d.get('form-action'), where).toEqual(["'none'"]);
+    // Style sheets only from the app (no injected <style>); style attributes, which Svelte sets.
+    expect(d.get('style-src'), where).toEqual(["'self'"]);
+    expect(d.get('style-src-elem'), where).toEqual(["'self'"]);
+    expect(d.get('style-src-attr'), where).toEqual(["'unsafe-inline'"]);
   }
   // Only a header can forbid other sites to frame the app.
   expect(directives(header).get('frame-ancestors')).toEqual(["'none'"]);
@@ -104,6 +108,9 @@ test('a whole session breaks no CSP rule and talks to no host but the app and it
   await segments.control('1', 'value').fill('Mrs');
   await expect(segments.liveCount).toHaveText(/^[1-9][\d,]*$/, { timeout: 20_000 });
   await segments.save();
+  // Saving a new segment moves to its own address; a Generate pressed before that lands can
+  // store the segment a second time (a race in the editor, reported), so wait for it.
+  await expect(page).not.toHaveURL(/\/segments\/new$/);
   await page.getByRole('button', { name: 'Generate' }).click();
   await expect(page.getByRole('link', { name: /^[\d,]+ members$/ })).toBeVisible();
 

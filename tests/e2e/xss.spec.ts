@@ -136,6 +136,9 @@ test('markup in values, headers, names and subjects is shown as text on every sc
   expect(suggestions).toEqual(expect.arrayContaining([IMG, SCRIPT, SVG]));
   await expect(segments.summary).toContainText('data-xss');
   await segments.save();
+  // Saving a new segment moves to its own address; a Generate pressed before that lands can
+  // store the segment a second time (a race in the editor, reported), so wait for it.
+  await expect(page).not.toHaveURL(/\/segments\/new$/);
   await page.getByRole('button', { name: 'Generate' }).click();
   await expect(page.getByRole('link', { name: '4 members' })).toBeVisible();
   await campaign.section('Segments');
