@@ -39,6 +39,7 @@ import type {
   SuppressionRow
 } from '$lib/db/emailings';
 import { DeliveryStoreChanged, type DeliveryMeta } from '$lib/db/delivery-chunks';
+import { isQuotaError } from '$lib/db/quota';
 import type { SenderStatus } from './emailing-api';
 import { errorMessage, isoAt, type EngineContext } from './engine-context';
 import type { EmailingService } from './emailing-service';
@@ -63,7 +64,17 @@ export interface SendServiceOptions {
   /** HANDOVER_MARGIN_MS and HANDOVER_QUIET_MS (tests shorten them). */
   handOverMarginMs?: number;
   handOverQuietMs?: number;
+  /** How long sending waits after the browser refused to store its records, ms (default 10 s). */
+  storageWaitMs?: number;
 }
+
+/**
+ * Shown while the browser refuses to store the send's records (a full disk). Nothing is
+ * handed over that is not recorded first, and a posted batch whose results could not be
+ * stored stays "posting" and is re-posted with the same key later, so no one gets it twice.
+ */
+export const STORAGE_FULL_MESSAGE =
+  'Not enough storage space to record the send: sending waits and goes on by itself once space is freed (free space on this device or delete a campaign you no longer need). No message is sent twice.';
 
 /**
  * Batches posted at once: while the relay builds and writes one, the app records the results
@@ -170,6 +181,7 @@ export class SendService {
       try {
         worked = await this.step();
       } catch (err) {
+        if (await this.storageFull(err)) continue;
         this.activity = `Sending stopped: ${errorMessage(err)}`;
       }
       if (!worked) await this.sleep(IDLE_MS);
@@ -421,6 +433,14 @@ export class SendService {
     return count;
   }
 
+  /** For a storage refusal: says so, waits, and returns true; false for any other error. */
+  private async storageFull(err: unknown): Promise<boolean> {
+    if (!isQuotaError(err)) return false;
+    this.activity = STORAGE_FULL_MESSAGE;
+    await this.sleep(this.options.storageWaitMs ?? 10_000);
+    return true;
+  }
+
   /** Scheduled emailings seen by this running sender (due while open, so not overdue). */
   private readonly seenRunning = new Set<string>();
 
@@ -583,9 +603,10 @@ export class SendService {
   private launch(e: EmailingRow, batch: BatchRow, target: { url: string; token: string }): void {
     const key = idempotencyKey(e.id, batch.batchNo);
     const job = this.post(e, batch, target)
-      .catch((err: unknown) => {
-        // The batch stays "posting": it is re-posted with the same key on the next step.
-        this.activity = `Sending stopped: ${errorMessage(err)}`;
+      .catch(async (err: unknown) => {
+        // The batch stays "posting": it is re-posted with the same key on the next step
+        // (after a wait when storage is full, holding its slot so it is not re-posted sooner).
+        if (!(await this.storageFull(err))) this.activity = `Sending stopped: ${errorMessage(err)}`;
       })
       .finally(() => {
         this.inflight.delete(key);
@@ -1000,8 +1021,10 @@ export class SendService {
     let cursor = await storedCursor();
     let added = 0;
     for (let page = 0; page < 20; page++) {
-      const { events, next } = await this.relay.events(target, cursor);
-      if (events.length === 0) break;
+      const { events, next, problems } = await this.relay.events(target, cursor);
+      // A page of nothing but unreadable entries still moves the cursor past them (they
+      // would never become readable); an empty page is the end.
+      if (events.length === 0 && (problems.length === 0 || next === cursor)) break;
       const result = await this.recordEvents(events, relayKey, cursor, next, settings);
       if (result === 'moved') {
         // Another reader moved the cursor meanwhile: go on from where it left.

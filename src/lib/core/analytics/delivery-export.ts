@@ -98,7 +98,23 @@ export async function readDeliveryExport(
   let lastDayEnd = -Infinity;
 
   let dataRows = 0;
-  const rowOptions = { parseTime: options.parseTime, figuresOnly: true };
+  const rowOptions = {
+    parseTime: options.parseTime,
+    figuresOnly: true,
+    needEmailing: options.emailing !== undefined,
+    reuse: {
+      messageId: '',
+      recipient: '',
+      emailing: '',
+      kind: 'sent',
+      at: 0,
+      bounce: undefined,
+      reason: undefined,
+      url: undefined,
+      machine: false,
+      eventId: undefined
+    } as DeliveryEvent
+  };
   const parsed = await scanCsvRecords(chunks, options.delimiter, (record: CsvRecord) => {
     if (headers === null) {
       headers = record.cells();
