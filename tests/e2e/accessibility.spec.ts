@@ -4,6 +4,7 @@
  */
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Locator, type Page } from '@playwright/test';
+import { fileURLToPath } from 'node:url';
 import { CampaignPage } from './pages/campaign-page';
 import { ContactsPage } from './pages/contacts-page';
 import { campaignWithContacts, fixture, sharedFixture } from './pages/flows';
@@ -480,4 +481,40 @@ test('from an import to a scheduled emailing with the keyboard alone', async ({
   await expect(row.getByRole('link', { name: 'Keyboard hello' })).toBeFocused();
   await expectFocusVisible(page, 'the scheduled emailing in the list');
   expect(relay.sink.received).toHaveLength(0);
+});
+
+test('a delivery-event import, a contact’s Emailing tab and the bounce reasons', async ({
+  page
+}) => {
+  const delivery = (name: string) =>
+    fileURLToPath(new URL(`../fixtures/delivery/${name}`, import.meta.url));
+  await campaignWithContacts(page, 'Delivery', delivery('participants.csv'));
+  await page.getByRole('button', { name: 'Import another file' }).click();
+  await page.getByRole('radio', { name: /Delivery events/ }).check();
+  await page
+    .getByLabel('Choose a delivery-event export')
+    .setInputFiles(delivery('sendgrid-unmatched.csv'));
+  await expect(page.getByTestId('detected-preset')).toBeVisible();
+  await expectAccessible(page, 'delivery import (mapping)');
+  await page.getByRole('button', { name: 'Import delivery events' }).click();
+  await new ImportPage(page).expectFinished();
+  await expect(
+    page.getByRole('region', { name: 'Delivery figures of this campaign' })
+  ).toBeVisible();
+  await expectAccessible(page, 'delivery import (result, rows listed, figures)');
+
+  await new CampaignPage(page).section('Contacts');
+  const contacts = new ContactsPage(page);
+  await contacts.search.fill('alice@example.com');
+  await contacts.expectTotal('1 of 5 contacts match “alice@example.com”');
+  await contacts.openRow(0);
+  await contacts.detail.getByRole('tab', { name: /Emailing/ }).click();
+  await expect(
+    contacts.detail.getByRole('list', { name: 'History of this message' })
+  ).toBeVisible();
+  await expectAccessible(page, 'contact panel (Emailing tab)');
+
+  await new CampaignPage(page).section('Settings & backup');
+  await expect(page.getByRole('region', { name: 'Bounce reasons' })).toBeVisible();
+  await expectAccessible(page, 'settings (bounce reasons)');
 });

@@ -192,3 +192,89 @@ test('markup in values, headers, names and subjects is shown as text on every sc
   expect(await watch.collect(page), 'CSP violations').toEqual([]);
   expect(watch.errors, 'console errors').toEqual([]);
 });
+
+test('markup in a provider export (bounce reasons, links, agents) is shown as text', async ({
+  page,
+  context
+}) => {
+  const watch = await watchSession(context);
+  const dialogs: string[] = [];
+  page.on('dialog', (d) => {
+    dialogs.push(d.message());
+    void d.dismiss();
+  });
+  const dir = mkdtempSync(join(tmpdir(), 'slice-xss-'));
+  const people = join(dir, 'people.csv');
+  writeFileSync(people, 'email,first_name\nalice@example.com,Alice\nbob@example.com,Bob\n');
+  const exportFile = join(dir, 'sendgrid.csv');
+  const line = (cells: string[]) => cells.map(cell).join(',');
+  writeFileSync(
+    exportFile,
+    [
+      'email,timestamp,event,sg_event_id,sg_message_id,type,reason,url,useragent,sg_machine_open',
+      line(['alice@example.com', '1767261600', 'processed', 'e1', 'm1', '', '', '', '', '']),
+      line(['alice@example.com', '1767261610', 'delivered', 'e2', 'm1', '', SVG, '', '', '']),
+      line(['alice@example.com', '1767261700', 'open', 'e3', 'm1', '', '', '', IMG, 'false']),
+      line([
+        'alice@example.com',
+        '1767261800',
+        'click',
+        'e4',
+        'm1',
+        '',
+        '',
+        JS_URL,
+        IFRAME,
+        'false'
+      ]),
+      line(['bob@example.com', '1767261600', 'processed', 'e5', 'm2', '', '', '', '', '']),
+      line([
+        'bob@example.com',
+        '1767261610',
+        'bounce',
+        'e6',
+        'm2',
+        'bounce',
+        `550 ${IMG}`,
+        '',
+        '',
+        ''
+      ])
+    ].join('\n') + '\n'
+  );
+  const home = new HomePage(page);
+  const importer = new ImportPage(page);
+  const campaign = new CampaignPage(page);
+  await home.open();
+  await home.createCampaign('Provider');
+  await importer.chooseFile(people);
+  await importer.startImport();
+  await importer.expectFinished();
+  await page.getByRole('button', { name: 'Import another file' }).click();
+  await page.getByRole('radio', { name: /Delivery events/ }).check();
+  await page.getByLabel('Choose a delivery-event export').setInputFiles(exportFile);
+  await page.getByRole('button', { name: 'Import delivery events' }).click();
+  await importer.expectFinished();
+  await expectNothingRan(page, 'delivery import result');
+
+  const contacts = new ContactsPage(page);
+  await campaign.section('Contacts');
+  await contacts.search.fill('alice@example.com');
+  await contacts.expectTotal(/^1 of 2 contacts match/);
+  await contacts.openRow(0);
+  await contacts.detail.getByRole('tab', { name: /Emailing/ }).click();
+  const history = contacts.detail.getByRole('list', { name: 'History of this message' });
+  await expect(history).toContainText(JS_URL);
+  await expectNothingRan(page, 'contact emailing tab');
+
+  await page.getByRole('link', { name: 'Analytics' }).click();
+  await expect(page.locator('[data-kpi="sent"]')).toHaveText('2');
+  await expectNothingRan(page, 'analytics with hostile reasons and links');
+  await campaign.section('Settings & backup');
+  await expect(page.getByRole('region', { name: 'Bounce reasons' })).toContainText(`550 ${IMG}`);
+  await expectNothingRan(page, 'settings bounce reasons');
+
+  expect(dialogs, 'dialogs').toEqual([]);
+  expect(await watch.collect(page), 'CSP violations').toEqual([]);
+  expect(watch.errors, 'console errors').toEqual([]);
+});
