@@ -16,14 +16,21 @@ const config = {
     // Hash routing: the built folder works on any static host, under any path, with no rewrites.
     router: { type: 'hash' },
     adapter: adapter({ pages: 'build', assets: 'build', fallback: undefined, strict: true }),
+    // The page's policy, as a <meta> tag; scripts/serve.js sends the same policy as a header,
+    // with frame-ancestors (which a meta tag cannot carry) — see README "Hosting". Every
+    // directive is as narrow as the app allows, checked in Chromium by tests/e2e/csp.spec.ts,
+    // which fails on any securitypolicyviolation through a whole session.
     csp: {
       mode: 'hash',
       directives: {
         'default-src': ['self'],
+        // The app's own files and SvelteKit's inline boot script (by hash); no eval.
         'script-src': ['self'],
+        // Svelte and chart.js set style attributes on elements.
         'style-src': ['self', 'unsafe-inline'],
-        'img-src': ['self', 'data:', 'blob:'],
-        'worker-src': ['self', 'blob:'],
+        'img-src': ['self'],
+        // The engine's Web Worker and the offline service worker, both files of this app.
+        'worker-src': ['self'],
         // Connections go to this origin and the relay origins of the build, nothing wider.
         'connect-src': [
           'self',
@@ -31,9 +38,14 @@ const config = {
             ? relayOrigins
             : /** @type {const} */ (['http://localhost:*', 'http://127.0.0.1:*']))
         ],
-        'frame-src': ['self', 'blob:'],
+        // The email preview is an <iframe srcdoc sandbox>: Chromium loads about:srcdoc without
+        // consulting frame-src, so no frame source is needed at all.
+        'frame-src': ['none'],
         'object-src': ['none'],
-        'base-uri': ['self']
+        'base-uri': ['self'],
+        // Every form is handled by script; none is ever submitted to a server.
+        'form-action': ['none'],
+        'manifest-src': ['self']
       }
     }
   }

@@ -34,7 +34,10 @@ export interface RelayConfig {
   publicUrl: string | null;
   unsubscribeMailto: string | null;
   maxBatch: number;
+  /** Seconds a key is kept after its batch closed: at least 24 h (SPEC.md section 4). */
   idempotencyTtlSeconds: number;
+  /** Set only by RELAY_TEST_IDEMPOTENCY_TTL (tests of what happens past the retention). */
+  testRetention: boolean;
   maxBodyBytes: number;
   /** A click this soon after delivery is flagged `machine: true`. */
   machineClickSeconds: number;
@@ -124,12 +127,26 @@ function dkim(env: Env): DkimSettings | null {
   return { domainName, keySelector, privateKey };
 }
 
+/**
+ * The key retention: RELAY_IDEMPOTENCY_TTL, never below the 24 h the protocol promises. Only
+ * RELAY_TEST_IDEMPOTENCY_TTL, meant for tests alone, sets a shorter one (from 1 s), so a
+ * test can see a client reconcile a batch whose key the relay forgot; the relay says so at start.
+ */
+function retention(env: Env): { seconds: number; test: boolean } {
+  const test = env.RELAY_TEST_IDEMPOTENCY_TTL;
+  if (test !== undefined && test.trim() !== '')
+    return { seconds: integer(env, 'RELAY_TEST_IDEMPOTENCY_TTL', 1, 1, 86_400), test: true };
+  const seconds = integer(env, 'RELAY_IDEMPOTENCY_TTL', 86_400, 86_400, 365 * 86_400);
+  return { seconds, test: false };
+}
+
 export function readConfig(env: Env = process.env): RelayConfig {
   const dataDir = resolve(env.RELAY_DATA_DIR?.trim() || '.relay-data');
   const token = env.RELAY_TOKEN?.trim() ?? '';
   const mailto = env.RELAY_UNSUBSCRIBE_MAILTO?.trim() || null;
   if (mailto && !/^[^\s@<>]+@[^\s@<>]+$/.test(mailto))
     throw new ConfigError(`RELAY_UNSUBSCRIBE_MAILTO="${mailto}": expected an email address.`);
+  const ttl = retention(env);
   return {
     port: integer(env, 'RELAY_PORT', 8787, 0, 65535),
     host: env.RELAY_HOST?.trim() || '127.0.0.1',
@@ -146,7 +163,8 @@ export function readConfig(env: Env = process.env): RelayConfig {
     publicUrl: httpUrl(env, 'RELAY_PUBLIC_URL'),
     unsubscribeMailto: mailto,
     maxBatch: integer(env, 'RELAY_MAX_BATCH', 500, 1, 10_000),
-    idempotencyTtlSeconds: integer(env, 'RELAY_IDEMPOTENCY_TTL', 86_400, 86_400, 365 * 86_400),
+    idempotencyTtlSeconds: ttl.seconds,
+    testRetention: ttl.test,
     maxBodyBytes: integer(env, 'RELAY_MAX_BODY_BYTES', 64 * 2 ** 20, 1024, 2 ** 31),
     machineClickSeconds: integer(env, 'RELAY_MACHINE_CLICK_SECONDS', 10, 0, 3600),
     dkim: dkim(env)

@@ -4,7 +4,8 @@
  * failure of the connection itself (server unreachable) throws ConnectionLost so the batch
  * stops and is resumed later instead of reporting every address as failed.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { close, open, write } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import nodemailer, { type Transporter } from 'nodemailer';
 import type { RelayConfig } from './config';
@@ -49,7 +50,7 @@ export class OutboxDelivery implements Delivery {
     const file = join(folder, `${safeName(messageId)}.eml`);
     try {
       // 'wx': a message already in the outbox (sent before a crash) is never written twice.
-      await writeFile(file, built.raw, { flag: 'wx' });
+      await writeNew(file, built.raw);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       return { status: 'accepted', reason: 'already in the outbox' };
@@ -58,6 +59,30 @@ export class OutboxDelivery implements Delivery {
   }
 
   async close(): Promise<void> {}
+}
+
+/**
+ * Creates `file` with `data`, failing with EEXIST when it is there. Plain callbacks: the
+ * promise API's writeFile costs several times the main-thread time per file (file handles,
+ * abort signals, streams), which at one file per message was the relay's largest cost.
+ */
+function writeNew(file: string, data: Buffer): Promise<void> {
+  return new Promise((resolve, reject) => {
+    open(file, 'wx', (error, fd) => {
+      if (error) return reject(error);
+      const rest = (offset: number) =>
+        write(fd, data, offset, data.length - offset, null, (err, written) => {
+          if (err || offset + written >= data.length)
+            return close(fd, (closeError) => {
+              const failed = err ?? closeError;
+              if (failed) reject(failed);
+              else resolve();
+            });
+          rest(offset + written);
+        });
+      rest(0);
+    });
+  });
 }
 
 interface SmtpError extends Error {

@@ -13,6 +13,7 @@ import MailComposer from 'nodemailer/lib/mail-composer';
 import type { OutgoingMessage } from './batch';
 import type { RelayConfig } from './config';
 import type { LinkSigner } from './link-signer';
+import { buildSync } from './mime-sync';
 
 /** Written in a body by the sender, replaced by the message's own unsubscribe link. */
 export const UNSUBSCRIBE_PLACEHOLDER = '%RELAY_UNSUBSCRIBE_URL%';
@@ -117,7 +118,8 @@ export class MessageBuilder {
       ...(html.trim() ? { html } : {}),
       headers
     });
-    let raw = await composer.compile().build();
+    const root = composer.compile();
+    let raw = buildSync(root) ?? (await root.build());
     if (this.dkim) raw = await streamToBuffer(this.dkim.sign(raw));
     return { raw, envelope: { from: m.from.email, to: m.to.email }, messageIdHeader };
   }

@@ -61,7 +61,15 @@ export async function startRelay(config: RelayConfig, options: RelayOptions = {}
   const concurrency = config.smtpUrl ? config.smtpMaxConnections * 2 : 16;
   const sender = new BatchSender(store, delivery, builder, events, machine, concurrency, log);
   store.purge(config.idempotencyTtlSeconds);
-  const purgeTimer = setInterval(() => store.purge(config.idempotencyTtlSeconds), 3_600_000);
+  if (config.testRetention)
+    log(
+      `RELAY_TEST_IDEMPOTENCY_TTL: keys kept ${config.idempotencyTtlSeconds} s, below the protocol's 24 h (for tests only)`
+    );
+  // Hourly, or as often as a test retention needs.
+  const purgeTimer = setInterval(
+    () => store.purge(config.idempotencyTtlSeconds),
+    Math.min(3_600_000, config.idempotencyTtlSeconds * 1000)
+  );
   purgeTimer.unref();
 
   const originAllowed = (origin: string) =>

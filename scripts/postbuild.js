@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // SvelteKit's hash-routed static build still loads /_app/... by absolute URL (sveltejs/kit #9569),
-// which breaks hosting under a sub-path. Rewrite those URLs to ./_app/... and, since the inline
-// boot script changes, recompute its hash in the Content-Security-Policy meta tag.
+// and registers its service worker as /service-worker.js, which breaks hosting under a sub-path.
+// Rewrite those URLs to ./_app/... and ./service-worker.js and, since the inline boot script
+// changes, recompute its hash in the Content-Security-Policy meta tag.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 
@@ -10,6 +11,7 @@ let html = readFileSync(path, 'utf8');
 html = html
   .replaceAll('"/_app/', '"./_app/')
   .replaceAll("'/_app/", "'./_app/")
+  .replaceAll("'/service-worker.js'", "'./service-worker.js'")
   .replace(/(href|src)="\/(?!\/)/g, '$1="./');
 
 const scripts = [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((m) => m[1]);

@@ -11,6 +11,7 @@ import {
   type Definition,
   type ValidationError
 } from '../../src/lib/core/segment/index';
+import { readDefinitionFile } from '../../src/lib/core/segment/definition-file';
 import { loadContactsCsv } from '../load-csv';
 
 export type Flags = Record<string, string>;
@@ -75,18 +76,16 @@ export async function loadDefinition(
   path: string,
   contacts: ContactTable
 ): Promise<Definition | string> {
-  let text: string;
+  let bytes: Uint8Array;
   try {
-    text = await readFile(path, 'utf8');
+    bytes = await readFile(path);
   } catch (e) {
-    return `cannot read ${path}: ${e instanceof Error ? e.message : String(e)}`;
+    const code = (e as { code?: string }).code;
+    return `cannot read ${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'not a file' : e instanceof Error ? e.message : String(e)}`;
   }
-  let def: unknown;
-  try {
-    def = JSON.parse(text);
-  } catch (e) {
-    return `${path} is not valid JSON: ${e instanceof Error ? e.message : String(e)}`;
-  }
+  const read = readDefinitionFile(bytes, path);
+  if (!read.ok) return read.message;
+  const def = read.value;
   // The command line has no stored segments, so segment conditions cannot be resolved.
   const errors = validateDefinition(def, { fields: contacts.fields, segments: [] });
   if (errors.length > 0) return `${path}: invalid segment definition:\n${formatErrors(errors)}`;

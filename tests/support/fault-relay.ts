@@ -12,6 +12,7 @@
  * prints `fault relay at http://127.0.0.1:8870 token ... outbox ...`.
  */
 import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,14 +23,16 @@ import type { BatchResponse, MessageResult, OutgoingMessage } from '../../relay/
 import { createRng } from './prng';
 
 /** One scripted misbehaviour of a batch post (see Faults.script). */
-export type ScriptedFault = 500 | 429 | 'drop';
+export type ScriptedFault = 500 | 429 | 'drop' | 'garbage';
 
 export interface Faults {
   /** The first N batch posts answer 500 without reaching the relay. */
   failFirst?: number;
   /**
    * Faults for the next posts, in order, before any drawn by chance: 500 (not passed on),
-   * 429 with Retry-After, or 'drop' (passed on and processed, then the connection is cut).
+   * 429 with Retry-After, 'drop' (passed on and processed, then the connection is cut) or
+   * 'garbage' (passed on and processed, then answered 200 with a body that is not JSON, as a
+   * broken proxy would).
    * A test may push more while the relay runs (`fault.script.push(500)`).
    */
   script?: ScriptedFault[];
@@ -58,6 +61,7 @@ export interface FaultStats {
   stalled: number;
   dropped: number;
   answered502After: number;
+  garbled: number;
 }
 
 export interface FaultRelay {
@@ -73,7 +77,7 @@ export interface FaultRelay {
 
 export interface FaultRelayOptions {
   port: number;
-  /** The real relay's own port (default port + 1). */
+  /** The real relay's own port (default port + 1; with port 0 both are ephemeral). */
   relayPort?: number;
   dataDir?: string;
   faults?: Faults;
@@ -91,7 +95,7 @@ export async function startFaultRelay(options: FaultRelayOptions): Promise<Fault
   const config = readConfig({
     RELAY_TOKEN: token,
     RELAY_DATA_DIR: dataDir,
-    RELAY_PORT: String(options.relayPort ?? options.port + 1),
+    RELAY_PORT: String(options.relayPort ?? (options.port === 0 ? 0 : options.port + 1)),
     RELAY_ALLOWED_ORIGINS: '*',
     ...options.env
   });
@@ -103,7 +107,8 @@ export async function startFaultRelay(options: FaultRelayOptions): Promise<Fault
     answered429: 0,
     stalled: 0,
     dropped: 0,
-    answered502After: 0
+    answered502After: 0,
+    garbled: 0
   };
   const upstream = new URL(relay.url);
   const script: ScriptedFault[] = [...(faults.script ?? [])];
@@ -240,6 +245,15 @@ export async function startFaultRelay(options: FaultRelayOptions): Promise<Fault
       req.socket.destroy();
       return;
     }
+    if (scripted === 'garbage') {
+      stats.garbled++;
+      return reply(
+        res,
+        200,
+        { 'content-type': 'application/json', ...cors },
+        answer.subarray(0, 7)
+      );
+    }
     if (late502) {
       stats.answered502After++;
       return json(502, { error: 'fault relay: bad gateway after processing' });
@@ -272,7 +286,7 @@ export async function startFaultRelay(options: FaultRelayOptions): Promise<Fault
     server.listen(options.port, '127.0.0.1', () => resolve());
   });
   return {
-    url: `http://127.0.0.1:${options.port}`,
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     token,
     outboxDir: config.outboxDir,
     relay,

@@ -16,6 +16,7 @@ import {
   type ChunkRow
 } from './chunk-store';
 import type { SliceDb } from './slice-db';
+import { nameRecord } from '$lib/core/columns/name-record';
 
 interface ContactMeta {
   rowCount: number;
@@ -29,7 +30,7 @@ export function encodeContactTable(table: ContactTable): ChunkPiece[] {
     rowCount: table.rowCount,
     identity: table.identity,
     fields: table.fields.map((f) => ({ ...f })),
-    columns: {}
+    columns: nameRecord()
   };
   const pieces: ChunkPiece[] = [];
   for (const field of table.fields) {
@@ -121,7 +122,7 @@ function decodeColumn(meta: ContactMeta, name: string, byColumn: Map<string, Chu
 export function decodeContactTable(byColumn: Map<string, ChunkRow[]>): ContactTable {
   const meta = byColumn.get('meta')?.[0]?.meta as ContactMeta | undefined;
   if (!meta) throw new Error('The stored contacts are incomplete (no meta row).');
-  const columns: Record<string, Column> = {};
+  const columns = nameRecord<Column>();
   for (const field of meta.fields) columns[field.name] = decodeColumn(meta, field.name, byColumn);
   return { rowCount: meta.rowCount, identity: meta.identity, fields: meta.fields, columns };
 }
@@ -145,7 +146,7 @@ export async function readContactTable(
   const metaRows = await columnRange(db, campaignId, generation, 'meta');
   const meta = metaRows[0]?.meta as ContactMeta | undefined;
   if (!meta) throw new Error('The stored contacts are incomplete (no meta row).');
-  const columns: Record<string, Column> = {};
+  const columns = nameRecord<Column>();
   await Promise.all(
     meta.fields.map(async (field) => {
       const names =
@@ -207,7 +208,7 @@ export async function readFirstRows(
     }
   });
   const dictRows = dictKeys.length > 0 ? await db.columnChunks.bulkGet(dictKeys) : [];
-  const columns: Record<string, Column> = {};
+  const columns = nameRecord<Column>();
   meta.fields.forEach((field, i) => {
     const head = heads[i]?.array;
     const kind = meta.columns[field.name].kind;

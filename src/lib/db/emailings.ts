@@ -46,6 +46,13 @@ export interface EmailingRow extends EmailingContent {
   finishedAt: string | null;
   /** Why sending stopped (failed), shown to the user. */
   error: string | null;
+  /**
+   * When every recipient was handed to the relay ahead of time (`sendAt`, the relay's
+   * `scheduling`): it sends at the scheduled time with this app closed. Null otherwise.
+   */
+  handedOverAt?: string | null;
+  /** What last happened at the relay (handed over, withdrawn, already sent), for the user. */
+  notice?: string | null;
 }
 
 export type LedgerState = 'queued' | 'handed' | 'accepted' | 'rejected' | 'skipped' | 'cancelled';
@@ -70,8 +77,11 @@ export interface LedgerRow {
 export interface BatchRow {
   emailingId: string;
   batchNo: number;
-  /** 'posting' until the relay's results are recorded (outcome unknown after a crash). */
-  state: 'posting' | 'done';
+  /**
+   * 'posting' until the relay's results are recorded (outcome unknown after a crash);
+   * 'scheduled' when the relay holds it for its `sendAt` (its messages stay handed over).
+   */
+  state: 'posting' | 'scheduled' | 'done';
   /** The exact JSON body posted; re-posts send it unchanged. */
   body: string;
   attempts: number;
@@ -103,10 +113,25 @@ export interface RelaySettingsRow {
   perDay: number | null;
   /** Overdue emailings wait for confirmation instead of going out on start. */
   confirmOverdue: boolean;
-  /** Cursor of the relay's events read so far (suppressions are fed from them). */
+  /** Cursor of the relay's events read so far, before cursors moved to relayCursors (v6). */
   eventsCursor?: string | null;
   /** Soft bounces in a row to one address that count as a hard one (suppression). */
   softBounceLimit?: number;
+  /**
+   * Hand a scheduled emailing to the relay ahead of time when it supports scheduling, so it
+   * goes out with the browser closed (default on).
+   */
+  handOver?: boolean;
+}
+
+/**
+ * How far the relay's events have been read, per relay address: written in the transaction
+ * that records a page of events, so a reload never reads an event twice nor skips one.
+ */
+export interface RelayCursorRow {
+  /** The relay's base URL, without a trailing slash. */
+  relay: string;
+  cursor: string | null;
 }
 
 export const DEFAULT_RELAY_SETTINGS: RelaySettingsRow = {
@@ -120,5 +145,6 @@ export const DEFAULT_RELAY_SETTINGS: RelaySettingsRow = {
   perHour: null,
   perDay: null,
   confirmOverdue: false,
-  softBounceLimit: 3
+  softBounceLimit: 3,
+  handOver: true
 };

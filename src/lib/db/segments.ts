@@ -32,14 +32,31 @@ export function getMembership(db: SliceDb, segmentId: string): Promise<Membershi
   return db.memberships.get(segmentId);
 }
 
-/** Stores a membership and the segment's count and time together. */
+/**
+ * Records a generation on the segment row: its count and time, appended to the size history
+ * the dashboard charts (kept in the row, so backups carry it). Runs inside a transaction on
+ * `segments`.
+ */
+export async function recordGeneration(
+  db: SliceDb,
+  segmentId: string,
+  count: number,
+  generatedAt: string
+): Promise<void> {
+  const row = await db.segments.get(segmentId);
+  if (!row) return;
+  await db.segments.update(segmentId, {
+    count,
+    generatedAt,
+    sizeHistory: [...(row.sizeHistory ?? []), { at: generatedAt, size: count }]
+  });
+}
+
+/** Stores a membership and records the generation (count, time, size history) together. */
 export function storeMembership(db: SliceDb, membership: MembershipRow): Promise<void> {
   return db.transaction('rw', db.segments, db.memberships, async () => {
     await db.memberships.put(membership);
-    await db.segments.update(membership.segmentId, {
-      count: membership.count,
-      generatedAt: membership.generatedAt
-    });
+    await recordGeneration(db, membership.segmentId, membership.count, membership.generatedAt);
   });
 }
 

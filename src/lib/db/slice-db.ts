@@ -17,6 +17,7 @@ import type {
   BatchRow,
   EmailingRow,
   LedgerRow,
+  RelayCursorRow,
   RelaySettingsRow,
   SuppressionRow
 } from './emailings';
@@ -49,6 +50,7 @@ export class SliceDb extends Dexie {
   relaySettings!: EntityTable<RelaySettingsRow, 'id'>;
   deliveryChunks!: Table<ChunkRow, ChunkKey>;
   bounceClasses!: Table<BounceClassRow, [string, string]>;
+  relayCursors!: EntityTable<RelayCursorRow, 'relay'>;
 
   constructor(name: string, options?: DexieOptions) {
     super(name, options);
@@ -104,11 +106,12 @@ export class SliceDb extends Dexie {
       suppressions: '[campaignId+email], campaignId',
       relaySettings: 'id'
     });
-    // v6: delivery events as column pieces (delivery-chunks.ts), and the user's hard/soft
-    // class per bounce reason.
+    // v6: delivery events as column pieces (delivery-chunks.ts), the user's hard/soft class
+    // per bounce reason, and the relay events cursor per relay address.
     this.version(6).stores({
       deliveryChunks: '[campaignId+generation+column+chunk], campaignId',
-      bounceClasses: '[campaignId+reason], campaignId'
+      bounceClasses: '[campaignId+reason], campaignId',
+      relayCursors: 'relay'
     });
   }
 }

@@ -3,8 +3,11 @@
  * The page never parses files or scans contacts; it asks the engine, which runs in a Web Worker
  * (and, for tests, in Node with fake-indexeddb). Every user-caused error comes back as data.
  */
+import type { EmailCondition } from '$lib/core/segment/definition';
 import type { FieldSpec, FieldType } from '$lib/core/columns/types';
 import type { ImportPhase } from '$lib/core/csv/phase-times';
+import type { AnalyticsApi } from './analytics-api';
+import type { DeliveryApi } from './delivery-api';
 import type { EmailingApi } from './emailing-api';
 import type { Definition } from '$lib/core/segment/definition';
 import type { ValidationError } from '$lib/core/segment/validate';
@@ -109,7 +112,8 @@ export type ImportOutcome =
 export interface ImportRecord {
   id: string;
   campaignId: string;
-  kind: 'contacts' | 'events';
+  /** `delivery`: an email provider's delivery-event export (delivery-import-service.ts). */
+  kind: 'contacts' | 'events' | 'delivery';
   fileName: string;
   status: 'running' | 'done' | 'failed' | 'cancelled';
   startedAt: string;
@@ -135,6 +139,11 @@ export interface ContactQuery {
   limit: number;
   /** Restrict to the members of a segment. */
   segmentId?: string;
+  /**
+   * Restrict to contacts with this email activity ("opened emailing X"; people only unless
+   * the condition says otherwise), evaluated as a segment condition at `now`.
+   */
+  email?: { condition: EmailCondition; now: string };
 }
 
 export type CellValue = string | number | boolean | null;
@@ -202,6 +211,8 @@ export interface SegmentRecord {
   dataVersion?: string | null;
   /** Why the last automatic update of this segment failed; null once one succeeds. */
   updateError?: string | null;
+  /** Every generation's time (ISO) and member count, oldest first; absent before the first. */
+  sizeHistory?: { at: string; size: number }[];
   /** Filled by listSegments: the campaign's data changed since the membership was generated. */
   stale?: boolean;
 }
@@ -282,7 +293,7 @@ export interface TemplateFitOutcome {
   renamed: { from: string; to: string }[];
 }
 
-export interface EngineApi extends EmailingApi {
+export interface EngineApi extends EmailingApi, AnalyticsApi, DeliveryApi {
   // Campaigns
   listCampaigns(): Promise<CampaignSummary[]>;
   getCampaign(id: string): Promise<CampaignSummary | null>;

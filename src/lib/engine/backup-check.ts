@@ -51,7 +51,7 @@ function checkContacts(content: BackupContent): number {
       fail(`field "${f.name}" has an unknown type "${String(f.type)}"`);
     if (names.has(f.name)) fail(`field "${f.name}" appears twice`);
     names.add(f.name);
-    const column = c.columns[f.name];
+    const column = Object.hasOwn(c.columns, f.name) ? c.columns[f.name] : undefined;
     if (!column) fail(`field "${f.name}" has no column`);
     if (column.kind !== kindOf(f.type)) {
       fail(`field "${f.name}" is ${f.type} but its column holds ${column.kind} values`);
@@ -125,6 +125,15 @@ function checkSegments(content: BackupContent, rowCount: number): void {
     if (!['dynamic', 'manual', 'list'].includes(s.kind))
       fail(`segment "${s.name}" has an unknown kind`);
     if (ids.has(s.id)) fail(`segment "${s.name}" appears twice`);
+    if (
+      s.sizeHistory !== undefined &&
+      (!Array.isArray(s.sizeHistory) ||
+        s.sizeHistory.some(
+          (p) => !isObject(p) || typeof p.at !== 'string' || !Number.isInteger(p.size) || p.size < 0
+        ))
+    ) {
+      fail(`the size history of segment "${s.name}" is not a list of times and sizes`);
+    }
     ids.add(s.id);
   }
   const words = Math.ceil(rowCount / 32);

@@ -14,6 +14,7 @@ import type { Column, ContactTable, EventTable, FieldSpec } from '$lib/core/colu
 import type { DeliveryColumns } from '$lib/core/analytics/delivery-columns';
 import type { ImportRecord, SegmentRecord } from './api';
 import { BackupCheckError, checkBackupContent } from './backup-check';
+import { nameRecord } from '$lib/core/columns/name-record';
 
 const SIGNATURE = 'SLICEBK1';
 const FORMAT = 'slice-backup';
@@ -441,7 +442,7 @@ export function remapSegmentIds<T>(definition: T, ids: Map<string, string>): T {
   const walk = (node: unknown): unknown => {
     if (Array.isArray(node)) return node.map(walk);
     if (node && typeof node === 'object') {
-      const out: Record<string, unknown> = {};
+      const out = nameRecord<unknown>();
       for (const [k, v] of Object.entries(node)) out[k] = walk(v);
       if (out.kind === 'segment' && typeof out.segment === 'string' && ids.has(out.segment)) {
         out.segment = ids.get(out.segment);

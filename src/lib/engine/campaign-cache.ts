@@ -148,7 +148,7 @@ export class CampaignCache {
    * is to answer: a search, sort or segment, rows past FIRST_ROWS, or the campaign already held.
    */
   async firstPage(campaignId: string, query: ContactQuery): Promise<ContactPage | null> {
-    if (query.search?.trim() || query.sort || query.segmentId) return null;
+    if (query.search?.trim() || query.sort || query.segmentId || query.email) return null;
     const offset = Math.max(0, Math.floor(query.offset || 0));
     const limit = Math.max(0, Math.min(10_000, Math.floor(query.limit || 0)));
     if (offset + limit > FIRST_ROWS) return null;

@@ -236,13 +236,15 @@ export function matchingRows(
   table: ContactTable,
   derived: Derived,
   query: ContactQuery,
-  membership: Bitset | null
+  membership: Bitset | null,
+  /** Identifies the email filter's result (its condition and the data it was computed on). */
+  filterKey: string | null = null
 ): Uint32Array | null {
   const search = query.search?.trim() ?? '';
   const sort = query.sort ?? null;
   if (!search && !sort && !membership) return null;
   const direction = query.direction ?? 'asc';
-  const key = JSON.stringify([search, sort, direction, query.segmentId ?? null]);
+  const key = JSON.stringify([search, sort, direction, query.segmentId ?? null, filterKey]);
   const cached = derived.queries.get(key);
   if (cached) return cached;
 
@@ -284,12 +286,13 @@ export function queryContactTable(
   table: ContactTable | null,
   derived: Derived,
   query: ContactQuery,
-  membership: Bitset | null
+  membership: Bitset | null,
+  filterKey: string | null = null
 ): ContactPage {
   const offset = Math.max(0, Math.floor(query.offset || 0));
   const limit = Math.max(0, Math.min(10_000, Math.floor(query.limit || 0)));
   if (!table) return { total: 0, offset, ids: [], rows: [] };
-  const matching = matchingRows(table, derived, query, membership);
+  const matching = matchingRows(table, derived, query, membership, filterKey);
   const total = matching ? matching.length : table.rowCount;
   const end = Math.min(total, offset + limit);
   const ids: number[] = [];

@@ -2,6 +2,7 @@
  * Contacts of the loaded campaign: pages of the contacts browser (search, sort, segment) and
  * one contact's detail (attributes, events newest first, segments it is in).
  */
+import { and, type Bitset } from '$lib/core/columns/bitset';
 import type { ContactDetail, ContactEvent, ContactPage, ContactQuery } from './api';
 import { eventsOf } from './campaign-cache';
 import { cellValue } from './cell-values';
@@ -22,12 +23,18 @@ export class ContactService {
     if (first) return first;
     const loaded = await cache.get(campaignId);
     if (!loaded) return { total: 0, offset: query.offset, ids: [], rows: [] };
-    let membership = null;
+    let membership: Bitset | null = null;
     if (query.segmentId) {
       membership = await this.segments.membership(loaded, query.segmentId);
       if (!membership) return { total: 0, offset: query.offset, ids: [], rows: [] };
     }
-    return queryContactTable(loaded.contacts, loaded.derived, query, membership);
+    let filterKey: string | null = null;
+    if (query.email) {
+      const { bits, key } = await this.segments.emailFilter(loaded, query.email);
+      membership = membership ? and(membership, bits) : bits;
+      filterKey = key;
+    }
+    return queryContactTable(loaded.contacts, loaded.derived, query, membership, filterKey);
   }
 
   async getContact(campaignId: string, id: number): Promise<ContactDetail | null> {

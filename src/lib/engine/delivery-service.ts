@@ -16,6 +16,9 @@ import {
   type DeliveryColumns
 } from '$lib/core/analytics/delivery-columns';
 import type { DeliveryEvent } from '$lib/core/analytics/delivery-event';
+import { figuresOfColumns } from '$lib/core/analytics/columns-figures';
+import type { DeliveryFigures } from '$lib/core/analytics/delivery-report';
+import { messageId as ledgerMessageId } from '$lib/core/email/batch-plan';
 import type { BounceClassRow } from '$lib/db/bounce-classes';
 import type { NumericArray } from '$lib/db/chunk-store';
 import {
@@ -32,10 +35,11 @@ import {
   type DeliveryDict,
   type DeliveryMeta
 } from '$lib/db/delivery-chunks';
+import type { BounceReason, ContactMessage, MessageStep } from './delivery-api';
 import type { EngineContext } from './engine-context';
 
 /** A delivery event with the contact row it belongs to (-1 when no contact matched). */
-export interface ContactEvent extends DeliveryEvent {
+export interface MatchedEvent extends DeliveryEvent {
   contact: number;
 }
 
@@ -129,10 +133,117 @@ export class DeliveryService {
     return applyBounceClasses(columns, overrides);
   }
 
+  /** The campaign's delivery figures (of one emailing when given), as slice report counts them. */
+  async deliveryFigures(campaignId: string, emailing?: string): Promise<DeliveryFigures> {
+    return figuresOfColumns(await this.deliveryColumns(campaignId), emailing);
+  }
+
   /** The user's class per bounce reason of a campaign. */
   async bounceClasses(campaignId: string): Promise<Map<string, 'hard' | 'soft'>> {
     const rows = await this.ctx.db.bounceClasses.where('campaignId').equals(campaignId).toArray();
     return new Map(rows.map((r) => [r.reason, r.bounce]));
+  }
+
+  /** The campaign's bounce reasons, most frequent first, with their class and the user's. */
+  async bounceReasons(campaignId: string): Promise<BounceReason[]> {
+    const { columns } = await this.storedColumns(campaignId);
+    const overrides = await this.bounceClasses(campaignId);
+    const hard = new Uint32Array(columns.reasons.length);
+    const soft = new Uint32Array(columns.reasons.length);
+    for (let i = 0; i < columns.count; i++) {
+      const b = columns.bounce[i];
+      if (b === BOUNCE_HARD) hard[columns.reason[i]]++;
+      else if (b === BOUNCE_SOFT) soft[columns.reason[i]]++;
+    }
+    const out: BounceReason[] = [];
+    for (let c = 0; c < columns.reasons.length; c++) {
+      if (hard[c] + soft[c] === 0) continue;
+      const reason = columns.reasons[c];
+      out.push({
+        reason: c === 0 ? '' : reason,
+        bounces: hard[c] + soft[c],
+        source: hard[c] >= soft[c] ? 'hard' : 'soft',
+        override: overrides.get(reason) ?? null
+      });
+    }
+    return out.sort((a, b) => b.bounces - a.bounces || a.reason.localeCompare(b.reason));
+  }
+
+  async setBounceClass(
+    campaignId: string,
+    reason: string,
+    bounce: 'hard' | 'soft' | null
+  ): Promise<void> {
+    await this.ctx.ready;
+    if (bounce === null) await this.ctx.db.bounceClasses.delete([campaignId, reason]);
+    else if (bounce === 'hard' || bounce === 'soft')
+      await this.ctx.db.bounceClasses.put({ campaignId, reason, bounce });
+    else throw new Error(`"${String(bounce)}" is not a bounce class (hard or soft).`);
+  }
+
+  /**
+   * Every message of one contact, from the send ledger (Slice's emailings, even those not
+   * handed over yet) and the delivery events (relay and imported), each with its history in
+   * time order; messages in the order they were first sent.
+   */
+  async contactMessages(campaignId: string, contactId: number): Promise<ContactMessage[]> {
+    await this.ctx.ready;
+    const { db } = this.ctx;
+    const c = await this.deliveryColumns(campaignId);
+    const emailings = await db.emailings.where('campaignId').equals(campaignId).toArray();
+    const names = new Map(emailings.map((e) => [e.id, e.name]));
+    const byMessage = new Map<number, number[]>();
+    for (let i = 0; i < c.count; i++) {
+      if (c.contact[i] !== contactId) continue;
+      let list = byMessage.get(c.message[i]);
+      if (!list) byMessage.set(c.message[i], (list = []));
+      list.push(i);
+    }
+    const out: (ContactMessage & { first: number })[] = [];
+    const seen = new Set<string>();
+    for (const [code, rows] of byMessage) {
+      rows.sort((a, b) => c.at[a] - c.at[b] || a - b);
+      const key = c.messages[code];
+      const messageId = key.startsWith('\u0000') ? '' : key.slice(0, key.indexOf('\u0000'));
+      const emailing = c.emailings[c.emailing[rows[0]]];
+      const steps: MessageStep[] = rows.map((i) => ({
+        kind: DELIVERY_KINDS[c.kind[i]],
+        at: new Date(c.at[i]).toISOString(),
+        machine: c.machine[i] === 1,
+        bounce: c.bounce[i] === BOUNCE_HARD ? 'hard' : c.bounce[i] === BOUNCE_SOFT ? 'soft' : null,
+        reason: c.reason[i] ? c.reasons[c.reason[i]] : null,
+        url: c.url[i] ? c.urls[c.url[i]] : null
+      }));
+      const ledger =
+        names.has(emailing) && messageId
+          ? await db.sendLedger.get([emailing, messageId])
+          : undefined;
+      if (ledger) seen.add(`${ledger.emailingId}\u0000${ledger.messageId}`);
+      out.push({
+        emailing,
+        name: names.get(emailing) ?? null,
+        messageId,
+        ledgerState: ledger?.state ?? null,
+        ledgerReason: ledger?.reason ?? null,
+        steps,
+        first: c.at[rows[0]]
+      });
+    }
+    // Ledger rows with no event yet (queued, skipped): shown with their state.
+    for (const e of emailings) {
+      const r = await db.sendLedger.get([e.id, ledgerMessageId(e.id, contactId)]);
+      if (!r || seen.has(`${r.emailingId}\u0000${r.messageId}`)) continue;
+      out.push({
+        emailing: e.id,
+        name: e.name,
+        messageId: r.messageId,
+        ledgerState: r.state,
+        ledgerReason: r.reason,
+        steps: [],
+        first: Date.parse(r.handedAt ?? e.createdAt)
+      });
+    }
+    return out.sort((a, b) => a.first - b.first).map(({ first: _first, ...m }) => m);
   }
 
   private indexesOf(columns: DeliveryColumns): DictIndexes {
@@ -152,7 +263,7 @@ export class DeliveryService {
   /** Computes an append of `events` against the store as it is now (nothing written). */
   async plan(
     campaignId: string,
-    events: readonly ContactEvent[],
+    events: readonly MatchedEvent[],
     options: AppendOptions = {}
   ): Promise<DeliveryPlan> {
     const { meta: base, columns } = await this.storedColumns(campaignId);
@@ -303,7 +414,7 @@ export class DeliveryService {
    */
   async append(
     campaignId: string,
-    events: readonly ContactEvent[],
+    events: readonly MatchedEvent[],
     options: AppendOptions = {}
   ): Promise<{ added: number; duplicates: number }> {
     const { db } = this.ctx;

@@ -51,6 +51,10 @@ export interface EmailingRecord extends EmailingDraft {
   error: string | null;
   /** Scheduled, due, and not started (the app was closed at the time). */
   overdue: boolean;
+  /** Handed to the relay ahead of time: it goes out at its time with the app closed. */
+  handedOverAt?: string | null;
+  /** What last happened at the relay (handed over, withdrawn, already sent). */
+  notice?: string | null;
 }
 
 export interface AudienceCount {

@@ -31,8 +31,10 @@ export function toRecord(row: EmailingRow, now: number): EmailingRecord {
     ...rest,
     actions: [...allowedActions(row.status)],
     sent: row.accepted + row.rejected,
+    // Handed to the relay: it went out at its time even with the app closed.
     overdue:
       row.status === 'scheduled' &&
+      !row.handedOverAt &&
       row.scheduledAt !== null &&
       Date.parse(row.scheduledAt) < now - 60_000
   };
@@ -127,6 +129,41 @@ export class EmailingService {
     }
     await this.ctx.db.emailings.update(id, { ...changes, updatedAt: isoAt(this.ctx) });
     return toRecord(await this.row(id), this.ctx.now());
+  }
+
+  /** Whether `draft` changes anything of the emailing (an unchanged save is not an edit). */
+  async changes(id: string, draft: Partial<EmailingDraft>): Promise<boolean> {
+    const row = await this.ctx.db.emailings.get(id);
+    if (!row) return false;
+    const picked = pickDraft(draft);
+    return (Object.keys(picked) as (keyof EmailingDraft)[]).some(
+      (k) => JSON.stringify(picked[k]) !== JSON.stringify(row[k])
+    );
+  }
+
+  /**
+   * Finishes a scheduled emailing none of whose recipients is left to send (the relay sent
+   * them all before it could be withdrawn); false when some still are.
+   */
+  async finishIfSent(id: string): Promise<boolean> {
+    const db = this.ctx.db;
+    return db.transaction('rw', db.emailings, db.sendLedger, async () => {
+      const row = await db.emailings.get(id);
+      if (!row || row.status !== 'scheduled' || !row.materialised) return false;
+      const open = await db.sendLedger
+        .where('[emailingId+state]')
+        .anyOf([id, 'queued'], [id, 'handed'])
+        .count();
+      if (open > 0) return false;
+      const at = isoAt(this.ctx);
+      await db.emailings.update(id, {
+        status: 'finished',
+        startedAt: row.startedAt ?? row.scheduledAt,
+        finishedAt: at,
+        updatedAt: at
+      });
+      return true;
+    });
   }
 
   async problems(id: string): Promise<MergeProblem[]> {

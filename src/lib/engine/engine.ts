@@ -13,10 +13,12 @@ import {
 } from '$lib/db/recovery';
 import type { SliceDb } from '$lib/db/slice-db';
 import type { EngineApi } from './api';
+import { AnalyticsService } from './analytics-service';
 import { BackupService } from './backup-service';
 import { CampaignCache } from './campaign-cache';
 import { CampaignService } from './campaign-service';
 import { ContactService } from './contact-service';
+import { DeliveryImportService } from './delivery-import-service';
 import { DeliveryService } from './delivery-service';
 import { DemoService } from './demo-service';
 import { errorMessage, randomId, type EngineContext } from './engine-context';
@@ -118,6 +120,8 @@ export function createEngine(options: EngineOptions): Engine {
   const templates = new TemplateService(ctx);
   const warehouse = new WarehouseService(ctx, segments);
   const suppressions = new SuppressionService(ctx);
+  const analytics = new AnalyticsService(ctx, (id) => delivery.deliveryColumns(id));
+  const deliveryImports = new DeliveryImportService(ctx, delivery, suppressions);
   const relay = new RelayClient(
     fetchFn,
     options.relayOrigins ?? relayOrigins(import.meta.env?.VITE_SLICE_RELAY_ORIGINS),
@@ -160,7 +164,7 @@ export function createEngine(options: EngineOptions): Engine {
   // eslint-disable-next-line prefer-const
   let sender: SendService;
   const emailings = new EmailingService(ctx, segments, suppressions, () => sender.wake());
-  sender = new SendService(ctx, emailings, suppressions, relay, relayRow, options.sender);
+  sender = new SendService(ctx, emailings, suppressions, relay, delivery, relayRow, options.sender);
 
   const engine: Engine = {
     async configure(opts) {
@@ -192,7 +196,18 @@ export function createEngine(options: EngineOptions): Engine {
       imports.importContacts(campaignId, file, opts, onProgress),
     importEvents: (campaignId, file, opts, onProgress) =>
       imports.importEvents(campaignId, file, opts, onProgress),
-    cancelImport: (importId) => imports.cancelImport(importId),
+    async cancelImport(importId) {
+      await imports.cancelImport(importId);
+      await deliveryImports.cancelDeliveryImport(importId);
+    },
+    previewDelivery: (file, opts) => deliveryImports.previewDelivery(file, opts),
+    importDelivery: (campaignId, file, opts, onProgress) =>
+      deliveryImports.importDelivery(campaignId, file, opts, onProgress),
+    deliveryFigures: (campaignId, emailing) => delivery.deliveryFigures(campaignId, emailing),
+    bounceReasons: (campaignId) => delivery.bounceReasons(campaignId),
+    setBounceClass: (campaignId, reason, bounce) =>
+      delivery.setBounceClass(campaignId, reason, bounce),
+    contactMessages: (campaignId, contactId) => delivery.contactMessages(campaignId, contactId),
     listImports: (campaignId) => imports.listImports(campaignId),
     rejectedReport: (importId) => imports.rejectedReport(importId),
     rejectedRows: (importId, page) => imports.rejectedRows(importId, page),
@@ -241,9 +256,29 @@ export function createEngine(options: EngineOptions): Engine {
     listEmailings: (campaignId) => emailings.list(campaignId),
     getEmailing: (id) => emailings.get(id),
     createEmailing: (campaignId, draft) => emailings.create(campaignId, draft),
-    updateEmailing: (id, draft) => emailings.update(id, draft),
+    async updateEmailing(id, draft) {
+      // A change to an emailing the relay holds takes it back first (it is handed over again).
+      if (await emailings.changes(id, draft)) await sender.withdraw(id, 'requeue');
+      return emailings.update(id, draft);
+    },
     emailingProblems: (id) => emailings.problems(id),
-    emailingAction: (id, action, opts) => emailings.action(id, action, opts),
+    async emailingAction(id, action, opts) {
+      const taken =
+        action === 'cancel' || action === 'delete'
+          ? await sender.withdraw(id, 'cancel')
+          : action === 'reschedule' || action === 'send'
+            ? await sender.withdraw(id, 'requeue')
+            : null;
+      // Cancelled too late: the relay had sent every message, so it is finished, not cancelled.
+      if (
+        action === 'cancel' &&
+        taken &&
+        taken.withdrawn === 0 &&
+        (await emailings.finishIfSent(id))
+      )
+        return emailings.get(id);
+      return emailings.action(id, action, opts);
+    },
     emailingAudience: (campaignId, targets, capDays) =>
       emailings.audience(campaignId, targets, capDays),
     previewEmailing: (id, contactId) => emailings.preview(id, contactId),
@@ -282,6 +317,7 @@ export function createEngine(options: EngineOptions): Engine {
         perHour: limit(settings.perHour, 'The hourly cap'),
         perDay: limit(settings.perDay, 'The daily cap'),
         confirmOverdue: settings.confirmOverdue === true,
+        handOver: settings.handOver !== false,
         softBounceLimit: checkSoftBounceLimit(
           settings.softBounceLimit ?? saved?.softBounceLimit ?? DEFAULT_SOFT_BOUNCE_LIMIT
         ),
@@ -306,7 +342,11 @@ export function createEngine(options: EngineOptions): Engine {
     },
     async senderStatus() {
       return sender.status();
-    }
+    },
+
+    // Analytics
+    campaignDashboard: (campaignId, query) => analytics.dashboard(campaignId, query),
+    campaignComplaints: (campaignId) => analytics.complaints(campaignId)
   };
   return engine;
 }

@@ -396,11 +396,17 @@ export class ImportService {
         progress.bytesRead = file.size;
         progress.report('writing', true);
         const table = built.table === 'contacts' ? ctx.db.columnChunks : ctx.db.eventChunks;
-        bytes = piecesBytes(built.pieces);
-        generation = await allocateGeneration(ctx.db, campaignId);
-        await phases.timeAsync('write', () =>
-          writeGeneration(table, campaignId, generation, built.pieces)
-        );
+        // A file whose every row was rejected, skipped or already imported changes no contact
+        // and no event: only its record (and rejected rows) is stored; the campaign, its
+        // generation and its segments stay as they were (not "changed since generation").
+        const unchanged = built.counts.added === 0 && built.counts.updated === 0;
+        bytes = unchanged ? 0 : piecesBytes(built.pieces);
+        if (!unchanged) {
+          generation = await allocateGeneration(ctx.db, campaignId);
+          await phases.timeAsync('write', () =>
+            writeGeneration(table, campaignId, generation, built.pieces)
+          );
+        }
         if (signal.cancelled) {
           await deleteGeneration(table, campaignId, generation);
           return await cancelled();
@@ -428,6 +434,7 @@ export class ImportService {
             : null;
         let previous = 0;
         let flipped: CampaignRow | null = null;
+        let kept = false;
         let stale = false;
         const commitStart = performance.now();
         await ctx.db.transaction(
@@ -446,9 +453,13 @@ export class ImportService {
               stale = true;
               return;
             }
-            previous = built.table === 'contacts' ? row.contactGeneration : row.eventGeneration;
-            flipped = { ...built.apply(row, generation), updatedAt: finishedAt };
-            await ctx.db.campaigns.put(flipped);
+            if (unchanged) {
+              kept = true;
+            } else {
+              previous = built.table === 'contacts' ? row.contactGeneration : row.eventGeneration;
+              flipped = { ...built.apply(row, generation), updatedAt: finishedAt };
+              await ctx.db.campaigns.put(flipped);
+            }
             await ctx.db.imports.put(done);
             if (report !== null) await ctx.db.rejectedReports.put(report);
           }
@@ -458,8 +469,8 @@ export class ImportService {
           generation = 0;
           return 'stale';
         }
-        if (!flipped) {
-          await deleteGeneration(table, campaignId, generation);
+        if (!flipped && !kept) {
+          if (generation > 0) await deleteGeneration(table, campaignId, generation);
           return await fail('The campaign was deleted during the import.', false);
         }
         // Committed: from here on nothing may undo the new generation.
@@ -469,14 +480,16 @@ export class ImportService {
         await ctx.db.imports
           .update(importId, { phasesMs: phases.rounded() })
           .catch(() => undefined);
-        built.install(flipped);
-        // An old generation left behind by a failure here is removed at the next start.
-        if (previous > 0)
-          await deleteGeneration(table, campaignId, previous).catch(() => undefined);
+        if (flipped) {
+          built.install(flipped);
+          // An old generation left behind by a failure here is removed at the next start.
+          if (previous > 0)
+            await deleteGeneration(table, campaignId, previous).catch(() => undefined);
+        }
         progress.report('done', true);
         // In the background: the import's result is shown while segments update (their
         // progress and failures are reported by autoUpdateStatus and on each segment).
-        void ctx.afterDataChange(campaignId).catch(() => undefined);
+        if (flipped) void ctx.afterDataChange(campaignId).catch(() => undefined);
         return {
           ok: true,
           importId,

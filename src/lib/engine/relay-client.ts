@@ -5,10 +5,12 @@
  */
 import {
   parseCapabilities,
+  parseEvents,
   parseResults,
+  parseScheduled,
+  type RelayEventPage,
   type RelayBatch,
   type RelayCapabilities,
-  type RelayEvent,
   type RelayResult
 } from '$lib/core/email/relay-protocol';
 import { relayUrlProblem } from '$lib/core/email/relay-origins';
@@ -28,8 +30,22 @@ export type CapabilitiesOutcome =
     };
 
 export type BatchPost =
-  | { outcome: PostOutcome & { kind: 'http'; status: 200 }; results: RelayResult[] }
+  | {
+      outcome: PostOutcome & { kind: 'http'; status: 200 };
+      results: RelayResult[];
+      /** Set when the relay holds the batch for its `sendAt` instead of sending it now. */
+      scheduled?: string | null;
+    }
   | { outcome: PostOutcome; results: null };
+
+/** What `DELETE /v1/batches/{id}` said. */
+export type CancelOutcome =
+  | { kind: 'cancelled' }
+  /** The relay sent it already (or is sending it): it cannot be withdrawn. */
+  | { kind: 'sent' }
+  /** The relay has no such batch: it will send nothing for it. */
+  | { kind: 'unknown' }
+  | { kind: 'failed'; message: string };
 
 function endpoint(base: string, path: string): string {
   return base.replace(/\/+$/, '') + path;
@@ -37,6 +53,17 @@ function endpoint(base: string, path: string): string {
 
 function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
+}
+
+const NOT_JSON = Symbol('not JSON');
+
+/** The JSON of a body, or NOT_JSON (an HTML error page from a proxy, a cut-off answer). */
+async function readJson(response: Response): Promise<unknown> {
+  try {
+    return JSON.parse(await response.text()) as unknown;
+  } catch {
+    return NOT_JSON;
+  }
 }
 
 export class RelayClient {
@@ -116,8 +143,16 @@ export class RelayClient {
         message: `The relay answered HTTP ${response.status} to /v1/capabilities.`
       };
     }
+    const body = await readJson(response);
+    if (body === NOT_JSON) {
+      return {
+        ok: false,
+        problem: 'protocol',
+        message: `The relay at ${target.url} answered /v1/capabilities with something that is not JSON: is it the address of a Slice relay?`
+      };
+    }
     try {
-      return { ok: true, capabilities: parseCapabilities(await response.json()) };
+      return { ok: true, capabilities: parseCapabilities(body) };
     } catch (err) {
       return { ok: false, problem: 'protocol', message: errorText(err) };
     }
@@ -140,9 +175,13 @@ export class RelayClient {
     }
     if (response.status === 200) {
       try {
+        const body = await readJson(response);
+        if (body === NOT_JSON)
+          throw new Error('The relay answered the batch with something that is not JSON.');
         return {
           outcome: { kind: 'http', status: 200 },
-          results: parseResults(await response.json())
+          results: parseResults(body),
+          scheduled: parseScheduled(body)
         };
       } catch (err) {
         // A 200 we cannot read: the relay may have sent; treat as unknown, re-post replays.
@@ -166,34 +205,40 @@ export class RelayClient {
     };
   }
 
-  async cancelBatch(target: RelayTarget, batchId: string): Promise<boolean> {
+  async cancelBatch(target: RelayTarget, batchId: string): Promise<CancelOutcome> {
+    let r: Response;
     try {
-      const r = await this.call(
-        endpoint(target.url, `/v1/batches/${encodeURIComponent(batchId)}`),
-        {
-          method: 'DELETE',
-          headers: this.headers(target)
-        }
-      );
-      return r.ok;
-    } catch {
-      return false;
+      r = await this.call(endpoint(target.url, `/v1/batches/${encodeURIComponent(batchId)}`), {
+        method: 'DELETE',
+        headers: this.headers(target)
+      });
+    } catch (err) {
+      return {
+        kind: 'failed',
+        message: `The relay at ${target.url} cannot be reached (${errorText(err)}).`
+      };
     }
+    if (r.ok) return { kind: 'cancelled' };
+    if (r.status === 409) return { kind: 'sent' };
+    if (r.status === 404) return { kind: 'unknown' };
+    const text = await r.text().catch(() => '');
+    return {
+      kind: 'failed',
+      message: `The relay answered HTTP ${r.status} to the cancellation${text ? `: ${text.slice(0, 200)}` : ''}.`
+    };
   }
 
-  async events(
-    target: RelayTarget,
-    after: string | null,
-    limit = 500
-  ): Promise<{ events: RelayEvent[]; next: string | null }> {
+  async events(target: RelayTarget, after: string | null, limit = 500): Promise<RelayEventPage> {
     const q = new URLSearchParams({ limit: String(limit) });
     if (after) q.set('after', after);
     const r = await this.call(endpoint(target.url, `/v1/events?${q}`), {
       headers: this.headers(target)
     });
     if (!r.ok) throw new Error(`The relay answered HTTP ${r.status} to /v1/events.`);
-    const body = (await r.json()) as { events?: RelayEvent[]; next?: string | null };
-    return { events: Array.isArray(body.events) ? body.events : [], next: body.next ?? after };
+    const body = await readJson(r);
+    if (body === NOT_JSON)
+      throw new Error('The relay answered /v1/events with something that is not JSON.');
+    return parseEvents(body, after);
   }
 }
 

@@ -5,6 +5,7 @@
  */
 import type { EventTable } from '$lib/core/columns/types';
 import { deliveryActivityTable } from '$lib/core/segment/delivery-activity';
+import { definitionProblemsText } from '$lib/core/segment/definition-file';
 import type { DeliveryService } from './delivery-service';
 import {
   fullBitset,
@@ -14,8 +15,9 @@ import {
   getBit,
   type Bitset
 } from '$lib/core/columns/bitset';
-import type { Definition } from '$lib/core/segment/definition';
+import type { Definition, EmailCondition } from '$lib/core/segment/definition';
 import {
+  canonicalJson,
   evaluateDefinition,
   EvaluationCancelled,
   isValidTimeZone,
@@ -29,6 +31,7 @@ import {
   deleteSegmentRow,
   getMembership,
   listSegmentRows,
+  recordGeneration,
   storeMembership,
   type SegmentRow
 } from '$lib/db/segments';
@@ -239,6 +242,9 @@ export class SegmentService {
     const name = segment.name.trim();
     if (!name) throw new Error('A segment needs a name.');
     const previous = segment.id ? await db.segments.get(segment.id) : undefined;
+    // An id names a segment being edited: if it is gone, another tab deleted it.
+    if (segment.id && !previous)
+      throw new Error(`The segment "${name}" was deleted (in another tab?): it is not saved.`);
     if (previous && previous.campaignId !== segment.campaignId) {
       throw new Error('A segment cannot move to another campaign.');
     }
@@ -249,38 +255,51 @@ export class SegmentService {
         ? segment.definition
         : (previous?.definition ?? (kind === 'dynamic' ? everyoneDefinition() : null));
     const id = previous?.id ?? segment.id ?? this.ctx.newId();
-    if (definition !== null) {
+    // A dynamic segment is its definition: without one (null) it is refused like a bad one.
+    if (definition !== null || kind === 'dynamic') {
       const errors = await this.validate(segment.campaignId, definition, id);
       if (errors.length > 0) {
-        throw new Error(
-          `The segment "${name}" cannot be saved: ${errors.map((e) => `${e.message} (${e.path})`).join('; ')}`
-        );
+        throw new Error(`The segment "${name}" cannot be saved: ${definitionProblemsText(errors)}`);
       }
     }
     const at = isoAt(this.ctx);
-    const definitionChanged =
-      !!previous && JSON.stringify(previous.definition) !== JSON.stringify(definition);
-    const row: SegmentRow = {
-      id,
-      campaignId: segment.campaignId,
-      name,
-      description: segment.description ?? previous?.description ?? '',
-      kind,
-      definition,
-      autoUpdate: segment.autoUpdate ?? previous?.autoUpdate ?? false,
-      // A new definition makes the stored membership stale: it must be generated again.
-      count: previous && !definitionChanged ? previous.count : null,
-      generatedAt: previous && !definitionChanged ? previous.generatedAt : null,
-      createdAt: previous?.createdAt ?? at,
-      updatedAt: at,
-      isDefault: previous?.isDefault ?? false,
-      dataVersion: previous && !definitionChanged ? (previous.dataVersion ?? null) : null,
-      updateError: previous && !definitionChanged ? (previous.updateError ?? null) : null
-    };
+    let row: SegmentRow | null = null;
     await db.transaction('rw', db.segments, db.memberships, async () => {
+      // Read again in the transaction: another tab may have generated or edited the segment
+      // since it was read above. What this save does not set (its count, generation, size
+      // history; its definition when only the name or settings change) is kept as stored now.
+      const fresh = previous ? await db.segments.get(id) : undefined;
+      if (previous && !fresh) return;
+      const saved =
+        fresh && segment.definition === undefined && !fresh.isDefault
+          ? fresh.definition
+          : definition;
+      const definitionChanged =
+        !!fresh && JSON.stringify(fresh.definition) !== JSON.stringify(saved);
+      const keep = !!fresh && !definitionChanged;
+      row = {
+        ...fresh,
+        id,
+        campaignId: segment.campaignId,
+        name,
+        description: segment.description ?? fresh?.description ?? '',
+        kind,
+        definition: saved,
+        autoUpdate: segment.autoUpdate ?? fresh?.autoUpdate ?? false,
+        // A new definition makes the stored membership stale: it must be generated again.
+        count: keep ? fresh!.count : null,
+        generatedAt: keep ? fresh!.generatedAt : null,
+        createdAt: fresh?.createdAt ?? at,
+        updatedAt: at,
+        isDefault: fresh?.isDefault ?? false,
+        dataVersion: keep ? (fresh!.dataVersion ?? null) : null,
+        updateError: keep ? (fresh!.updateError ?? null) : null
+      };
       await db.segments.put(row);
       if (definitionChanged) await db.memberships.delete(id);
     });
+    if (!row)
+      throw new Error(`The segment "${name}" was deleted (in another tab?): it is not saved.`);
     this.forgetMembership(segment.campaignId, id);
     return row;
   }
@@ -321,6 +340,8 @@ export class SegmentService {
       generatedAt: null,
       dataVersion: null,
       updateError: null,
+      // The copy's generations are its own.
+      sizeHistory: [],
       createdAt: at,
       updatedAt: at,
       isDefault: false
@@ -446,6 +467,27 @@ export class SegmentService {
   }
 
   /**
+   * Contacts with an email activity (the contacts browser's filter), with a key that changes
+   * when the result may (the condition, its time inputs, the delivery store's version).
+   */
+  async emailFilter(
+    loaded: LoadedCampaign,
+    filter: { condition: EmailCondition; now: string }
+  ): Promise<{ bits: Bitset; key: string }> {
+    const definition: Definition = {
+      version: 1,
+      root: { kind: 'group', match: 'all', children: [filter.condition] }
+    };
+    const errors = validateDefinition(definition, { fields: loaded.contacts?.fields ?? [] });
+    if (errors.length > 0) throw new Error(errors.map((e) => e.message).join(' '));
+    const activity = await this.deliveryActivity(loaded);
+    const bits = await this.evaluate(loaded, definition, { now: filter.now });
+    const relative = filter.condition.window && 'last' in filter.condition.window;
+    const key = `${canonicalJson(filter.condition)}#${activity.version}#${loaded.eventGeneration}${relative ? '@' + filter.now : ''}`;
+    return { bits, key };
+  }
+
+  /**
    * The delivery activity of the loaded campaign as email conditions read it, rebuilt when
    * the delivery store changed (a relay poll, a provider export, another tab's append).
    */
@@ -547,22 +589,40 @@ export class SegmentService {
     send(2, 'Storing members');
     const count = popcount(bits);
     const generatedAt = isoAt(this.ctx);
-    if (!segment.isDefault) {
-      await storeMembership(this.ctx.db, {
-        segmentId,
-        campaignId: segment.campaignId,
-        rowCount: total,
-        bits,
-        count,
-        generatedAt
+    const { db } = this.ctx;
+    // Members, count, time and data version in one transaction: a tab closed at any point
+    // leaves the previous generation whole, never members of one run with the count of another.
+    const stored = await db.transaction('rw', db.segments, db.memberships, async () => {
+      const fresh = await db.segments.get(segmentId);
+      if (!fresh) return 'deleted' as const;
+      // Edited meanwhile (in another tab): these members are those of the old definition.
+      if (JSON.stringify(fresh.definition) !== JSON.stringify(segment.definition))
+        return 'changed' as const;
+      if (!segment.isDefault) {
+        await storeMembership(db, {
+          segmentId,
+          campaignId: segment.campaignId,
+          rowCount: total,
+          bits,
+          count,
+          generatedAt
+        });
+      } else {
+        await recordGeneration(db, segmentId, count, generatedAt);
+      }
+      await db.segments.update(segmentId, {
+        dataVersion: `${loaded.contactGeneration}:${loaded.eventGeneration}`,
+        updateError: null
       });
-    } else {
-      await this.ctx.db.segments.update(segmentId, { count, generatedAt });
-    }
-    await this.ctx.db.segments.update(segmentId, {
-      dataVersion: `${loaded.contactGeneration}:${loaded.eventGeneration}`,
-      updateError: null
+      return 'stored' as const;
     });
+    if (stored !== 'stored') {
+      const message =
+        stored === 'deleted'
+          ? 'This segment was deleted while it was generated.'
+          : 'This segment was changed while it was generated (in another tab?): generate it again.';
+      return { ok: false, errors: [{ path: 'root', message }] };
+    }
     loaded.derived.memberships.set(segmentId, bits);
     for (const key of [...loaded.derived.queries.keys()]) {
       if (key.includes(JSON.stringify(segmentId))) loaded.derived.queries.delete(key);

@@ -6,7 +6,9 @@
 import { SvelteMap } from 'svelte/reactivity';
 import type { FieldSpec } from '$lib/core/columns/types';
 import type { CellValue } from '$lib/engine/api';
+import type { EmailCondition } from '$lib/core/segment/definition';
 import { engine, errorMessage } from './engine';
+import { evalOptions } from './eval-clock';
 
 export const PAGE_SIZE = 200;
 /** Pages kept in memory; older ones are dropped and fetched again if scrolled back to. */
@@ -33,6 +35,8 @@ export class ContactsView {
   sort = $state<string | null>(null);
   direction = $state<'asc' | 'desc'>('asc');
   hidden = $state<string[]>([]);
+  /** The email activity filter ("opened emailing X"), null = none. */
+  email = $state<EmailCondition | null>(null);
   /** Matching contacts, or null until the first page of the current query arrives. */
   total = $state<number | null>(null);
   error = $state<string | null>(null);
@@ -68,6 +72,12 @@ export class ContactsView {
     this.#pages.clear();
     this.#inflight.clear();
     void this.#fetch(0);
+  }
+
+  setEmailFilter(condition: EmailCondition | null): void {
+    this.email = condition;
+    this.total = null;
+    this.reload();
   }
 
   typeSearch(value: string): void {
@@ -135,7 +145,10 @@ export class ContactsView {
         direction: this.direction,
         offset: page * PAGE_SIZE,
         limit: PAGE_SIZE,
-        segmentId: this.segmentId ?? undefined
+        segmentId: this.segmentId ?? undefined,
+        email: this.email
+          ? { condition: $state.snapshot(this.email), now: evalOptions(null).now }
+          : undefined
       });
       if (generation !== this.#generation) return;
       this.total = result.total;

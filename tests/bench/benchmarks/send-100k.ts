@@ -35,8 +35,8 @@ import {
 import { result, round, summarise } from '../lib/timing';
 import type { Benchmark } from '../lib/types';
 
-/** The relay's port: 8896, or SLICE_BENCH_RELAY_PORT when several runs share the machine. */
-const RELAY_PORT = Number(process.env.SLICE_BENCH_RELAY_PORT) || 8896;
+/** The relay's port: ephemeral, or SLICE_BENCH_RELAY_PORT (the machine is shared: no fixed port). */
+const RELAY_PORT = Number(process.env.SLICE_BENCH_RELAY_PORT) || 0;
 const TOKEN = 'bench-send';
 const EMAILING = 'Bench send';
 const SEGMENT = 'Bench one in ten';

@@ -50,7 +50,8 @@ export async function startPageEngine(page: Page, workerUrl: string): Promise<vo
         worker.postMessage({
           id,
           type: 'APPLY',
-          path: [method],
+          // 'delivery.append' calls a method of a part of the engine.
+          path: method.split('.'),
           argumentList: args.map((value) => ({ type: 'RAW', value }))
         });
       });

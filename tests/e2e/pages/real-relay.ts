@@ -25,30 +25,37 @@ export interface RealRelay {
   close(): Promise<void>;
 }
 
-/** Starts the SMTP server on `smtpPort` and the relay on `relayPort`, allowing `origin`. */
+/**
+ * Starts the SMTP server on `smtpPort` and the relay on `relayPort`, allowing `origin`; a port
+ * of 0 takes a free one (the relay keeps it across restart()).
+ */
 export async function startRealRelay(options: {
   relayPort: number;
   smtpPort: number;
   origin: string;
   beforeAccept?: () => Promise<void>;
+  /** More relay settings (e.g. RELAY_PUBLIC_URL to track opens and clicks). */
+  env?: Record<string, string>;
 }): Promise<RealRelay> {
   const sink = await startSmtpSink({ port: options.smtpPort, beforeAccept: options.beforeAccept });
   const dataDir = mkdtempSync(join(tmpdir(), 'slice-e2e-relay-'));
-  const config = readConfig({
+  let config = readConfig({
     RELAY_PORT: String(options.relayPort),
     RELAY_TOKEN,
     RELAY_DATA_DIR: dataDir,
     RELAY_ALLOWED_ORIGINS: options.origin,
-    SMTP_URL: sink.url
+    SMTP_URL: sink.url,
+    ...options.env
   });
   let relay: Relay | null = await startRelay(config, { log: () => {} });
+  config = { ...config, port: relay.port };
   const handle: RealRelay = {
     get relay() {
       if (!relay) throw new Error('The relay is not running.');
       return relay;
     },
     sink,
-    url: `http://127.0.0.1:${options.relayPort}`,
+    url: `http://127.0.0.1:${relay.port}`,
     dataDir,
     async kill() {
       const r = relay;
@@ -64,6 +71,20 @@ export async function startRealRelay(options: {
     }
   };
   return handle;
+}
+
+/** A port free on this machine now (the system picks it), for servers a spec starts. */
+export async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
 }
 
 /** Addresses the SMTP server received, one entry per message. */

@@ -239,6 +239,15 @@ describe('buildDashboard timeline', () => {
     expect(d.timeline.length).toBe(HOURLY_SPAN + 3);
   });
 
+  it('stops the hours after the last event while it is within 48 hours (6 at least)', () => {
+    const events = [ev('a', 'sent', T0), ev('a', 'opened', T0 + 9.5 * H)];
+    const d = buildDashboard(input(events));
+    expect(d.timeline.map((b) => b.label)).toHaveLength(10);
+    expect(d.timeline.every((b) => b.hourly)).toBe(true);
+    expect(d.timeline[9]).toMatchObject({ label: '2 Mar 19:00', openedHuman: 1 });
+    expect(buildDashboard(input([ev('a', 'sent', T0)])).timeline).toHaveLength(6);
+  });
+
   it('counts hours and days in the campaign zone across a DST change', () => {
     // Paris springs forward on 29 March 2026 at 02:00 (01:00 UTC): 01:30 then 03:30.
     const before = Date.UTC(2026, 2, 29, 0, 30);

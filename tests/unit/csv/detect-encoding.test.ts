@@ -55,9 +55,11 @@ describe('looksBinary', () => {
 
   it('flags many control characters', () => {
     const b = new Uint8Array(100).fill(0x41);
-    b[10] = 0x01;
-    b[20] = 0x02;
+    for (let i = 0; i < 6; i++) b[10 * i] = 0x01 + i;
     expect(looksBinary(b)).toBe(true);
+    // A few in text (a bell, a terminal colour code) are values, not a sign of binary.
+    b.fill(0x41).set([0x07, 0x1b, 0x1b], 30);
+    expect(looksBinary(b)).toBe(false);
   });
 
   it('accepts text files, UTF-16 with BOM included', () => {

@@ -22,6 +22,7 @@ describe('Slice database schema', () => {
       'imports',
       'memberships',
       'rejectedReports',
+      'relayCursors',
       'relaySettings',
       'segments',
       'sendBatches',

@@ -65,7 +65,7 @@ describe('soft bounces feed the suppression list', () => {
     // full@ is refused softly every time; flaky@ twice, then it goes through.
     let round = 0;
     fault = await startFaultRelay({
-      port: 8980,
+      port: 0,
       faults: {
         reject: (email) =>
           email === 'full@example.org' || (email === 'flaky@example.org' && round < 2)

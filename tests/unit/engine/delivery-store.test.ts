@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { BOUNCE_HARD, BOUNCE_SOFT, DELIVERY_KINDS } from '$lib/core/analytics/delivery-columns';
 import { COMPACT_AFTER_PIECES, readDeliveryColumns } from '$lib/db/delivery-chunks';
 import { encodeBackup } from '$lib/engine/backup';
-import type { ContactEvent } from '$lib/engine/delivery-service';
+import type { MatchedEvent } from '$lib/engine/delivery-service';
 import { interceptWrites, importText, PEOPLE, PEOPLE_FIELDS, trackEngines } from './engine-fixture';
 
 const { setup } = trackEngines();
@@ -11,9 +11,9 @@ const T0 = Date.parse('2026-06-01T08:00:00Z');
 
 function ev(
   n: number,
-  kind: ContactEvent['kind'],
-  extra: Partial<ContactEvent> = {}
-): ContactEvent {
+  kind: MatchedEvent['kind'],
+  extra: Partial<MatchedEvent> = {}
+): MatchedEvent {
   return {
     messageId: `e1:${n}`,
     recipient: `p${n}@example.org`,

@@ -5,13 +5,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Definition } from '$lib/core/segment/definition';
-import type { ContactEvent } from '$lib/engine/delivery-service';
+import type { MatchedEvent } from '$lib/engine/delivery-service';
 import { EVAL_OPTIONS, importText, PEOPLE, PEOPLE_FIELDS, trackEngines } from './engine-fixture';
 
 const { setup } = trackEngines();
 const T0 = Date.parse('2026-06-10T08:00:00Z');
 
-function ev(row: number, kind: ContactEvent['kind'], machine = false, at = T0): ContactEvent {
+function ev(row: number, kind: MatchedEvent['kind'], machine = false, at = T0): MatchedEvent {
   return {
     messageId: `e1:${row}`,
     recipient: `p${row}@example.org`,
@@ -66,5 +66,40 @@ describe('email conditions over the delivery store', () => {
     };
     // Four people, three handed a message: one never received one.
     expect(await count(received)).toBe(1);
+  });
+
+  it('filter the contacts browser, and follow new appends there too', async () => {
+    const { engine } = setup();
+    const c = await engine.createCampaign('Spring');
+    expect((await importText(engine, c.id, PEOPLE, PEOPLE_FIELDS)).ok).toBe(true);
+    await engine.delivery.append(c.id, [ev(0, 'opened', true), ev(1, 'opened')]);
+    const page = (machine?: 'include') =>
+      engine.queryContacts(c.id, {
+        offset: 0,
+        limit: 10,
+        email: {
+          condition: {
+            kind: 'email',
+            activity: 'opened',
+            emailing: 'e1',
+            ...(machine && { machine })
+          },
+          now: EVAL_OPTIONS.now
+        }
+      });
+    expect((await page()).ids).toEqual([1]);
+    expect((await page('include')).ids).toEqual([0, 1]);
+    await engine.delivery.append(c.id, [ev(3, 'opened', false, T0 + 5000)]);
+    expect((await page()).ids).toEqual([1, 3]);
+    await expect(
+      engine.queryContacts(c.id, {
+        offset: 0,
+        limit: 10,
+        email: {
+          condition: { kind: 'email', activity: 'bounced', machine: 'only' },
+          now: EVAL_OPTIONS.now
+        }
+      })
+    ).rejects.toThrow('"machine" applies only to opened and clicked');
   });
 });

@@ -27,7 +27,21 @@ describe('relay settings', () => {
     expect(() => readConfig({ RELAY_ALLOWED_ORIGINS: 'http://localhost:4173/app' })).toThrow(
       /did you mean "http:\/\/localhost:4173"/
     );
-    expect(() => readConfig({ RELAY_IDEMPOTENCY_TTL: '60' })).toThrow(/RELAY_IDEMPOTENCY_TTL/);
+    expect(() => readConfig({ RELAY_IDEMPOTENCY_TTL: '60' })).toThrow(
+      /RELAY_IDEMPOTENCY_TTL="60": expected a whole number from 86400/
+    );
+    // The protocol's 24 h is the floor; only the test-only setting goes below it, and says so.
+    expect(readConfig({ RELAY_IDEMPOTENCY_TTL: '172800' })).toMatchObject({
+      idempotencyTtlSeconds: 172_800,
+      testRetention: false
+    });
+    expect(readConfig({ RELAY_TEST_IDEMPOTENCY_TTL: '2' })).toMatchObject({
+      idempotencyTtlSeconds: 2,
+      testRetention: true
+    });
+    expect(() => readConfig({ RELAY_TEST_IDEMPOTENCY_TTL: '0' })).toThrow(
+      /RELAY_TEST_IDEMPOTENCY_TTL/
+    );
     expect(() => readConfig({ RELAY_DKIM_DOMAIN: 'shop.example' })).toThrow(/all three/);
   });
 });

@@ -3,6 +3,7 @@
  * keeps every message it accepted, parsed by mailparser on demand, and lets a test decide
  * the reply to each recipient (accept, or an error with a reply code).
  */
+import type { AddressInfo } from 'node:net';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { SMTPServer, type SMTPServerAddress, type SMTPServerSession } from 'smtp-server';
 
@@ -66,9 +67,11 @@ export async function startSmtpSink(options: SinkOptions): Promise<SmtpSink> {
     server.once('error', reject);
     server.listen(options.port, '127.0.0.1', () => resolve());
   });
+  // Port 0 asks the system for a free port: report the one it gave.
+  const port = (server.server.address() as AddressInfo).port;
   return {
-    port: options.port,
-    url: `smtp://127.0.0.1:${options.port}`,
+    port,
+    url: `smtp://127.0.0.1:${port}`,
     received,
     parse: (raw) => simpleParser(raw),
     close: () => new Promise<void>((r) => server.close(() => r()))

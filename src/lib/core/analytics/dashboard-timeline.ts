@@ -1,6 +1,8 @@
 /**
  * The dashboard's time axis in the campaign's zone: one-hour buckets for the first 48 hours
- * after the first send (when opens and clicks come in), then calendar days. Hour buckets are
+ * after the first send (when opens and clicks come in), then calendar days. While the last
+ * event is within those 48 hours, the hours stop after it (at least MIN_HOURS are shown), so a
+ * fresh emailing is not drawn as a few bars lost in two empty days. Hour buckets are
  * 60 real minutes each, starting at the first send's local hour, so a DST change shows as a
  * skipped or repeated clock hour instead of a 0- or 120-minute bucket; days are the zone's
  * calendar days (23 or 25 hours at a change). Labels are built here, without Intl, from the
@@ -12,6 +14,8 @@ import type { ZoneClock } from '../segment/dates';
 export const HOUR_MS = 3_600_000;
 /** Hours shown one by one after the first send. */
 export const HOURLY_SPAN = 48;
+/** Hours shown at least, when every event falls in the first hours. */
+export const MIN_HOURS = 6;
 /** More days than this are cut (a stray date years away must not make millions of buckets). */
 export const MAX_DAYS = 3_660;
 
@@ -20,40 +24,42 @@ const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', '
 export interface TimeAxis {
   /** First instant of the first hour bucket; NaN when there is nothing to show. */
   hourStart: number;
+  /** Hour buckets (HOURLY_SPAN, or fewer when every event falls before its end). */
+  hours: number;
   /** First local day after the hourly part (its first bucket may start mid-day). */
   firstDay: number;
   days: number;
 }
 
-/** Bucket index of an instant, or -1 when it falls outside the axis. */
-export function bucketOf(axis: TimeAxis, clock: ZoneClock, at: number): number {
-  if (Number.isNaN(axis.hourStart) || at < axis.hourStart) return -1;
-  const h = Math.floor((at - axis.hourStart) / HOUR_MS);
-  if (h < HOURLY_SPAN) return h;
-  const d = clock.localDay(at) - axis.firstDay;
-  return d >= 0 && d < axis.days ? HOURLY_SPAN + d : -1;
-}
-
 /** The axis from the first send (or first event) to the last event. */
 export function timeAxis(clock: ZoneClock, first: number, last: number): TimeAxis {
-  if (!Number.isFinite(first)) return { hourStart: NaN, firstDay: 0, days: 0 };
+  if (!Number.isFinite(first)) return { hourStart: NaN, hours: 0, firstDay: 0, days: 0 };
   const wall = first + clock.offsetAt(first);
   const hourStart = clock.wallToInstant(Math.floor(wall / HOUR_MS) * HOUR_MS);
   const hourlyEnd = hourStart + HOURLY_SPAN * HOUR_MS;
   const firstDay = clock.localDay(hourlyEnd);
   const days = last >= hourlyEnd ? Math.min(MAX_DAYS, clock.localDay(last) - firstDay + 1) : 0;
-  return { hourStart, firstDay, days };
+  const hours =
+    days > 0
+      ? HOURLY_SPAN
+      : Math.min(HOURLY_SPAN, Math.max(MIN_HOURS, Math.floor((last - hourStart) / HOUR_MS) + 1));
+  return { hourStart, hours, firstDay, days };
 }
 
 export function bucketCount(axis: TimeAxis): number {
-  return Number.isNaN(axis.hourStart) ? 0 : HOURLY_SPAN + axis.days;
+  return Number.isNaN(axis.hourStart) ? 0 : axis.hours + axis.days;
+}
+
+/** Whether bucket `i` is an hour (else a day). */
+export function isHourBucket(axis: TimeAxis, i: number): boolean {
+  return i < axis.hours;
 }
 
 /** Start instant of bucket `i` (a day bucket never starts before the hourly part ends). */
 export function bucketStart(axis: TimeAxis, clock: ZoneClock, i: number): number {
-  if (i < HOURLY_SPAN) return axis.hourStart + i * HOUR_MS;
+  if (i < axis.hours) return axis.hourStart + i * HOUR_MS;
   return Math.max(
-    clock.startOfDay(axis.firstDay + i - HOURLY_SPAN),
+    clock.startOfDay(axis.firstDay + i - axis.hours),
     axis.hourStart + HOURLY_SPAN * HOUR_MS
   );
 }
@@ -84,6 +90,6 @@ export function hourLabel(clock: ZoneClock, at: number): string {
 
 /** The label of bucket `i`: its local hour, or its day. */
 export function bucketLabel(axis: TimeAxis, clock: ZoneClock, i: number): string {
-  if (i < HOURLY_SPAN) return hourLabel(clock, bucketStart(axis, clock, i));
-  return dayLabel(axis.firstDay + i - HOURLY_SPAN);
+  if (i < axis.hours) return hourLabel(clock, bucketStart(axis, clock, i));
+  return dayLabel(axis.firstDay + i - axis.hours);
 }

@@ -10,7 +10,7 @@ import { zoneClock, type ZoneClock } from '../segment/dates';
 import { BOUNCE_SOFT, DELIVERY_KINDS, type DeliveryColumns } from './delivery-columns';
 import {
   countEvent,
-  figuresOf,
+  groupFigures,
   finalState,
   FINAL_HARD,
   FINAL_SOFT,
@@ -20,10 +20,10 @@ import {
 import {
   bucketCount,
   bucketLabel,
-  bucketOf,
   bucketStart,
   dayLabel,
-  HOURLY_SPAN,
+  HOUR_MS,
+  isHourBucket,
   timeAxis
 } from './dashboard-timeline';
 
@@ -298,24 +298,36 @@ function timeline(
   const om = new Uint32Array(n);
   const ch = new Uint32Array(n);
   const cm = new Uint32Array(n);
+  // Bucket starts computed once: an event's bucket is then arithmetic (hours) or a binary
+  // search among a few days, never a time-zone lookup per event.
+  const starts = new Float64Array(n + 1);
+  for (let i = 0; i < n; i++) starts[i] = bucketStart(axis, clock, i);
+  starts[n] =
+    axis.days > 0
+      ? clock.startOfDay(axis.firstDay + axis.days)
+      : axis.hourStart + axis.hours * HOUR_MS;
+  const hourStart = starts[0];
+  const hours = axis.hours;
+  const end = starts[n];
   // A message is sent once: only its first handed-over event is drawn.
   const seenSent = new Uint8Array(c.messages.length);
-  // Most events come in time order: reuse the last event's bucket while it stays in it.
-  let lo = Infinity;
-  let hi = -Infinity;
-  let b = -1;
   for (let i = 0; i < c.count; i++) {
     const k = c.kind[i];
     if (k !== KIND_SENT && k !== KIND_OPENED && k !== KIND_CLICKED) continue;
     const at = c.at[i];
+    if (n === 0 || at < hourStart || at >= end || !inRange(at, from, to)) continue;
     const m = c.message[i];
-    if (!inRange(at, from, to)) continue;
     if (code !== null && counted.emailingOf[m] !== code) continue;
-    if (at < lo || at >= hi) {
-      b = bucketOf(axis, clock, at);
-      if (b < 0) continue;
-      lo = bucketStart(axis, clock, b);
-      hi = b + 1 < n ? bucketStart(axis, clock, b + 1) : Infinity;
+    let b = Math.floor((at - hourStart) / HOUR_MS);
+    if (b >= hours) {
+      let lo = hours;
+      let hi = n - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (starts[mid] <= at) lo = mid;
+        else hi = mid - 1;
+      }
+      b = lo;
     }
     if (k === KIND_SENT) {
       if (seenSent[m] === 0) {
@@ -333,7 +345,7 @@ function timeline(
     out.push({
       start: bucketStart(axis, clock, i),
       label: bucketLabel(axis, clock, i),
-      hourly: i < HOURLY_SPAN,
+      hourly: isHourBucket(axis, i),
       sent: sent[i],
       openedHuman: oh[i],
       openedMachine: om[i],
@@ -379,7 +391,9 @@ function topLinks(
   const human = new Uint32Array(u);
   const machine = new Uint32Array(u);
   const unique = new Uint32Array(u);
-  // Message × link pairs already counted as a unique human click.
+  // Links each message was clicked on by a person: a bit per link while there are at most 32
+  // (nearly always), else message × link pairs in a set.
+  const bits = u <= 33 ? new Uint32Array(c.messages.length) : null;
   const pairs = new Set<number>();
   for (let i = 0; i < c.count; i++) {
     if (c.kind[i] !== KIND_CLICKED) continue;
@@ -393,10 +407,18 @@ function topLinks(
       continue;
     }
     human[url]++;
-    const key = m * u + url;
-    if (!pairs.has(key)) {
-      pairs.add(key);
-      unique[url]++;
+    if (bits) {
+      const bit = 1 << (url - 1);
+      if ((bits[m] & bit) === 0) {
+        bits[m] |= bit;
+        unique[url]++;
+      }
+    } else {
+      const key = m * u + url;
+      if (!pairs.has(key)) {
+        pairs.add(key);
+        unique[url]++;
+      }
     }
   }
   const rows: TopLink[] = [];
@@ -455,7 +477,10 @@ export function buildDashboard(input: DashboardInput): Dashboard {
   const code = input.emailing === null ? null : c.emailings.indexOf(input.emailing);
   // An emailing with no events yet: nothing of it is counted (code -1 matches no message).
   const include = code === null ? () => true : (m: number) => counted.emailingOf[m] === code;
-  const figures = figuresOf(counted.states, code === null ? undefined : include);
+  // Every emailing's figures in one pass over the messages (group = emailing code).
+  const byCode = groupFigures(counted.states, counted.emailingOf, c.emailings.length);
+  const none = groupFigures(new MessageStates()).total;
+  const figures = code === null ? byCode.total : code > 0 ? byCode.groups[code] : none;
   const ledgerRows =
     input.emailing === null
       ? input.ledger
@@ -470,7 +495,7 @@ export function buildDashboard(input: DashboardInput): Dashboard {
   ];
   const emailings: EmailingFigures[] = listed.map((r) => {
     const e = c.emailings.indexOf(r.id);
-    const f = figuresOf(counted.states, (m) => e > 0 && counted.emailingOf[m] === e);
+    const f = e > 0 ? byCode.groups[e] : none;
     return {
       id: r.id,
       name: r.name,
@@ -478,7 +503,7 @@ export function buildDashboard(input: DashboardInput): Dashboard {
       complaintFlag: f.complaint_rate !== null && f.complaint_rate > COMPLAINT_FLAG_RATE
     };
   });
-  const campaign = code === null ? figures : figuresOf(counted.states);
+  const campaign = byCode.total;
 
   const toSend = ledgerRows.length > 0 ? ledger.toSend : null;
   const funnel: FunnelStage[] = [

@@ -4,7 +4,7 @@
  * cannot be counted are reported with their line and column, never dropped silently, and
  * event types the preset does not know are tallied by name.
  */
-import { parseCsvChunks } from '../csv/parse-csv-chunks';
+import { scanCsvRecords, type CsvRecord } from '../csv/csv-records';
 import type { Delimiter, FileProblem, RejectedRow } from '../csv/types';
 import { zoneClock } from '../segment/dates';
 import type { DeliveryEvent } from './delivery-event';
@@ -12,7 +12,7 @@ import { DeliveryReport } from './delivery-report';
 import {
   detectPreset,
   presetLabel,
-  readDeliveryRow,
+  readDeliveryCells,
   resolveColumns,
   type DeliveryColumns,
   type DeliveryPreset
@@ -97,59 +97,76 @@ export async function readDeliveryExport(
   let lastDayStart = Infinity;
   let lastDayEnd = -Infinity;
 
-  const parsed = await parseCsvChunks(chunks, { delimiter: options.delimiter }, (rows, lines) => {
-    for (let i = 0; i < rows.length; i++) {
-      const row = rows[i];
-      if (headers === null) {
-        headers = row.map((h) => h.trim());
-        preset = options.preset ?? detectPreset(headers);
-        if (!preset) {
-          fileProblem = {
-            line: 1,
-            message:
-              'The header is not one of a Slice events file (contact, type, at), a SendGrid event export (email, event, timestamp) or a Mailgun event export (recipient, event, timestamp).'
-          };
-          return;
-        }
-        const resolved = resolveColumns(preset, headers);
-        if ('missing' in resolved) {
-          fileProblem = {
-            line: 1,
-            message: `A ${presetLabel(preset)} needs the column(s) ${resolved.missing.join(', ')}.`
-          };
-          return;
-        }
-        columns = resolved.columns;
-        continue;
+  let dataRows = 0;
+  const rowOptions = {
+    parseTime: options.parseTime,
+    figuresOnly: true,
+    needEmailing: options.emailing !== undefined,
+    reuse: {
+      messageId: '',
+      recipient: '',
+      emailing: '',
+      kind: 'sent',
+      at: 0,
+      bounce: undefined,
+      reason: undefined,
+      url: undefined,
+      machine: false,
+      eventId: undefined
+    } as DeliveryEvent
+  };
+  const parsed = await scanCsvRecords(chunks, options.delimiter, (record: CsvRecord) => {
+    if (headers === null) {
+      headers = record.cells();
+      preset = options.preset ?? detectPreset(headers);
+      if (!preset) {
+        fileProblem = {
+          line: record.line,
+          message:
+            'The header is not one of a Slice events file (contact, type, at), a SendGrid event export (email, event, timestamp) or a Mailgun event export (recipient, event, timestamp).'
+        };
+        return false;
       }
-      if (fileProblem || !preset) return;
-      const read = readDeliveryRow(preset, columns, headers, row, options);
-      if ('problem' in read) {
-        const { problem } = read;
-        problemCount++;
-        if (problem.unknownType !== undefined) {
-          unknownTypes[problem.unknownType] = (unknownTypes[problem.unknownType] ?? 0) + 1;
-        }
-        if (problems.length < maxProblems) {
-          problems.push({ line: lines[i], column: problem.column, reason: problem.reason });
-        }
-        continue;
+      const resolved = resolveColumns(preset, headers);
+      if ('missing' in resolved) {
+        fileProblem = {
+          line: record.line,
+          message: `A ${presetLabel(preset)} needs the column(s) ${resolved.missing.join(', ')}.`
+        };
+        return false;
       }
-      if (options.emailing !== undefined && read.emailing !== options.emailing) {
-        otherEmailings++;
-        continue;
-      }
-      const before = report.events;
-      report.add(read);
-      if (report.events === before) continue; // a repeated provider event id
-      // Most exports are in time order: reuse the last row's day while the time stays in it.
-      if (read.at < lastDayStart || read.at >= lastDayEnd) {
-        lastDay = clock.localDay(read.at);
-        lastDayStart = clock.startOfDay(lastDay);
-        lastDayEnd = clock.startOfDay(lastDay + 1);
-      }
-      countDay(days, lastDay, read);
+      columns = resolved.columns;
+      return true;
     }
+    if (!preset) return false;
+    dataRows++;
+    const read = readDeliveryCells(preset, columns, headers, record, rowOptions);
+    if ('problem' in read) {
+      const { problem } = read;
+      problemCount++;
+      if (problem.unknownType !== undefined) {
+        unknownTypes[problem.unknownType] = (unknownTypes[problem.unknownType] ?? 0) + 1;
+      }
+      if (problems.length < maxProblems) {
+        problems.push({ line: record.line, column: problem.column, reason: problem.reason });
+      }
+      return true;
+    }
+    if (options.emailing !== undefined && read.emailing !== options.emailing) {
+      otherEmailings++;
+      return true;
+    }
+    const before = report.events;
+    report.add(read);
+    if (report.events === before) return true; // a repeated provider event id
+    // Most exports are in time order: reuse the last row's day while the time stays in it.
+    if (read.at < lastDayStart || read.at >= lastDayEnd) {
+      lastDay = clock.localDay(read.at);
+      lastDayStart = clock.startOfDay(lastDay);
+      lastDayEnd = clock.startOfDay(lastDay + 1);
+    }
+    countDay(days, lastDay, read);
+    return true;
   });
   if (fileProblem) return { problem: fileProblem };
   if (parsed.problem) return { problem: parsed.problem };
@@ -158,7 +175,7 @@ export async function readDeliveryExport(
   }
   return {
     preset,
-    rows: parsed.rows - 1,
+    rows: dataRows,
     report,
     days: [...days.values()].sort((a, b) => a.day - b.day),
     problems,

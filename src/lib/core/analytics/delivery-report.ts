@@ -91,6 +91,14 @@ export class MessageStates {
   }
 }
 
+/**
+ * A copy of `s` that does not keep the text it was cut from alive: a cell sliced out of a
+ * megabyte chunk would otherwise hold the whole chunk for as long as the report keeps it.
+ */
+function own(s: string): string {
+  return s.length < 13 ? s : (' ' + s).slice(1);
+}
+
 function latest(current: number, at: number): number {
   return Number.isNaN(current) || at > current ? at : current;
 }
@@ -174,59 +182,95 @@ export function wasSent(s: MessageStates, m: number): boolean {
   return (s.flags[m] & SENT) !== 0;
 }
 
-/** The figures of every sent message in `s`, or only of those `include` accepts. */
-export function figuresOf(s: MessageStates, include?: (m: number) => boolean): DeliveryFigures {
-  let sent = 0;
-  let delivered = 0;
-  let hard = 0;
-  let soft = 0;
-  let openedUnique = 0;
-  let openedTotal = 0;
-  let openedMachine = 0;
-  let clickedUnique = 0;
-  let clickedTotal = 0;
-  let clickedMachine = 0;
-  let unsubscribed = 0;
-  let complained = 0;
-  for (let m = 0; m < s.count; m++) {
-    const f = s.flags[m];
-    if ((f & SENT) === 0) continue;
-    if (include && !include(m)) continue;
-    sent++;
-    const final = finalState(s, m);
-    if (final === FINAL_HARD) hard++;
-    else if (final === FINAL_DELIVERED) delivered++;
-    else if (final === FINAL_SOFT) soft++;
-    if (s.humanOpens[m] > 0) openedUnique++;
-    else if (f & MACHINE_OPEN) openedMachine++;
-    openedTotal += s.humanOpens[m];
-    if (s.humanClicks[m] > 0) clickedUnique++;
-    else if (f & MACHINE_CLICK) clickedMachine++;
-    clickedTotal += s.humanClicks[m];
-    if (f & UNSUBSCRIBED) unsubscribed++;
-    if (f & COMPLAINED) complained++;
-  }
+// Counter slots of one group in groupFigures.
+const C_SENT = 0;
+const C_DELIVERED = 1;
+const C_HARD = 2;
+const C_SOFT = 3;
+const C_OPENED_UNIQUE = 4;
+const C_OPENED_TOTAL = 5;
+const C_OPENED_MACHINE = 6;
+const C_CLICKED_UNIQUE = 7;
+const C_CLICKED_TOTAL = 8;
+const C_CLICKED_MACHINE = 9;
+const C_UNSUBSCRIBED = 10;
+const C_COMPLAINED = 11;
+const SLOTS = 12;
+
+function toFigures(c: Float64Array, g: number): DeliveryFigures {
+  const at = (slot: number) => c[g * SLOTS + slot];
+  const sent = at(C_SENT);
+  const delivered = at(C_DELIVERED);
+  const openedUnique = at(C_OPENED_UNIQUE);
+  const clickedUnique = at(C_CLICKED_UNIQUE);
   return {
     sent,
     delivered,
-    bounced_hard: hard,
-    bounced_soft: soft,
+    bounced_hard: at(C_HARD),
+    bounced_soft: at(C_SOFT),
     opened_unique: openedUnique,
-    opened_total: openedTotal,
-    opened_machine: openedMachine,
+    opened_total: at(C_OPENED_TOTAL),
+    opened_machine: at(C_OPENED_MACHINE),
     clicked_unique: clickedUnique,
-    clicked_total: clickedTotal,
-    clicked_machine: clickedMachine,
-    unsubscribed,
-    complained,
+    clicked_total: at(C_CLICKED_TOTAL),
+    clicked_machine: at(C_CLICKED_MACHINE),
+    unsubscribed: at(C_UNSUBSCRIBED),
+    complained: at(C_COMPLAINED),
     delivery_rate: rate(delivered, sent),
     open_rate: rate(openedUnique, delivered),
     click_rate: rate(clickedUnique, delivered),
     click_to_open_rate: rate(clickedUnique, openedUnique),
-    bounce_rate: rate(hard + soft, sent),
-    unsubscribe_rate: rate(unsubscribed, delivered),
-    complaint_rate: rate(complained, delivered)
+    bounce_rate: rate(at(C_HARD) + at(C_SOFT), sent),
+    unsubscribe_rate: rate(at(C_UNSUBSCRIBED), delivered),
+    complaint_rate: rate(at(C_COMPLAINED), delivered)
   };
+}
+
+/**
+ * The figures of every sent message in `s`, and per group in one pass when `groupOf` gives
+ * each message's group (0 … groups - 1): the dashboard's figures of each emailing.
+ */
+export function groupFigures(
+  s: MessageStates,
+  groupOf: Uint32Array | null = null,
+  groups = 0
+): { total: DeliveryFigures; groups: DeliveryFigures[] } {
+  // Group `groups` is the total.
+  const c = new Float64Array((groups + 1) * SLOTS);
+  for (let m = 0; m < s.count; m++) {
+    const f = s.flags[m];
+    if ((f & SENT) === 0) continue;
+    const g = groupOf ? groupOf[m] : 0;
+    const base = (groupOf && g < groups ? g : groups) * SLOTS;
+    c[base + C_SENT]++;
+    const final = finalState(s, m);
+    if (final === FINAL_HARD) c[base + C_HARD]++;
+    else if (final === FINAL_DELIVERED) c[base + C_DELIVERED]++;
+    else if (final === FINAL_SOFT) c[base + C_SOFT]++;
+    const opens = s.humanOpens[m];
+    if (opens > 0) c[base + C_OPENED_UNIQUE]++;
+    else if (f & MACHINE_OPEN) c[base + C_OPENED_MACHINE]++;
+    c[base + C_OPENED_TOTAL] += opens;
+    const clicks = s.humanClicks[m];
+    if (clicks > 0) c[base + C_CLICKED_UNIQUE]++;
+    else if (f & MACHINE_CLICK) c[base + C_CLICKED_MACHINE]++;
+    c[base + C_CLICKED_TOTAL] += clicks;
+    if (f & UNSUBSCRIBED) c[base + C_UNSUBSCRIBED]++;
+    if (f & COMPLAINED) c[base + C_COMPLAINED]++;
+  }
+  // The total is every group's counts added up (counts add; rates are computed after).
+  if (groupOf) {
+    for (let g = 0; g < groups; g++)
+      for (let k = 0; k < SLOTS; k++) c[groups * SLOTS + k] += c[g * SLOTS + k];
+  }
+  const out: DeliveryFigures[] = [];
+  for (let g = 0; g < groups; g++) out.push(toFigures(c, g));
+  return { total: toFigures(c, groups), groups: out };
+}
+
+/** The figures of every sent message in `s`. */
+export function figuresOf(s: MessageStates): DeliveryFigures {
+  return groupFigures(s).total;
 }
 
 /** Counts delivery events into per-message states; `figures()` reads the totals at any time. */
@@ -272,23 +316,52 @@ export class DeliveryReport {
   // Keyed on the id cell itself in the common case: no key string is built per row.
   private messageOf(event: DeliveryEvent): number {
     const { messageId, recipient } = event;
+    // Exports often list a message's events together: the last message is looked up first.
+    if (
+      messageId !== '' &&
+      messageId === this.lastId &&
+      recipient === this.lastRecipient &&
+      this.lastMessage >= 0
+    )
+      return this.lastMessage;
+    const m = this.lookUp(event);
+    if (messageId !== '') {
+      this.lastId = messageId;
+      this.lastRecipient = recipient;
+      this.lastMessage = m;
+    }
+    return m;
+  }
+
+  private lastId = '';
+  private lastRecipient = '';
+  private lastMessage = -1;
+
+  private lookUp(event: DeliveryEvent): number {
+    const { messageId, recipient } = event;
     if (messageId !== '') {
       const m = this.byId.get(messageId);
       if (m !== undefined && this.recipients[m] === recipient) return m;
-      if (m === undefined) return this.newMessage(recipient, (n) => this.byId.set(messageId, n));
+      if (m === undefined) {
+        const n = this.newMessage(recipient);
+        this.byId.set(own(messageId), n);
+        return n;
+      }
     }
     const key =
       messageId !== ''
         ? `${messageId}\u0000${recipient}`
         : `\u0000${recipient}\u0000${event.emailing}`;
     const m = this.byKey.get(key);
-    return m ?? this.newMessage(recipient, (n) => this.byKey.set(key, n));
+    if (m !== undefined) return m;
+    const n = this.newMessage(recipient);
+    this.byKey.set(key, n);
+    return n;
   }
 
-  private newMessage(recipient: string, remember: (m: number) => void): number {
+  private newMessage(recipient: string): number {
     const m = this.states.add();
-    this.recipients[m] = recipient;
-    remember(m);
+    this.recipients[m] = own(recipient);
     return m;
   }
 

@@ -12,9 +12,11 @@ export {
   detectPreset,
   parseEventTime,
   presetLabel,
+  readDeliveryCells,
   readDeliveryRow,
   resolveColumns,
-  type DeliveryPreset
+  type DeliveryPreset,
+  type RowCells
 } from './presets';
 export {
   BOUNCE_HARD,
@@ -25,3 +27,4 @@ export {
   toDeliveryColumns,
   type DeliveryColumns
 } from './delivery-columns';
+export { figuresOfColumns } from './columns-figures';

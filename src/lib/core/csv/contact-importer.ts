@@ -22,6 +22,8 @@ import { parseNumber } from './parse-number';
 import type { Delimiter, MergePolicy } from './types';
 import { trimCell } from './trim-cell';
 import { headerIndex, headerSkipper, rejectedRow, type RejectedRowDetail } from './import-rows';
+import { nameRecord } from '../columns/name-record';
+import { shortCell } from './short-cell';
 
 export interface ContactImportResult {
   table: ContactTable;
@@ -66,6 +68,12 @@ export function columnKindOf(type: FieldType): Column['kind'] {
   if (type === 'number' || type === 'date' || type === 'datetime') return 'number';
   if (type === 'boolean') return 'boolean';
   return 'string';
+}
+
+/** A number written in full that a double cannot hold (1e309, 400 digits): not "unreadable". */
+function tooLarge(s: string, decimal: ',' | '.'): boolean {
+  const n = Number(decimal === ',' ? s.replace(/\./g, '').replace(',', '.') : s.replace(/,/g, ''));
+  return n === Infinity || n === -Infinity ? !/inf/i.test(s) : false;
 }
 
 function readOf(type: FieldType): Read {
@@ -234,7 +242,7 @@ export function createContactImporter(opts: ContactImporterOptions): ContactImpo
       keys[i] = key;
       if (key === '') fail(i, idName, `empty identity in column ${idName}`);
       else if (idType === 'email' && !isValidEmail(key))
-        fail(i, idName, `invalid email '${rawId.trim()}' in column ${idName}`);
+        fail(i, idName, `invalid email '${shortCell(rawId.trim())}' in column ${idName}`);
     }
     if (!idIsText) readField(idK, rows, from, to);
   };
@@ -255,7 +263,7 @@ export function createContactImporter(opts: ContactImporterOptions): ContactImpo
           const raw = rows[i][col];
           const v = normaliseEmail(raw);
           if (v !== '' && !isValidEmail(v)) {
-            fail(i, header, `invalid email '${raw.trim()}' in column ${header}`);
+            fail(i, header, `invalid email '${shortCell(raw.trim())}' in column ${header}`);
           }
           out[i] = v;
         }
@@ -270,7 +278,13 @@ export function createContactImporter(opts: ContactImporterOptions): ContactImpo
           const v = s === '' ? NaN : parseNumber(s, decimal);
           if (v !== v && s !== '') {
             const mark = decimal === ',' ? 'decimal comma' : 'decimal point';
-            fail(i, header, `'${s}' is not a number (${mark}) in column ${header}`);
+            fail(
+              i,
+              header,
+              tooLarge(s, decimal)
+                ? `'${shortCell(s)}' is too large a number (beyond ±1.8e308) in column ${header}`
+                : `'${shortCell(s)}' is not a number (${mark}) in column ${header}`
+            );
           }
           out[i] = v;
         }
@@ -290,7 +304,7 @@ export function createContactImporter(opts: ContactImporterOptions): ContactImpo
             fail(
               i,
               header,
-              `'${s}' is not ${what} (${ORDER_LABEL[order]}${date ? '' : ' hh:mm'}) in column ${header}`
+              `'${shortCell(s)}' is not ${what} (${ORDER_LABEL[order]}${date ? '' : ' hh:mm'}) in column ${header}`
             );
           }
           out[i] = v;
@@ -342,7 +356,12 @@ export function createContactImporter(opts: ContactImporterOptions): ContactImpo
       if (found !== -1) {
         const first = fileLine[found];
         if (first > 0) {
-          reject(rows[i], line, idName, `duplicate identity '${key}', first seen on line ${first}`);
+          reject(
+            rows[i],
+            line,
+            idName,
+            `duplicate identity '${shortCell(key)}', first seen on line ${first}`
+          );
           continue;
         }
         fileLine[found] = line;
@@ -435,7 +454,7 @@ export function createContactImporter(opts: ContactImporterOptions): ContactImpo
       for (const b of stringBuilders) b.compact();
     },
     finish() {
-      const columns: Record<string, Column> = {};
+      const columns = nameRecord<Column>();
       for (const f of outFields) columns[f.name] = builders.get(f.name)!.finish(rowCount);
       return {
         table: { rowCount, fields: outFields, identity: opts.identity, columns },

@@ -14,7 +14,28 @@ export function detectEncoding(head: Uint8Array): { encoding: CsvEncoding; bomLe
   if (head.length >= 2 && head[0] === 0xfe && head[1] === 0xff) {
     return { encoding: 'utf-16be', bomLength: 2 };
   }
+  const utf16 = utf16WithoutBom(head);
+  if (utf16) return { encoding: utf16, bomLength: 0 };
   return { encoding: isValidUtf8(head) ? 'utf-8' : 'windows-1252', bomLength: 0 };
+}
+
+/**
+ * UTF-16 saved without a byte order mark, told by its zero bytes: a CSV's delimiters, line
+ * ends and (nearly always) header are ASCII, so in UTF-16LE most odd bytes are 0 and the
+ * even ones are not (the reverse in UTF-16BE). Without this such a file reads as binary.
+ */
+function utf16WithoutBom(head: Uint8Array): 'utf-16le' | 'utf-16be' | null {
+  const pairs = head.length >> 1;
+  if (pairs < 4) return null;
+  let evenZeros = 0;
+  let oddZeros = 0;
+  for (let i = 0; i + 1 < head.length; i += 2) {
+    if (head[i] === 0) evenZeros++;
+    if (head[i + 1] === 0) oddZeros++;
+  }
+  if (oddZeros * 2 >= pairs && evenZeros * 20 < pairs) return 'utf-16le';
+  if (evenZeros * 2 >= pairs && oddZeros * 20 < pairs) return 'utf-16be';
+  return null;
 }
 
 /**
@@ -60,8 +81,22 @@ export function isValidUtf8(bytes: Uint8Array): boolean {
 }
 
 /**
- * True when the bytes are not text: a NUL byte, or more than 1 in 100 control characters other
- * than tab, CR, LF and form feed. UTF-16 with a BOM is text (its NUL bytes are expected).
+ * Binary files (images, archives, spreadsheets) hold about one control byte in nine; text
+ * with the odd control character in its values (a bell, terminal colour codes) far fewer.
+ * One in twenty tells them apart and lets such text import.
+ */
+const CONTROL_SHARE = 20;
+
+/** Binary by its control characters: a few (up to 3) never are, however short the file. */
+export function tooManyControls(controls: number, length: number): boolean {
+  return controls > 3 && controls * CONTROL_SHARE > length;
+}
+
+const isControl = (b: number) => b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d && b !== 0x0c;
+
+/**
+ * True when the bytes are not text: a NUL byte, or more than 1 in 20 control characters other
+ * than tab, CR, LF and form feed (and more than 3). UTF-16 with a BOM is text (its NUL bytes are expected).
  */
 export function looksBinary(head: Uint8Array): boolean {
   if (
@@ -74,7 +109,24 @@ export function looksBinary(head: Uint8Array): boolean {
   for (let i = 0; i < head.length; i++) {
     const b = head[i];
     if (b === 0) return true;
-    if (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d && b !== 0x0c) controls++;
+    if (isControl(b)) controls++;
   }
-  return controls > 0 && controls * 100 > head.length;
+  return tooManyControls(controls, head.length);
+}
+
+/**
+ * Where the first NUL byte of otherwise textual bytes is (a damaged or hand-edited file),
+ * or -1 when there is none or the bytes look binary anyway: such a file gets a message that
+ * names the NUL byte and its line rather than "binary data".
+ */
+export function strayNulAt(head: Uint8Array): number {
+  const at = head.indexOf(0);
+  if (at < 0) return -1;
+  let nuls = 0;
+  let controls = 0;
+  for (let i = 0; i < head.length; i++) {
+    if (head[i] === 0) nuls++;
+    else if (isControl(head[i])) controls++;
+  }
+  return tooManyControls(nuls + controls, head.length) ? -1 : at;
 }

@@ -19,6 +19,8 @@ import { dateOrdersOf, parseDateTime } from './parse-date';
 import { normaliseIdentity } from './normalise-identity';
 import { StringDictionary } from './string-dictionary';
 import type { Delimiter, EventMapping } from './types';
+import { nameRecord } from '../columns/name-record';
+import { shortCell } from './short-cell';
 
 export interface EventImporterOptions {
   mapping: EventMapping;
@@ -196,7 +198,7 @@ export function createEventImporter(opts: EventImporterOptions): EventImporter {
         row,
         line,
         atName,
-        `'${rawAt}' is not a date or date and time (${label} hh:mm) in column ${atName}`
+        `'${shortCell(rawAt)}' is not a date or date and time (${label} hh:mm) in column ${atName}`
       );
       return;
     }
@@ -236,7 +238,7 @@ export function createEventImporter(opts: EventImporterOptions): EventImporter {
       for (let k = 0; k < propCols.length; k++) {
         const v = row[propCols[k]].trim();
         if (v === '') continue;
-        obj ??= {};
+        obj ??= nameRecord<string>();
         obj[propNames[k]] = v;
       }
       if (obj) propCode = props.codeOf(JSON.stringify(obj));
@@ -281,7 +283,7 @@ export function createEventImporter(opts: EventImporterOptions): EventImporter {
         row,
         line,
         contactName,
-        `unknown contact '${rawContact.trim()}' in column ${contactName}`
+        `unknown contact '${shortCell(rawContact.trim())}' in column ${contactName}`
       );
       return;
     }

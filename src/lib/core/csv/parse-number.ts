@@ -62,13 +62,19 @@ function plainNumber(s: string, mark: number): number {
   return (sign * mantissa) / (fraction > 0 ? POW10[fraction] : 1);
 }
 
-/** The number written in `raw` with `decimal` as decimal mark, or NaN (also for empty). */
+/**
+ * NaN for a number too large for a double: `1e309` or 400 digits would otherwise be stored as
+ * Infinity, shown as such and compared as larger than everything. It is rejected instead.
+ */
+const finite = (n: number): number => (Number.isFinite(n) ? n : NaN);
+
+/** The number written in `raw` with `decimal` as decimal mark, or NaN (also for empty or too large). */
 export function parseNumber(raw: string, decimal: ',' | '.' = '.'): number {
   const fast = plainNumber(raw, decimal === '.' ? 46 : 44);
   if (fast === fast) return fast;
   const s = raw.trim();
   if (decimal === '.' ? SIMPLE_DOT.test(s) : SIMPLE_COMMA.test(s)) {
-    return decimal === '.' ? Number(s) : Number(s.replace(',', '.'));
+    return finite(decimal === '.' ? Number(s) : Number(s.replace(',', '.')));
   }
   if (s === '') return NaN;
   let body = s;
@@ -100,5 +106,5 @@ export function parseNumber(raw: string, decimal: ',' | '.' = '.'): number {
   } else if (fracPart === '') {
     return NaN;
   }
-  return Number(`${sign}${digits || '0'}${fracPart ? '.' + fracPart : ''}${exponent}`);
+  return finite(Number(`${sign}${digits || '0'}${fracPart ? '.' + fracPart : ''}${exponent}`));
 }

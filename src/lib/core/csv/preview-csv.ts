@@ -4,7 +4,7 @@
  * samples, inferred fields and suggested identity or event mapping, or the problem that stops
  * the file (empty, binary, bad header, bad quotes).
  */
-import { detectEncoding, looksBinary } from './detect-encoding';
+import { detectEncoding, looksBinary, strayNulAt, tooManyControls } from './detect-encoding';
 import { inferFields, suggestEventMapping, suggestIdentity } from './infer-fields';
 import { CsvChunkParser } from './parse-csv-chunks';
 import { decodeWindows1252 } from './read-blob-text';
@@ -47,7 +47,7 @@ function textLooksBinary(text: string): boolean {
     if (c === 0) return true;
     if (c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d && c !== 0x0c) controls++;
   }
-  return controls > 0 && controls * 100 > text.length;
+  return tooManyControls(controls, text.length);
 }
 
 /** Decodes the head, then the slices after it when the preview must read on. */
@@ -124,7 +124,16 @@ export async function previewCsv(
     message: `the file ${name}is not a CSV text file: it contains binary data (is it a spreadsheet, an image or an archive? Export it as CSV first)`
   };
   // UTF-16 without a BOM (only ever chosen by the user) is judged once decoded.
-  if (!(utf16 && bomLength === 0) && looksBinary(head)) return fail(binary);
+  if (!(utf16 && bomLength === 0) && looksBinary(head)) {
+    const nul = utf16 ? -1 : strayNulAt(head);
+    if (nul < 0) return fail(binary);
+    let line = 1;
+    for (let i = 0; i < nul; i++) if (head[i] === 10) line++;
+    return fail({
+      message: `the file ${name}contains a NUL byte (a zero byte), which CSV text never holds: is it damaged, or saved in another encoding? Remove it or export the file again`,
+      line
+    });
+  }
   const decode = headDecoder(encoding);
   const text = decode(head.subarray(bomLength), true);
   if (utf16 && bomLength === 0 && textLooksBinary(text)) return fail(binary);

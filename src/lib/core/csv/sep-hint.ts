@@ -11,6 +11,8 @@ const DELIMITERS: readonly string[] = [',', ';', '\t', '|'];
 export const SEP_HINT_MAX = 16;
 
 const HINT = /^sep=([^\n])[ \t]*(?:\n|\r\n?|$)/i;
+/** `sep=` and nothing after it: a hint that names no delimiter (hand-edited, or cut). */
+const EMPTY_HINT = /^sep=(?:\n|\r\n?)/i;
 
 export type SepHint =
   /** `length`: characters of the hint line, its line end included. */
@@ -19,7 +21,16 @@ export type SepHint =
 /** The hint at the start of `text` (decoded, after any byte-order mark), or null if none. */
 export function readSepHint(text: string): SepHint | null {
   if (text.charCodeAt(0) !== 0x73 && text.charCodeAt(0) !== 0x53) return null; // s or S
-  const m = HINT.exec(text.length > SEP_HINT_MAX * 2 ? text.slice(0, SEP_HINT_MAX * 2) : text);
+  const head = text.length > SEP_HINT_MAX * 2 ? text.slice(0, SEP_HINT_MAX * 2) : text;
+  if (EMPTY_HINT.test(head)) {
+    return {
+      problem: {
+        message: `the first line 'sep=' names no delimiter: write the one the file uses after it (sep=; or sep=,) or remove the line`,
+        line: 1
+      }
+    };
+  }
+  const m = HINT.exec(head);
   if (!m) return null;
   const char = m[1];
   if (!DELIMITERS.includes(char)) {

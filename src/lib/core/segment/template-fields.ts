@@ -9,6 +9,7 @@ import type { FieldSpec, FieldType } from '../columns/types';
 import type { Definition, SegmentNode } from './definition';
 import { typeFamily } from './rules';
 import { foldText } from '../text/fold';
+import { nameRecord } from '../columns/name-record';
 
 export interface TemplateProblem {
   /** Path of the condition in the definition, as the validator writes it (root.children[0]…). */
@@ -45,8 +46,8 @@ export function templateSource(
   fields: FieldSpec[],
   segments: { id: string; name: string }[]
 ): TemplateSource {
-  const fieldTypes: Record<string, FieldType> = {};
-  const segmentNames: Record<string, string> = {};
+  const fieldTypes = nameRecord<FieldType>();
+  const segmentNames = nameRecord<string>();
   walk(definition.root, 'root', (node) => {
     if (node.kind === 'attribute') {
       const f = fields.find((x) => x.name === node.field);

@@ -32,6 +32,7 @@ export const routes = {
   emailings: (campaignId: string) => route(`/campaigns/${id(campaignId)}/emailings`),
   emailing: (campaignId: string, emailingId: string) =>
     route(`/campaigns/${id(campaignId)}/emailings/${id(emailingId)}`),
+  analytics: (campaignId: string) => route(`/campaigns/${id(campaignId)}/analytics`),
   import: (campaignId: string) => route(`/campaigns/${id(campaignId)}/import`),
   history: (campaignId: string) => route(`/campaigns/${id(campaignId)}/history`),
   settings: (campaignId: string) => route(`/campaigns/${id(campaignId)}/settings`)
