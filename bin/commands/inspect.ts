@@ -92,26 +92,27 @@ function printRejected(rejected: RejectedRowDetail[]): void {
   }
 }
 
-function fail(problem: FileProblem): number {
+/** One line, as the other commands write it: the command, the file, where and what. */
+function fail(file: string, problem: FileProblem): number {
   const where =
     problem.line && !problem.message.includes(`line ${problem.line}`)
       ? ` (line ${problem.line})`
       : '';
-  console.error(`error: ${problem.message}${where}`);
+  console.error(`slice inspect: ${file}: ${problem.message}${where}`);
   return 1;
 }
 
 async function inspectContacts(args: Args): Promise<number> {
   const file = args.file!;
   const preview = await previewCsv(await openFile(file), 'contacts', file);
-  if (preview.problem) return fail(preview.problem);
+  if (preview.problem) return fail(file, preview.problem);
   printHeader(preview);
   const identity = args.identity ?? preview.suggestedIdentity ?? preview.fields[0]?.name;
   console.log(
     `identity: ${identity}${args.identity ? '' : preview.suggestedIdentity ? ' (suggested)' : ' (first column: no identity column found)'}`
   );
   const loaded = await loadContactsCsv(file, { identity });
-  if (loaded.problem) return fail(loaded.problem);
+  if (loaded.problem) return fail(file, loaded.problem);
   const total = loaded.table.rowCount + loaded.rejected.length;
   console.log(
     `rows: ${total} (${loaded.table.rowCount} importable, ${loaded.rejected.length} rejected)`
@@ -159,11 +160,11 @@ async function inspectEvents(args: Args): Promise<number> {
   const file = args.file!;
   const blob = await openFile(file);
   const preview = await previewCsv(blob, 'events', file);
-  if (preview.problem) return fail(preview.problem);
+  if (preview.problem) return fail(file, preview.problem);
   printHeader(preview);
   const mapping = defaultEventMapping(preview);
   if (!mapping) {
-    return fail({
+    return fail(file, {
       message: `no contact, type and timestamp columns found (columns: ${preview.headers.join(', ')})`
     });
   }
@@ -176,8 +177,8 @@ async function inspectEvents(args: Args): Promise<number> {
   if (args.contacts) {
     const loaded = await loadContactsCsv(args.contacts, { identity: args.identity });
     if (loaded.problem)
-      return fail({
-        message: `contacts file: ${loaded.problem.message}`,
+      return fail(args.contacts, {
+        message: loaded.problem.message,
         line: loaded.problem.line
       });
     contacts = loaded.table;
@@ -200,7 +201,7 @@ async function inspectEvents(args: Args): Promise<number> {
     { delimiter: preview.delimiter },
     (rows, lines) => importer.addRows(rows, lines)
   );
-  if (result.problem) return fail(result.problem);
+  if (result.problem) return fail(file, result.problem);
   const out = importer.finish();
   const repeated = out.repeatedIds > 0 ? `, ${out.repeatedIds} repeating an earlier event id` : '';
   console.log(
@@ -214,7 +215,7 @@ async function inspectEvents(args: Args): Promise<number> {
 export async function run(argv: string[]): Promise<number> {
   const args = parseArgs(argv);
   if (args.error) {
-    console.error(`error: ${args.error}`);
+    console.error(`slice inspect: ${args.error}`);
     return 2;
   }
   return args.kind === 'events' ? inspectEvents(args) : inspectContacts(args);

@@ -98,6 +98,9 @@ test('screens of the emailings', async ({ page, baseURL }) => {
   await contacts.search.fill('stop@example.org');
   await contacts.expectTotal('1 of 13 contacts match “stop@example.org”');
   await contacts.openRow(0);
-  await expect(contacts.detail.getByRole('region', { name: 'Emailings' })).toContainText('Skipped');
+  await contacts.detail.getByRole('tab', { name: /Emailing/ }).click();
+  await expect(contacts.detail.getByRole('tabpanel', { name: /Emailing/ })).toContainText(
+    'Skipped'
+  );
   await shoot(page, 'emailings-06-contact');
 });

@@ -23,14 +23,16 @@ import type { BatchResponse, MessageResult, OutgoingMessage } from '../../relay/
 import { createRng } from './prng';
 
 /** One scripted misbehaviour of a batch post (see Faults.script). */
-export type ScriptedFault = 500 | 429 | 'drop';
+export type ScriptedFault = 500 | 429 | 'drop' | 'garbage';
 
 export interface Faults {
   /** The first N batch posts answer 500 without reaching the relay. */
   failFirst?: number;
   /**
    * Faults for the next posts, in order, before any drawn by chance: 500 (not passed on),
-   * 429 with Retry-After, or 'drop' (passed on and processed, then the connection is cut).
+   * 429 with Retry-After, 'drop' (passed on and processed, then the connection is cut) or
+   * 'garbage' (passed on and processed, then answered 200 with a body that is not JSON, as a
+   * broken proxy would).
    * A test may push more while the relay runs (`fault.script.push(500)`).
    */
   script?: ScriptedFault[];
@@ -59,6 +61,7 @@ export interface FaultStats {
   stalled: number;
   dropped: number;
   answered502After: number;
+  garbled: number;
 }
 
 export interface FaultRelay {
@@ -104,7 +107,8 @@ export async function startFaultRelay(options: FaultRelayOptions): Promise<Fault
     answered429: 0,
     stalled: 0,
     dropped: 0,
-    answered502After: 0
+    answered502After: 0,
+    garbled: 0
   };
   const upstream = new URL(relay.url);
   const script: ScriptedFault[] = [...(faults.script ?? [])];
@@ -240,6 +244,15 @@ export async function startFaultRelay(options: FaultRelayOptions): Promise<Fault
       stats.dropped++;
       req.socket.destroy();
       return;
+    }
+    if (scripted === 'garbage') {
+      stats.garbled++;
+      return reply(
+        res,
+        200,
+        { 'content-type': 'application/json', ...cors },
+        answer.subarray(0, 7)
+      );
     }
     if (late502) {
       stats.answered502After++;

@@ -52,41 +52,51 @@ export function encodeContactTable(table: ContactTable): ChunkPiece[] {
   return pieces;
 }
 
-/** String columns whose dictionary is still packed (not split into a string[] yet). */
-const packedDicts = new WeakMap<StringColumn, PackedStrings>();
+/** A string column read from storage: it also answers single entries while still packed. */
+interface PackedStringColumn extends StringColumn {
+  /** Entry `code` of the dictionary, read from the packed form until it is split. */
+  entry(code: number): string;
+}
 
 /**
  * A string column whose `dict` is split from the packed chunks on first use. Opening a campaign
  * then costs no O(dictionary) work: the first page of contacts reads its few entries with
  * dictEntry(), and a search, sort or segment condition on a field splits that field only.
+ * The column owns both forms (no table on the side): they go with it when the campaign cache
+ * drops the campaign.
  */
 export function lazyStringColumn(codes: Uint32Array, packed: PackedStrings): StringColumn {
   if (packed.length === 0) return { kind: 'string', codes, dict: [''] };
   let dict: string[] | null = null;
-  const column = { kind: 'string', codes } as StringColumn;
+  let still: PackedStrings | null = packed;
+  const column = { kind: 'string', codes } as PackedStringColumn;
   Object.defineProperty(column, 'dict', {
     get() {
       if (!dict) {
-        dict = packed.toArray();
-        packedDicts.delete(column);
+        dict = (still as PackedStrings).toArray();
+        still = null;
       }
       return dict;
     },
     set(value: string[]) {
       dict = value;
-      packedDicts.delete(column);
+      still = null;
     },
     enumerable: true,
     configurable: true
   });
-  packedDicts.set(column, packed);
+  // Not enumerable: copies of the column ({ ...column }) are plain string columns.
+  Object.defineProperty(column, 'entry', {
+    value: (code: number) => (still ? still.get(code) : column.dict[code]),
+    enumerable: false
+  });
   return column;
 }
 
 /** Entry `code` of a string column's dictionary, without splitting a still-packed one. */
 export function dictEntry(column: StringColumn, code: number): string {
-  const packed = packedDicts.get(column);
-  return packed ? packed.get(code) : column.dict[code];
+  const entry = (column as Partial<PackedStringColumn>).entry;
+  return entry ? entry(code) : column.dict[code];
 }
 
 function decodeColumn(meta: ContactMeta, name: string, byColumn: Map<string, ChunkRow[]>): Column {

@@ -6,6 +6,7 @@
 import type { DeliveryPreset } from '$lib/core/analytics/presets';
 import type { CsvEncoding, Delimiter, FileProblem } from '$lib/core/csv/types';
 import type { DeliveryKind } from '$lib/core/analytics/delivery-event';
+import type { DeliveryFigures } from '$lib/core/analytics/delivery-report';
 import type { LedgerState } from '$lib/db/emailings';
 import type { ImportProgress } from './api';
 
@@ -102,6 +103,8 @@ export interface DeliveryApi {
     options: DeliveryImportOptions,
     onProgress?: (p: ImportProgress) => void
   ): Promise<DeliveryImportOutcome>;
+  /** The figures of the campaign's delivery events (of one emailing when given). */
+  deliveryFigures(campaignId: string, emailing?: string): Promise<DeliveryFigures>;
   bounceReasons(campaignId: string): Promise<BounceReason[]>;
   /** Sets (or with null, removes) the user's class for a bounce reason. */
   setBounceClass(campaignId: string, reason: string, bounce: 'hard' | 'soft' | null): Promise<void>;

@@ -16,6 +16,8 @@ import {
   type DeliveryColumns
 } from '$lib/core/analytics/delivery-columns';
 import type { DeliveryEvent } from '$lib/core/analytics/delivery-event';
+import { figuresOfColumns } from '$lib/core/analytics/columns-figures';
+import type { DeliveryFigures } from '$lib/core/analytics/delivery-report';
 import { messageId as ledgerMessageId } from '$lib/core/email/batch-plan';
 import type { BounceClassRow } from '$lib/db/bounce-classes';
 import type { NumericArray } from '$lib/db/chunk-store';
@@ -129,6 +131,11 @@ export class DeliveryService {
       .equals(campaignId)
       .toArray();
     return applyBounceClasses(columns, overrides);
+  }
+
+  /** The campaign's delivery figures (of one emailing when given), as slice report counts them. */
+  async deliveryFigures(campaignId: string, emailing?: string): Promise<DeliveryFigures> {
+    return figuresOfColumns(await this.deliveryColumns(campaignId), emailing);
   }
 
   /** The user's class per bounce reason of a campaign. */

@@ -203,6 +203,7 @@ export function createEngine(options: EngineOptions): Engine {
     previewDelivery: (file, opts) => deliveryImports.previewDelivery(file, opts),
     importDelivery: (campaignId, file, opts, onProgress) =>
       deliveryImports.importDelivery(campaignId, file, opts, onProgress),
+    deliveryFigures: (campaignId, emailing) => delivery.deliveryFigures(campaignId, emailing),
     bounceReasons: (campaignId) => delivery.bounceReasons(campaignId),
     setBounceClass: (campaignId, reason, bounce) =>
       delivery.setBounceClass(campaignId, reason, bounce),

@@ -242,6 +242,9 @@ export class SegmentService {
     const name = segment.name.trim();
     if (!name) throw new Error('A segment needs a name.');
     const previous = segment.id ? await db.segments.get(segment.id) : undefined;
+    // An id names a segment being edited: if it is gone, another tab deleted it.
+    if (segment.id && !previous)
+      throw new Error(`The segment "${name}" was deleted (in another tab?): it is not saved.`);
     if (previous && previous.campaignId !== segment.campaignId) {
       throw new Error('A segment cannot move to another campaign.');
     }
@@ -260,29 +263,43 @@ export class SegmentService {
       }
     }
     const at = isoAt(this.ctx);
-    const definitionChanged =
-      !!previous && JSON.stringify(previous.definition) !== JSON.stringify(definition);
-    const row: SegmentRow = {
-      id,
-      campaignId: segment.campaignId,
-      name,
-      description: segment.description ?? previous?.description ?? '',
-      kind,
-      definition,
-      autoUpdate: segment.autoUpdate ?? previous?.autoUpdate ?? false,
-      // A new definition makes the stored membership stale: it must be generated again.
-      count: previous && !definitionChanged ? previous.count : null,
-      generatedAt: previous && !definitionChanged ? previous.generatedAt : null,
-      createdAt: previous?.createdAt ?? at,
-      updatedAt: at,
-      isDefault: previous?.isDefault ?? false,
-      dataVersion: previous && !definitionChanged ? (previous.dataVersion ?? null) : null,
-      updateError: previous && !definitionChanged ? (previous.updateError ?? null) : null
-    };
+    let row: SegmentRow | null = null;
     await db.transaction('rw', db.segments, db.memberships, async () => {
+      // Read again in the transaction: another tab may have generated or edited the segment
+      // since it was read above. What this save does not set (its count, generation, size
+      // history; its definition when only the name or settings change) is kept as stored now.
+      const fresh = previous ? await db.segments.get(id) : undefined;
+      if (previous && !fresh) return;
+      const saved =
+        fresh && segment.definition === undefined && !fresh.isDefault
+          ? fresh.definition
+          : definition;
+      const definitionChanged =
+        !!fresh && JSON.stringify(fresh.definition) !== JSON.stringify(saved);
+      const keep = !!fresh && !definitionChanged;
+      row = {
+        ...fresh,
+        id,
+        campaignId: segment.campaignId,
+        name,
+        description: segment.description ?? fresh?.description ?? '',
+        kind,
+        definition: saved,
+        autoUpdate: segment.autoUpdate ?? fresh?.autoUpdate ?? false,
+        // A new definition makes the stored membership stale: it must be generated again.
+        count: keep ? fresh!.count : null,
+        generatedAt: keep ? fresh!.generatedAt : null,
+        createdAt: fresh?.createdAt ?? at,
+        updatedAt: at,
+        isDefault: fresh?.isDefault ?? false,
+        dataVersion: keep ? (fresh!.dataVersion ?? null) : null,
+        updateError: keep ? (fresh!.updateError ?? null) : null
+      };
       await db.segments.put(row);
       if (definitionChanged) await db.memberships.delete(id);
     });
+    if (!row)
+      throw new Error(`The segment "${name}" was deleted (in another tab?): it is not saved.`);
     this.forgetMembership(segment.campaignId, id);
     return row;
   }
@@ -572,24 +589,40 @@ export class SegmentService {
     send(2, 'Storing members');
     const count = popcount(bits);
     const generatedAt = isoAt(this.ctx);
-    if (!segment.isDefault) {
-      await storeMembership(this.ctx.db, {
-        segmentId,
-        campaignId: segment.campaignId,
-        rowCount: total,
-        bits,
-        count,
-        generatedAt
+    const { db } = this.ctx;
+    // Members, count, time and data version in one transaction: a tab closed at any point
+    // leaves the previous generation whole, never members of one run with the count of another.
+    const stored = await db.transaction('rw', db.segments, db.memberships, async () => {
+      const fresh = await db.segments.get(segmentId);
+      if (!fresh) return 'deleted' as const;
+      // Edited meanwhile (in another tab): these members are those of the old definition.
+      if (JSON.stringify(fresh.definition) !== JSON.stringify(segment.definition))
+        return 'changed' as const;
+      if (!segment.isDefault) {
+        await storeMembership(db, {
+          segmentId,
+          campaignId: segment.campaignId,
+          rowCount: total,
+          bits,
+          count,
+          generatedAt
+        });
+      } else {
+        await recordGeneration(db, segmentId, count, generatedAt);
+      }
+      await db.segments.update(segmentId, {
+        dataVersion: `${loaded.contactGeneration}:${loaded.eventGeneration}`,
+        updateError: null
       });
-    } else {
-      await this.ctx.db.transaction('rw', this.ctx.db.segments, () =>
-        recordGeneration(this.ctx.db, segmentId, count, generatedAt)
-      );
-    }
-    await this.ctx.db.segments.update(segmentId, {
-      dataVersion: `${loaded.contactGeneration}:${loaded.eventGeneration}`,
-      updateError: null
+      return 'stored' as const;
     });
+    if (stored !== 'stored') {
+      const message =
+        stored === 'deleted'
+          ? 'This segment was deleted while it was generated.'
+          : 'This segment was changed while it was generated (in another tab?): generate it again.';
+      return { ok: false, errors: [{ path: 'root', message }] };
+    }
     loaded.derived.memberships.set(segmentId, bits);
     for (const key of [...loaded.derived.queries.keys()]) {
       if (key.includes(JSON.stringify(segmentId))) loaded.derived.queries.delete(key);

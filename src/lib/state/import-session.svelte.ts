@@ -14,9 +14,12 @@ import type {
   MergePolicy
 } from '$lib/engine/api';
 import { suggestEventMapping } from '$lib/core/csv/infer-fields';
+import type { DeliveryPreset } from '$lib/core/analytics/presets';
+import type { DeliveryFilePreview, DeliveryImportOutcome } from '$lib/engine/delivery-api';
 import { callback, engine, errorMessage } from './engine';
 
-export type ImportKind = 'contacts' | 'events';
+/** `delivery`: an email provider's delivery-event export (SendGrid, Mailgun, Slice events). */
+export type ImportKind = 'contacts' | 'events' | 'delivery';
 export type ImportStage = 'choose' | 'reading' | 'mapping' | 'importing' | 'finished';
 
 export class ImportSession {
@@ -45,8 +48,14 @@ export class ImportSession {
   /** Zone in which the file's date-times without a zone are read: the campaign's unless changed. */
   timeZone = $state('UTC');
 
+  /** For a delivery export: the preset recognised, the one chosen, and the columns it maps. */
+  delivery = $state<DeliveryFilePreview | null>(null);
+  /** The preset the user chose over the recognised one (null: the recognised one). */
+  preset = $state<DeliveryPreset | null>(null);
+
   progress = $state<ImportProgress | null>(null);
   outcome = $state<ImportOutcome | null>(null);
+  deliveryOutcome = $state<DeliveryImportOutcome | null>(null);
   cancelling = $state(false);
   #importId: string | null = null;
   #cancelWanted = false;
@@ -66,14 +75,40 @@ export class ImportSession {
     await this.#read(override);
   }
 
+  /** Reads the delivery export again with a preset chosen over the recognised one. */
+  async choosePreset(preset: DeliveryPreset | null): Promise<void> {
+    this.preset = preset;
+    const file = this.file;
+    if (!file) return;
+    const read = await engine().previewDelivery(file, {
+      encoding: this.encoding,
+      delimiter: this.delimiter,
+      ...(preset ? { preset } : {})
+    });
+    if (file === this.file) this.delivery = read;
+  }
+
   async #read(override?: { encoding?: CsvEncoding; delimiter?: Delimiter }): Promise<void> {
     const file = this.file;
     if (!file) return;
     this.stage = 'reading';
     this.readError = null;
     try {
-      const preview = await engine().previewFile(file, this.kind, override);
+      const preview = await engine().previewFile(
+        file,
+        this.kind === 'delivery' ? 'events' : this.kind,
+        override
+      );
       if (file !== this.file) return;
+      if (this.kind === 'delivery' && !preview.problem) {
+        const delivery = await engine().previewDelivery(file, {
+          encoding: override?.encoding ?? preview.encoding,
+          delimiter: override?.delimiter ?? preview.delimiter,
+          ...(this.preset ? { preset: this.preset } : {})
+        });
+        if (file !== this.file) return;
+        this.delivery = delivery;
+      }
       this.preview = preview;
       this.encoding = override?.encoding ?? preview.encoding;
       this.delimiter = override?.delimiter ?? preview.delimiter;
@@ -122,6 +157,7 @@ export class ImportSession {
         if (this.#cancelWanted) void engine().cancelImport(p.importId);
       }
     });
+    if (this.kind === 'delivery') return this.#startDelivery(campaignId, file, onProgress);
     let outcome: ImportOutcome;
     try {
       outcome =
@@ -166,6 +202,38 @@ export class ImportSession {
     return outcome;
   }
 
+  async #startDelivery(
+    campaignId: string,
+    file: File,
+    onProgress: (p: ImportProgress) => void
+  ): Promise<ImportOutcome | null> {
+    let outcome: DeliveryImportOutcome;
+    try {
+      outcome = await engine().importDelivery(
+        campaignId,
+        file,
+        {
+          ...(this.preset ? { preset: this.preset } : {}),
+          encoding: this.encoding,
+          delimiter: this.delimiter,
+          timeZone: this.timeZone
+        },
+        onProgress
+      );
+    } catch (error) {
+      outcome = {
+        ok: false,
+        importId: this.#importId ?? '',
+        cancelled: false,
+        message: errorMessage(error)
+      };
+    }
+    this.deliveryOutcome = outcome;
+    this.stage = 'finished';
+    this.cancelling = false;
+    return null;
+  }
+
   async cancel(): Promise<void> {
     this.cancelling = true;
     this.#cancelWanted = true;
@@ -181,6 +249,9 @@ export class ImportSession {
     this.identity = '';
     this.progress = null;
     this.outcome = null;
+    this.delivery = null;
+    this.preset = null;
+    this.deliveryOutcome = null;
     this.cancelling = false;
     this.#importId = null;
     this.#cancelWanted = false;
@@ -189,6 +260,14 @@ export class ImportSession {
   #problems(): string[] {
     const problems: string[] = [];
     if (!this.preview || this.preview.problem) return ['Choose a file that can be read.'];
+    if (this.kind === 'delivery') {
+      if (!this.delivery) return ['Reading the file…'];
+      if (this.delivery.problem) {
+        const m = this.delivery.problem.message;
+        return [`${m.charAt(0).toUpperCase()}${m.slice(1)}: choose the export's format.`];
+      }
+      return problems;
+    }
     if (this.kind === 'contacts') {
       const included = this.fields.filter((f) => f.include);
       if (included.length === 0) problems.push('Include at least one column.');

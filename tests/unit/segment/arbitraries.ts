@@ -343,7 +343,7 @@ export function dataSetArb(): fc.Arbitrary<DataSet> {
                     target: fc.constantFrom('', 'em1', 'em2'),
                     at: instantArb
                   }),
-                  { maxLength: n > 100 ? 1000 : 100, size: 'medium' }
+                  { maxLength: n > 100 ? 400 : 60, size: 'medium' }
                 ),
           segments: fc.record({
             sA: fc.subarray([...Array(n).keys()]),

@@ -27,3 +27,4 @@ export {
   toDeliveryColumns,
   type DeliveryColumns
 } from './delivery-columns';
+export { figuresOfColumns } from './columns-figures';

@@ -87,11 +87,16 @@ export function isValidUtf8(bytes: Uint8Array): boolean {
  */
 const CONTROL_SHARE = 20;
 
+/** Binary by its control characters: a few (up to 3) never are, however short the file. */
+export function tooManyControls(controls: number, length: number): boolean {
+  return controls > 3 && controls * CONTROL_SHARE > length;
+}
+
 const isControl = (b: number) => b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d && b !== 0x0c;
 
 /**
  * True when the bytes are not text: a NUL byte, or more than 1 in 20 control characters other
- * than tab, CR, LF and form feed. UTF-16 with a BOM is text (its NUL bytes are expected).
+ * than tab, CR, LF and form feed (and more than 3). UTF-16 with a BOM is text (its NUL bytes are expected).
  */
 export function looksBinary(head: Uint8Array): boolean {
   if (
@@ -106,7 +111,7 @@ export function looksBinary(head: Uint8Array): boolean {
     if (b === 0) return true;
     if (isControl(b)) controls++;
   }
-  return controls > 0 && controls * CONTROL_SHARE > head.length;
+  return tooManyControls(controls, head.length);
 }
 
 /**
@@ -123,5 +128,5 @@ export function strayNulAt(head: Uint8Array): number {
     if (head[i] === 0) nuls++;
     else if (isControl(head[i])) controls++;
   }
-  return (nuls + controls) * CONTROL_SHARE > head.length ? -1 : at;
+  return tooManyControls(nuls + controls, head.length) ? -1 : at;
 }

@@ -4,7 +4,7 @@
  * samples, inferred fields and suggested identity or event mapping, or the problem that stops
  * the file (empty, binary, bad header, bad quotes).
  */
-import { detectEncoding, looksBinary, strayNulAt } from './detect-encoding';
+import { detectEncoding, looksBinary, strayNulAt, tooManyControls } from './detect-encoding';
 import { inferFields, suggestEventMapping, suggestIdentity } from './infer-fields';
 import { CsvChunkParser } from './parse-csv-chunks';
 import { decodeWindows1252 } from './read-blob-text';
@@ -47,7 +47,7 @@ function textLooksBinary(text: string): boolean {
     if (c === 0) return true;
     if (c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d && c !== 0x0c) controls++;
   }
-  return controls > 0 && controls * 20 > text.length;
+  return tooManyControls(controls, text.length);
 }
 
 /** Decodes the head, then the slices after it when the preview must read on. */

@@ -44,6 +44,9 @@ function makeDecoder(encoding: CsvEncoding): Decoder {
   return { decode: (bytes, stream) => decoder.decode(bytes, { stream }) };
 }
 
+/** Slices read ahead of the one being decoded. */
+const READ_AHEAD = 4;
+
 /**
  * Decodes `blob` from byte `bomLength` on, `chunkBytes` at a time.
  * A file detected as UTF-8 from its beginning may turn out to be Windows-1252 further on (an
@@ -70,13 +73,22 @@ export async function* readBlobText(
           .arrayBuffer()
           .then((b) => new Uint8Array(b))
       : Promise.resolve(null);
-  let pending = read(position);
+  // The next slices are read while this one is decoded and parsed: a few ahead, so that a
+  // read held up by a busy disk or browser process does not stall the import.
+  const pending: Promise<Uint8Array | null>[] = [];
+  let requested = position;
+  const requestAhead = () => {
+    while (pending.length < READ_AHEAD && requested < size) {
+      pending.push(read(requested));
+      requested = Math.min(size, requested + chunkBytes);
+    }
+  };
+  requestAhead();
   while (position < size) {
-    const bytes = await pending;
+    const bytes = await pending.shift();
     if (!bytes) break;
     position += bytes.length;
-    // Read the next slice while this one is decoded and parsed.
-    pending = read(position);
+    requestAhead();
     let text: string;
     try {
       text = decoder.decode(bytes, true);

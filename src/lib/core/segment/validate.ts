@@ -53,6 +53,10 @@ function isNonNegInt(v: unknown, max: number): v is number {
 function show(v: unknown): string {
   // JSON reads 1e309 as Infinity, which JSON.stringify would show as "null".
   if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
+  // An absent key: say so rather than print "undefined".
+  if (v === undefined) return '(missing)';
+  if (typeof v === 'function' || typeof v === 'symbol' || typeof v === 'bigint')
+    return `(a ${typeof v}, not JSON)`;
   try {
     const s = JSON.stringify(v);
     if (s === undefined) return String(v);
