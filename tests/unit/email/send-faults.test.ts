@@ -171,8 +171,8 @@ describe('sending 10,000 messages through a faulty relay', () => {
     const midway = deliveredIds(fault!.relay).length;
     expect(midway).toBeGreaterThan(0);
     expect(midway).toBeLessThan(TOTAL);
-    // The batches in flight died with the tab between the relay's answer and their record:
-    // unknown outcomes, each one the relay has (and has sent, or is sending).
+    // The batches in flight died with the tab before their answer was recorded: unknown
+    // outcomes, each one the relay has (and has sent, or is still sending).
     const unknown = await first.db.sendBatches
       .where('[emailingId+state]')
       .equals([emailing.id, 'posting'])
@@ -182,7 +182,6 @@ describe('sending 10,000 messages through a faulty relay', () => {
     const atRelay = unknown.map(
       (b) => fault!.relay.store.get(`${emailing.id}:${b.batchNo}`)?.state
     );
-    expect(atRelay).toContain('done');
     for (const state of atRelay) expect(['done', 'sending']).toContain(state);
     await first.engine.close();
     open.splice(open.indexOf(first.engine), 1);

@@ -65,15 +65,15 @@ function dayOf(days: Map<number, DeliveryDay>, day: number): DeliveryDay {
   return d;
 }
 
-function countDay(days: Map<number, DeliveryDay>, day: number, e: DeliveryEvent): void {
-  if (e.kind === 'sent') dayOf(days, day).sent++;
-  else if (e.kind === 'delivered') dayOf(days, day).delivered++;
+function countDay(d: DeliveryDay, e: DeliveryEvent): void {
+  if (e.kind === 'sent') d.sent++;
+  else if (e.kind === 'delivered') d.delivered++;
   else if (e.kind === 'opened') {
-    if (e.machine) dayOf(days, day).openedMachine++;
-    else dayOf(days, day).opened++;
+    if (e.machine) d.openedMachine++;
+    else d.opened++;
   } else if (e.kind === 'clicked') {
-    if (e.machine) dayOf(days, day).clickedMachine++;
-    else dayOf(days, day).clicked++;
+    if (e.machine) d.clickedMachine++;
+    else d.clicked++;
   }
 }
 
@@ -96,6 +96,7 @@ export async function readDeliveryExport(
   let lastDay = NaN;
   let lastDayStart = Infinity;
   let lastDayEnd = -Infinity;
+  let lastDayCounts: DeliveryDay | null = null;
 
   let dataRows = 0;
   const rowOptions = {
@@ -160,12 +161,13 @@ export async function readDeliveryExport(
     report.add(read);
     if (report.events === before) return true; // a repeated provider event id
     // Most exports are in time order: reuse the last row's day while the time stays in it.
-    if (read.at < lastDayStart || read.at >= lastDayEnd) {
+    if (read.at < lastDayStart || read.at >= lastDayEnd || lastDayCounts === null) {
       lastDay = clock.localDay(read.at);
       lastDayStart = clock.startOfDay(lastDay);
       lastDayEnd = clock.startOfDay(lastDay + 1);
+      lastDayCounts = dayOf(days, lastDay);
     }
-    countDay(days, lastDay, read);
+    countDay(lastDayCounts, read);
     return true;
   });
   if (fileProblem) return { problem: fileProblem };

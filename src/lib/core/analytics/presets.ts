@@ -107,6 +107,12 @@ const SPECS: Record<DeliveryPreset, PresetSpec> = {
   }
 };
 
+const KIND_MAPS: Record<DeliveryPreset, Map<string, DeliveryKind>> = {
+  slice: new Map(Object.entries(SPECS.slice.kinds)),
+  sendgrid: new Map(Object.entries(SPECS.sendgrid.kinds)),
+  mailgun: new Map(Object.entries(SPECS.mailgun.kinds))
+};
+
 export function presetLabel(preset: DeliveryPreset): string {
   return SPECS[preset].label;
 }
@@ -292,9 +298,10 @@ export function readDeliveryCells(
   row: RowCells,
   options: RowReadOptions
 ): DeliveryEvent | { problem: DeliveryRowProblem } {
-  const spec = SPECS[preset];
   const type = row.cell(columns.type);
-  const kind = spec.kinds[type.toLowerCase()];
+  // A Map answers for the cell as read; lower-casing (a copy) only when that misses.
+  const kinds = KIND_MAPS[preset];
+  const kind = kinds.get(type) ?? kinds.get(type.toLowerCase());
   if (!kind) {
     return {
       problem:
