@@ -110,6 +110,8 @@ test('compose with merge tags and send to a segment: one message each, none supp
   await contacts.search.fill('stop@example.org');
   await contacts.expectTotal('1 of 6 contacts match “stop@example.org”');
   await contacts.openRow(0);
+  // The panel stays on the tab last chosen: back to the profile to see whose it is.
+  await contacts.detail.getByRole('tab', { name: 'Profile' }).click();
   await expect(contacts.attribute('email')).toHaveText('stop@example.org');
   await emailingTab();
   await expect(mailingOf('Welcome')).toContainText('Skipped');
