@@ -5,12 +5,7 @@
  * figures object alone, with the documented keys; rows that could not be counted go to stderr.
  */
 import { openFile } from '../open-file';
-import {
-  detectEncoding,
-  parseDateTime,
-  previewCsv,
-  readBlobText
-} from '../../src/lib/core/csv/index';
+import { detectEncoding, previewCsv, readBlobText } from '../../src/lib/core/csv/index';
 import {
   DELIVERY_PRESETS,
   presetLabel,
@@ -18,23 +13,13 @@ import {
   type DeliveryFigures,
   type DeliveryPreset
 } from '../../src/lib/core/analytics/index';
-import { formatIsoDay, zoneClock } from '../../src/lib/core/segment/index';
+import { formatIsoDay } from '../../src/lib/core/segment/index';
+import { readReportInParallel } from '../report-threads';
+import { zonedParser } from '../zoned-parser';
 import { parseFlags, timeOptions } from './segment-args';
 
 const USAGE =
   'usage: slice report --events delivery.csv [--emailing ID] [--tz Area/City] [--preset slice|sendgrid|mailgun] [--format text|json]';
-
-const HAS_ZONE = /(?:Z|UTC|GMT|[+-]\d\d(?::?\d\d)?)$/i;
-
-/** A written time read in `timeZone` when it carries no zone of its own. */
-function zonedParser(timeZone: string): (raw: string) => number {
-  const clock = zoneClock(timeZone);
-  return (raw) => {
-    const t = parseDateTime(raw, 'ymd');
-    if (Number.isNaN(t) || HAS_ZONE.test(raw)) return t;
-    return clock.wallToInstant(t);
-  };
-}
 
 function percent(r: number | null): string {
   return r === null ? '—' : `${(r * 100).toFixed(1)} %`;
@@ -96,16 +81,22 @@ export async function run(args: string[]): Promise<number> {
     return 1;
   }
   const head = new Uint8Array(await blob.slice(0, 4).arrayBuffer());
-  const result = await readDeliveryExport(
-    readBlobText(blob, preview.encoding, detectEncoding(head).bomLength),
-    {
-      delimiter: preview.delimiter,
-      preset: flags.preset as DeliveryPreset | undefined,
-      emailing: flags.emailing,
-      timeZone: time.timeZone,
+  const bomLength = detectEncoding(head).bomLength;
+  const readOptions = {
+    delimiter: preview.delimiter,
+    preset: flags.preset as DeliveryPreset | undefined,
+    emailing: flags.emailing,
+    timeZone: time.timeZone
+  };
+  // A large export is read on two cores; SLICE_REPORT_THREADS=1 keeps it on one.
+  const result =
+    (process.env.SLICE_REPORT_THREADS === '1'
+      ? null
+      : await readReportInParallel(flags.events, blob, preview, bomLength, readOptions)) ??
+    (await readDeliveryExport(readBlobText(blob, preview.encoding, bomLength), {
+      ...readOptions,
       parseTime: zonedParser(time.timeZone)
-    }
-  );
+    }));
   if ('problem' in result) {
     const where = result.problem.line ? ` (line ${result.problem.line})` : '';
     console.error(`slice report: ${flags.events}${where}: ${result.problem.message}`);

@@ -8,7 +8,7 @@ import { scanCsvRecords, type CsvRecord } from '../csv/csv-records';
 import type { Delimiter, FileProblem, RejectedRow } from '../csv/types';
 import { zoneClock } from '../segment/dates';
 import type { DeliveryEvent } from './delivery-event';
-import { DeliveryReport } from './delivery-report';
+import { DeliveryReport, type DeliveryReportPart } from './delivery-report';
 import {
   detectPreset,
   presetLabel,
@@ -54,37 +54,93 @@ export interface DeliveryExportResult {
   unknownTypes: Record<string, number>;
   /** Rows of other emailings left out by the `emailing` filter. */
   otherEmailings: number;
+  /** The line after the last one read (where a later part of the file starts). */
+  nextLine: number;
 }
 
-function dayOf(days: Map<number, DeliveryDay>, day: number): DeliveryDay {
+/**
+ * The reading of a later part of a file (`laterPartOf`), in a form a thread can hand over:
+ * the report's part, and per day of the timeline the events it counted there.
+ */
+export interface DeliveryExportPart extends Omit<DeliveryExportResult, 'report'> {
+  report: DeliveryReportPart;
+  dayEvents: number[];
+}
+
+/** A timeline day, with the events counted on it (a day exists once one is). */
+type CountedDay = DeliveryDay & { events: number };
+
+function dayOf(days: Map<number, CountedDay>, day: number): CountedDay {
   let d = days.get(day);
   if (!d) {
-    d = { day, sent: 0, delivered: 0, opened: 0, openedMachine: 0, clicked: 0, clickedMachine: 0 };
+    d = {
+      day,
+      sent: 0,
+      delivered: 0,
+      opened: 0,
+      openedMachine: 0,
+      clicked: 0,
+      clickedMachine: 0,
+      events: 0
+    };
     days.set(day, d);
   }
   return d;
 }
 
-function countDay(d: DeliveryDay, e: DeliveryEvent): void {
-  if (e.kind === 'sent') d.sent++;
-  else if (e.kind === 'delivered') d.delivered++;
-  else if (e.kind === 'opened') {
-    if (e.machine) d.openedMachine++;
+function countDay(d: CountedDay, kind: DeliveryEvent['kind'], machine: boolean): void {
+  d.events++;
+  if (kind === 'sent') d.sent++;
+  else if (kind === 'delivered') d.delivered++;
+  else if (kind === 'opened') {
+    if (machine) d.openedMachine++;
     else d.opened++;
-  } else if (e.kind === 'clicked') {
-    if (e.machine) d.clickedMachine++;
+  } else if (kind === 'clicked') {
+    if (machine) d.clickedMachine++;
     else d.clicked++;
   }
 }
 
-export async function readDeliveryExport(
+function timeline(days: Map<number, CountedDay>): DeliveryDay[] {
+  return [...days.values()]
+    .filter((d) => d.events > 0)
+    .sort((a, b) => a.day - b.day)
+    .map(({ events: _, ...day }) => day);
+}
+
+export function readDeliveryExport(
   chunks: AsyncIterable<string>,
   options: DeliveryExportOptions
 ): Promise<DeliveryExportResult | { problem: FileProblem }> {
+  return readExport(chunks, options, undefined) as Promise<
+    DeliveryExportResult | { problem: FileProblem }
+  >;
+}
+
+/**
+ * Reads a later part of a file, cut at a line end after the header (whose cells `header`
+ * are), to be merged (`mergeDeliveryExports`) into the reading of the part before it. Its
+ * lines are numbered from 1.
+ */
+export function readDeliveryExportPart(
+  chunks: AsyncIterable<string>,
+  options: DeliveryExportOptions,
+  header: string[]
+): Promise<DeliveryExportPart | { problem: FileProblem }> {
+  return readExport(chunks, options, { header }) as Promise<
+    DeliveryExportPart | { problem: FileProblem }
+  >;
+}
+
+async function readExport(
+  chunks: AsyncIterable<string>,
+  options: DeliveryExportOptions,
+  later: { header: string[] } | undefined
+): Promise<DeliveryExportResult | DeliveryExportPart | { problem: FileProblem }> {
   const clock = zoneClock(options.timeZone);
   const maxProblems = options.maxProblems ?? 1000;
-  const report = new DeliveryReport();
-  const days = new Map<number, DeliveryDay>();
+  const report = new DeliveryReport({ laterPart: later !== undefined });
+  const days = new Map<number, CountedDay>();
   const problems: RejectedRow[] = [];
   const unknownTypes: Record<string, number> = Object.create(null) as Record<string, number>;
   let problemCount = 0;
@@ -96,7 +152,7 @@ export async function readDeliveryExport(
   let lastDay = NaN;
   let lastDayStart = Infinity;
   let lastDayEnd = -Infinity;
-  let lastDayCounts: DeliveryDay | null = null;
+  let lastDayCounts: CountedDay | null = null;
 
   let dataRows = 0;
   const rowOptions = {
@@ -116,29 +172,31 @@ export async function readDeliveryExport(
       eventId: undefined
     } as DeliveryEvent
   };
-  const parsed = await scanCsvRecords(chunks, options.delimiter, (record: CsvRecord) => {
-    if (headers === null) {
-      headers = record.cells();
-      preset = options.preset ?? detectPreset(headers);
-      if (!preset) {
-        fileProblem = {
-          line: record.line,
-          message:
-            'The header is not one of a Slice events file (contact, type, at), a SendGrid event export (email, event, timestamp) or a Mailgun event export (recipient, event, timestamp).'
-        };
-        return false;
-      }
-      const resolved = resolveColumns(preset, headers);
-      if ('missing' in resolved) {
-        fileProblem = {
-          line: record.line,
-          message: `A ${presetLabel(preset)} needs the column(s) ${resolved.missing.join(', ')}.`
-        };
-        return false;
-      }
-      columns = resolved.columns;
-      return true;
+  const onHeader = (cells: string[], line: number): boolean => {
+    headers = cells;
+    preset = options.preset ?? detectPreset(cells);
+    if (!preset) {
+      fileProblem = {
+        line,
+        message:
+          'The header is not one of a Slice events file (contact, type, at), a SendGrid event export (email, event, timestamp) or a Mailgun event export (recipient, event, timestamp).'
+      };
+      return false;
     }
+    const resolved = resolveColumns(preset, cells);
+    if ('missing' in resolved) {
+      fileProblem = {
+        line,
+        message: `A ${presetLabel(preset)} needs the column(s) ${resolved.missing.join(', ')}.`
+      };
+      return false;
+    }
+    columns = resolved.columns;
+    return true;
+  };
+  if (later && !onHeader(later.header, 1) && fileProblem) return { problem: fileProblem };
+  const onRecord = (record: CsvRecord): boolean => {
+    if (headers === null) return onHeader(record.cells(), record.line);
     if (!preset) return false;
     dataRows++;
     const read = readDeliveryCells(preset, columns, headers, record, rowOptions);
@@ -167,22 +225,87 @@ export async function readDeliveryExport(
       lastDayEnd = clock.startOfDay(lastDay + 1);
       lastDayCounts = dayOf(days, lastDay);
     }
-    countDay(lastDayCounts, read);
+    countDay(lastDayCounts, read.kind, read.machine);
     return true;
+  };
+  const parsed = await scanCsvRecords(chunks, options.delimiter, onRecord, {
+    midFile: later !== undefined
   });
   if (fileProblem) return { problem: fileProblem };
   if (parsed.problem) return { problem: parsed.problem };
   if (headers === null || preset === null) {
     return { problem: { message: 'The file is empty: it has no header row.' } };
   }
-  return {
-    preset,
+  const common = {
+    preset: preset as DeliveryPreset,
     rows: dataRows,
-    report,
-    days: [...days.values()].sort((a, b) => a.day - b.day),
     problems,
     problemCount,
     unknownTypes: { ...unknownTypes },
-    otherEmailings
+    otherEmailings,
+    nextLine: parsed.nextLine
+  };
+  if (later) {
+    const counted = [...days.values()].sort((a, b) => a.day - b.day);
+    return {
+      ...common,
+      report: report.part(),
+      days: counted.map(({ events: _, ...day }) => day),
+      dayEvents: counted.map((d) => d.events)
+    };
+  }
+  return { ...common, report, days: timeline(days) };
+}
+
+/**
+ * The reading of a whole file from the reading of its first part and that of the part after
+ * it (`laterPartOf`): the same figures, timeline, counts and problems (their lines numbered in
+ * the file) as one reading of the whole file gives.
+ */
+export function mergeDeliveryExports(
+  first: DeliveryExportResult,
+  later: DeliveryExportPart,
+  options: Pick<DeliveryExportOptions, 'timeZone' | 'maxProblems'>
+): DeliveryExportResult {
+  const clock = zoneClock(options.timeZone);
+  const maxProblems = options.maxProblems ?? 1000;
+  const days = new Map<number, CountedDay>();
+  for (const d of first.days) days.set(d.day, { ...d, events: 1 });
+  later.days.forEach((d, i) => {
+    const own = days.get(d.day);
+    if (!own) days.set(d.day, { ...d, events: later.dayEvents[i] });
+    else {
+      own.events += later.dayEvents[i];
+      own.sent += d.sent;
+      own.delivered += d.delivered;
+      own.opened += d.opened;
+      own.openedMachine += d.openedMachine;
+      own.clicked += d.clicked;
+      own.clickedMachine += d.clickedMachine;
+    }
+  });
+  first.report.merge(later.report, (kind, at, machine) => {
+    countDay(dayOf(days, clock.localDay(at)), kind, machine);
+  });
+  const lineShift = first.nextLine - 1;
+  const problems = first.problems.slice();
+  for (const p of later.problems) {
+    if (problems.length >= maxProblems) break;
+    problems.push({ ...p, line: p.line + lineShift });
+  }
+  const unknownTypes = { ...first.unknownTypes };
+  for (const [type, n] of Object.entries(later.unknownTypes)) {
+    unknownTypes[type] = (unknownTypes[type] ?? 0) + n;
+  }
+  return {
+    preset: first.preset,
+    rows: first.rows + later.rows,
+    report: first.report,
+    days: timeline(days),
+    problems,
+    problemCount: first.problemCount + later.problemCount,
+    unknownTypes,
+    otherEmailings: first.otherEmailings + later.otherEmailings,
+    nextLine: later.nextLine + lineShift
   };
 }

@@ -103,6 +103,11 @@ function latest(current: number, at: number): number {
   return Number.isNaN(current) || at > current ? at : current;
 }
 
+/** The later of two times either of which may be missing (NaN). */
+function latestOf(a: number, b: number): number {
+  return Number.isNaN(b) ? a : latest(a, b);
+}
+
 export function rate(n: number, of: number): number | null {
   return of === 0 ? null : n / of;
 }
@@ -273,6 +278,44 @@ export function figuresOf(s: MessageStates): DeliveryFigures {
   return groupFigures(s).total;
 }
 
+/**
+ * The state a DeliveryReport read from a later part of a file hands over to be merged into the
+ * report of the parts before it (`DeliveryReport.merge`): per message its key and state, and
+ * the opens and clicks that carry a provider event id, not counted yet — only the earlier
+ * parts know whether their id was seen before. Typed arrays, so that a thread can transfer
+ * them.
+ */
+export interface DeliveryReportPart {
+  /** Per message, joined by SEPARATOR: one string crosses threads far faster than a million. */
+  messageIds: string;
+  recipients: string;
+  /** The emailing of messages without a provider id (their key); '' for the others. */
+  emailings: string;
+  flags: Uint8Array;
+  deliveredAt: Float64Array;
+  hardAt: Float64Array;
+  softAt: Float64Array;
+  humanOpens: Uint32Array;
+  humanClicks: Uint32Array;
+  idEvents: {
+    /** Joined by SEPARATOR. */
+    ids: string;
+    message: Uint32Array;
+    /** 1 for a click, 0 for an open. */
+    click: Uint8Array;
+    machine: Uint8Array;
+    at: Float64Array;
+  };
+  events: number;
+  repeated: number;
+}
+
+/** Joins a part's texts: CSV text holds no NUL (the preview refuses a file with one). */
+const SEPARATOR = '\u0000';
+
+/** An event `merge` counts that a timeline beside the report should count too. */
+export type MergedEvent = (kind: 'opened' | 'clicked', at: number, machine: boolean) => void;
+
 /** Counts delivery events into per-message states; `figures()` reads the totals at any time. */
 export class DeliveryReport {
   /** Message by provider id; the recipient of each message, to tell apart an id's recipients. */
@@ -286,6 +329,35 @@ export class DeliveryReport {
   events = 0;
   repeated = 0;
 
+  /** Only for a part of a file (see DeliveryReportPart): what `part()` hands over. */
+  private readonly partOf: {
+    messageIds: string[];
+    emailings: string[];
+    ids: string[];
+    message: number[];
+    click: number[];
+    machine: number[];
+    at: number[];
+  } | null;
+
+  /**
+   * `laterPart`: the events are a later part of a file, to be merged into the report of the
+   * parts before it; opens and clicks with an event id wait for the merge to be counted.
+   */
+  constructor(options: { laterPart?: boolean } = {}) {
+    this.partOf = options.laterPart
+      ? {
+          messageIds: [],
+          emailings: [],
+          ids: [],
+          message: [],
+          click: [],
+          machine: [],
+          at: []
+        }
+      : null;
+  }
+
   /**
    * Counts one event. Returns whether a timeline should count it: false for an open or click
    * whose provider event id was seen before, and for a message's second handed-over row or
@@ -294,6 +366,7 @@ export class DeliveryReport {
    * would cost more than the whole count.
    */
   add(event: DeliveryEvent): boolean {
+    if (this.merged) throw new Error('a merged report takes no more events');
     const counted = event.kind === 'opened' || event.kind === 'clicked';
     if (counted && event.eventId !== undefined) {
       if (this.seenEventIds.has(event.eventId)) {
@@ -301,6 +374,15 @@ export class DeliveryReport {
         return false;
       }
       this.seenEventIds.add(event.eventId);
+      if (this.partOf) {
+        const p = this.partOf;
+        p.ids.push(event.eventId);
+        p.message.push(this.messageOf(event));
+        p.click.push(event.kind === 'clicked' ? 1 : 0);
+        p.machine.push(event.machine ? 1 : 0);
+        p.at.push(event.at);
+        return false;
+      }
     }
     this.events++;
     return countEvent(
@@ -324,7 +406,8 @@ export class DeliveryReport {
       this.lastMessage >= 0
     )
       return this.lastMessage;
-    const m = this.lookUp(event);
+    let m = this.find(messageId, recipient, event.emailing);
+    if (m < 0) m = this.insert(messageId, recipient, event.emailing);
     if (messageId !== '') {
       this.lastId = messageId;
       this.lastRecipient = recipient;
@@ -337,33 +420,135 @@ export class DeliveryReport {
   private lastRecipient = '';
   private lastMessage = -1;
 
-  private lookUp(event: DeliveryEvent): number {
-    const { messageId, recipient } = event;
-    if (messageId !== '') {
-      const m = this.byId.get(messageId);
-      if (m !== undefined && this.recipients[m] === recipient) return m;
-      if (m === undefined) {
-        const n = this.newMessage(recipient);
-        this.byId.set(own(messageId), n);
-        return n;
-      }
-    }
-    const key =
-      messageId !== ''
-        ? `${messageId}\u0000${recipient}`
-        : `\u0000${recipient}\u0000${event.emailing}`;
-    const m = this.byKey.get(key);
-    if (m !== undefined) return m;
-    const n = this.newMessage(recipient);
-    this.byKey.set(key, n);
-    return n;
+  private static key(messageId: string, recipient: string, emailing: string): string {
+    return messageId !== ''
+      ? `${messageId}\u0000${recipient}`
+      : `\u0000${recipient}\u0000${emailing}`;
   }
 
-  private newMessage(recipient: string): number {
+  /** The message of this key, or -1. */
+  private find(messageId: string, recipient: string, emailing: string): number {
+    if (messageId !== '') {
+      const m = this.byId.get(messageId);
+      if (m === undefined) return -1;
+      if (this.recipients[m] === recipient) return m;
+    }
+    return this.byKey.get(DeliveryReport.key(messageId, recipient, emailing)) ?? -1;
+  }
+
+  /** A new message of a key `find` does not know. */
+  private insert(messageId: string, recipient: string, emailing: string): number {
     const m = this.states.add();
     this.recipients[m] = own(recipient);
+    const id = own(messageId);
+    if (messageId !== '' && !this.byId.has(messageId)) this.byId.set(id, m);
+    else this.byKey.set(DeliveryReport.key(messageId, recipient, emailing), m);
+    const p = this.partOf;
+    if (p) {
+      p.messageIds[m] = id;
+      p.emailings[m] = messageId === '' ? own(emailing) : '';
+    }
     return m;
   }
+
+  /** What this report of a later part hands over to `merge` (see DeliveryReportPart). */
+  part(): DeliveryReportPart {
+    const p = this.partOf;
+    if (!p) throw new Error('part() needs a report made with laterPart');
+    const s = this.states;
+    const n = s.count;
+    return {
+      messageIds: p.messageIds.join(SEPARATOR),
+      recipients: this.recipients.join(SEPARATOR),
+      emailings: p.emailings.join(SEPARATOR),
+      flags: s.flags.slice(0, n),
+      deliveredAt: s.deliveredAt.slice(0, n),
+      hardAt: s.hardAt.slice(0, n),
+      softAt: s.softAt.slice(0, n),
+      humanOpens: s.humanOpens.slice(0, n),
+      humanClicks: s.humanClicks.slice(0, n),
+      idEvents: {
+        ids: p.ids.join(SEPARATOR),
+        message: Uint32Array.from(p.message),
+        click: Uint8Array.from(p.click),
+        machine: Uint8Array.from(p.machine),
+        at: Float64Array.from(p.at)
+      },
+      events: this.events,
+      repeated: this.repeated
+    };
+  }
+
+  /**
+   * Adds the events of a later part of the file, as if they had been counted after this
+   * report's own: a message's states are joined by its key (flags add up, the latest times
+   * stay, human opens and clicks add), and an open or click whose id this report has seen is
+   * a repeat. `counted` hears the opens and clicks with an id counted now, for the timeline.
+   * The last thing done to a report: the part's own messages are not keyed (keying a million
+   * of them would cost more than the thread saved), so `add` refuses afterwards. Throws,
+   * changing nothing, when a text of the part held the separator (NUL).
+   */
+  merge(part: DeliveryReportPart, counted: MergedEvent): void {
+    const n = part.flags.length;
+    const split = (joined: string, count: number): string[] => {
+      const out = count === 0 ? [] : joined.split(SEPARATOR);
+      if (out.length !== count) throw new Error('a text of the part holds a NUL');
+      return out;
+    };
+    const ids = split(part.messageIds, n);
+    const recipients = split(part.recipients, n);
+    const emailings = split(part.emailings, n);
+    const e = part.idEvents;
+    const eventIds = split(e.ids, e.message.length);
+    this.merged = true;
+    const s = this.states;
+    const to = new Int32Array(n);
+    const copy = (j: number): number => {
+      const m = s.add();
+      s.flags[m] = part.flags[j];
+      s.deliveredAt[m] = part.deliveredAt[j];
+      s.hardAt[m] = part.hardAt[j];
+      s.softAt[m] = part.softAt[j];
+      s.humanOpens[m] = part.humanOpens[j];
+      s.humanClicks[m] = part.humanClicks[j];
+      return m;
+    };
+    for (let j = 0; j < n; j++) {
+      const m = this.find(ids[j], recipients[j], emailings[j]);
+      if (m < 0) {
+        // A message known only from opens or clicks not counted yet: made when one counts.
+        to[j] = part.flags[j] === 0 ? -1 : copy(j);
+        continue;
+      }
+      to[j] = m;
+      s.flags[m] |= part.flags[j];
+      s.deliveredAt[m] = latestOf(s.deliveredAt[m], part.deliveredAt[j]);
+      s.hardAt[m] = latestOf(s.hardAt[m], part.hardAt[j]);
+      s.softAt[m] = latestOf(s.softAt[m], part.softAt[j]);
+      s.humanOpens[m] += part.humanOpens[j];
+      s.humanClicks[m] += part.humanClicks[j];
+    }
+    this.events += part.events;
+    this.repeated += part.repeated;
+    for (let k = 0; k < eventIds.length; k++) {
+      // The part counted its own repeats; only this report's ids can repeat one of its ids.
+      if (this.seenEventIds.has(eventIds[k])) {
+        this.repeated++;
+        continue;
+      }
+      const j = e.message[k];
+      let m = to[j];
+      if (m < 0) m = to[j] = copy(j);
+      const kind = e.click[k] === 1 ? 'clicked' : 'opened';
+      const machine = e.machine[k] === 1;
+      this.events++;
+      countEvent(s, m, kind, e.at[k], machine, false);
+      counted(kind, e.at[k], machine);
+    }
+  }
+
+  /** Set by `merge`: the report is complete. */
+  private merged = false;
 
   /** Messages seen, including those only dropped (never handed over). */
   get messages(): number {

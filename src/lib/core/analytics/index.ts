@@ -1,8 +1,11 @@
 export type { DeliveryEvent, DeliveryKind } from './delivery-event';
-export { DeliveryReport, type DeliveryFigures } from './delivery-report';
+export { DeliveryReport, type DeliveryFigures, type DeliveryReportPart } from './delivery-report';
 export {
+  mergeDeliveryExports,
   readDeliveryExport,
+  readDeliveryExportPart,
   type DeliveryDay,
+  type DeliveryExportPart,
   type DeliveryExportOptions,
   type DeliveryExportResult
 } from './delivery-export';

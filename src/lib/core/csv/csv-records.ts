@@ -170,14 +170,19 @@ function readQuoted(
 export async function scanCsvRecords(
   chunks: AsyncIterable<string>,
   delimiter: Delimiter,
-  onRecord: (record: CsvRecord) => boolean | void
-): Promise<{ records: number; problem?: FileProblem }> {
+  onRecord: (record: CsvRecord) => boolean | void,
+  /**
+   * `midFile`: the text is a later part of a file, cut at a line end (a `sep=` hint can only
+   * open a file, so none is looked for); its lines are numbered from 1 all the same.
+   */
+  part: { midFile?: boolean } = {}
+): Promise<{ records: number; problem?: FileProblem; nextLine: number }> {
   const delim = delimiter.charCodeAt(0);
   const record = new CsvRecord();
   let carry = '';
   let line = 1;
   let records = 0;
-  let first = true;
+  let first = part.midFile !== true;
   let stopped = false;
 
   /**
@@ -252,13 +257,13 @@ export async function scanCsvRecords(
       if (lf !== -1) {
         const head = carry + chunk.slice(0, lf + 1);
         const done = consume(head, false);
-        if (typeof done !== 'number') return { records, problem: done.problem };
-        if (stopped) return { records };
+        if (typeof done !== 'number') return { records, problem: done.problem, nextLine: line };
+        if (stopped) return { records, nextLine: line };
         if (done !== head.length) carry = head.slice(done) + chunk.slice(lf + 1);
         else {
           const at = consume(chunk, false, lf + 1);
-          if (typeof at !== 'number') return { records, problem: at.problem };
-          if (stopped) return { records };
+          if (typeof at !== 'number') return { records, problem: at.problem, nextLine: line };
+          if (stopped) return { records, nextLine: line };
           carry = at === chunk.length ? '' : chunk.slice(at);
         }
         continue;
@@ -272,20 +277,20 @@ export async function scanCsvRecords(
       }
       first = false;
       const hint = readSepHint(text);
-      if (hint?.problem) return { records, problem: hint.problem };
+      if (hint?.problem) return { records, problem: hint.problem, nextLine: line };
       if (hint) {
         text = text.slice(hint.length);
         line++;
       }
     }
     const at = consume(text, false);
-    if (typeof at !== 'number') return { records, problem: at.problem };
-    if (stopped) return { records };
+    if (typeof at !== 'number') return { records, problem: at.problem, nextLine: line };
+    if (stopped) return { records, nextLine: line };
     carry = at === text.length ? '' : text.slice(at);
   }
   if (first && carry !== '') {
     const hint = readSepHint(carry);
-    if (hint?.problem) return { records, problem: hint.problem };
+    if (hint?.problem) return { records, problem: hint.problem, nextLine: line };
     if (hint) {
       carry = carry.slice(hint.length);
       line++;
@@ -293,7 +298,7 @@ export async function scanCsvRecords(
   }
   if (carry !== '' && !stopped) {
     const at = consume(carry, true);
-    if (typeof at !== 'number') return { records, problem: at.problem };
+    if (typeof at !== 'number') return { records, problem: at.problem, nextLine: line };
   }
-  return { records };
+  return { records, nextLine: line };
 }
