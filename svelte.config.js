@@ -26,8 +26,11 @@ const config = {
         'default-src': ['self'],
         // The app's own files and SvelteKit's inline boot script (by hash); no eval.
         'script-src': ['self'],
-        // Svelte and chart.js set style attributes on elements.
-        'style-src': ['self', 'unsafe-inline'],
+        // Style sheets only from this origin: no <style> element can be injected. Svelte sets
+        // style attributes (widths of bars and grid cells), so attributes stay allowed.
+        'style-src': ['self'],
+        'style-src-elem': ['self'],
+        'style-src-attr': ['unsafe-inline'],
         'img-src': ['self'],
         // The engine's Web Worker and the offline service worker, both files of this app.
         'worker-src': ['self'],

@@ -6,6 +6,7 @@
  * reads in the KPI tiles and the chart data tables are checked, and the dashboard is
  * screenshotted (docs/screenshot-analytics.png).
  */
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { campaignWithContacts } from './pages/flows';
@@ -191,6 +192,7 @@ test('an emailing through the relay: tiles and chart tables show what people and
   await page.getByLabel('Last day').fill('2001-01-02');
   await expect(await kpi(page, 'sent')).toHaveText('0');
   await expect(await kpi(page, 'delivery_rate')).toHaveText('—');
+  await expect(page.getByText('Send ledger, all dates: 5 accepted')).toBeVisible();
   await page.getByRole('button', { name: 'All dates' }).click();
   await expect(await kpi(page, 'sent')).toHaveText('5');
 
@@ -210,6 +212,14 @@ test('an emailing through the relay: tiles and chart tables show what people and
 
   await page.getByLabel('Emailing').selectOption({ label: 'All emailings (campaign overview)' });
   await expect(page.getByText('Whole campaign')).toBeVisible();
+  // No serious or critical accessibility problem on the dashboard, data tables open.
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  expect(
+    violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)
+  ).toEqual([]);
+
   await page.setViewportSize({ width: 1280, height: 900 });
   await page.screenshot({ path: 'docs/screenshot-analytics.png', fullPage: true });
 });

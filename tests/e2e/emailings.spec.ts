@@ -99,16 +99,21 @@ test('compose with merge tags and send to a segment: one message each, none supp
   const contacts = new ContactsPage(page);
   const mailingOf = (name: string) =>
     contacts.detail
-      .getByRole('region', { name: 'Emailings' })
+      .getByRole('tabpanel', { name: /Emailing/ })
       .getByRole('listitem', { name, exact: true });
+  const emailingTab = () => contacts.detail.getByRole('tab', { name: /Emailing/ }).click();
   await contacts.search.fill('p1@example.org');
   await contacts.expectTotal('1 of 6 contacts match “p1@example.org”');
   await contacts.openRow(0);
+  await emailingTab();
   await expect(mailingOf('Welcome')).toContainText('Sent');
   await contacts.search.fill('stop@example.org');
   await contacts.expectTotal('1 of 6 contacts match “stop@example.org”');
   await contacts.openRow(0);
+  // The panel stays on the tab last chosen: back to the profile to see whose it is.
+  await contacts.detail.getByRole('tab', { name: 'Profile' }).click();
   await expect(contacts.attribute('email')).toHaveText('stop@example.org');
+  await emailingTab();
   await expect(mailingOf('Welcome')).toContainText('Skipped');
   await expect(mailingOf('Welcome')).toContainText('on the suppression list');
 });

@@ -2,8 +2,7 @@
  * The analytics part of the EngineApi: the Analytics tab's figures and charts, computed in the
  * worker, and the complaint check the emailings page makes before sending.
  */
-import type { Dashboard } from '$lib/core/analytics/dashboard';
-import type { DashboardQuery } from './analytics-service';
+import type { DashboardQuery, DashboardResult } from './analytics-service';
 
 export type {
   BounceReason,
@@ -18,11 +17,11 @@ export type {
   TopLink
 } from '$lib/core/analytics/dashboard';
 export type { DeliveryFigures } from '$lib/core/analytics/delivery-report';
-export type { DashboardQuery };
+export type { DashboardQuery, DashboardResult };
 
 export interface AnalyticsApi {
   /** The campaign's dashboard (or one emailing's, over a date range); null: no such campaign. */
-  campaignDashboard(campaignId: string, query?: DashboardQuery): Promise<Dashboard | null>;
+  campaignDashboard(campaignId: string, query?: DashboardQuery): Promise<DashboardResult | null>;
   /** The campaign's complaint rate; `confirm` when it is over 0.3 % (ask before sending). */
   campaignComplaints(campaignId: string): Promise<{ rate: number | null; confirm: boolean }>;
 }

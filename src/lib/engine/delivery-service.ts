@@ -103,10 +103,29 @@ export class DeliveryService {
   /** Dictionary indexes of held columns, built once per columns object. */
   private readonly indexes = new WeakMap<DeliveryColumns, DictIndexes>();
 
+  /** Work at start that adds events (sent-events-backfill.ts); readers wait for it. */
+  private startWork: Promise<unknown> = Promise.resolve();
+
   constructor(private readonly ctx: EngineContext) {}
 
-  /** The campaign's events as stored (bounce classes as the source gave them). */
+  /** Makes the dashboards and segment conditions wait for `work` (its failure aside). */
+  waitAtStart(work: Promise<unknown>): void {
+    this.startWork = work.catch(() => undefined);
+  }
+
+  /**
+   * The campaign's events as stored (bounce classes as the source gave them), once the work
+   * at start that adds events is done (so an upgraded database shows its earlier sends).
+   */
   async storedColumns(
+    campaignId: string
+  ): Promise<{ meta: DeliveryMeta; columns: DeliveryColumns }> {
+    await this.startWork;
+    return this.storedColumnsNow(campaignId);
+  }
+
+  /** storedColumns without waiting for the start work (for writers and that work itself). */
+  async storedColumnsNow(
     campaignId: string
   ): Promise<{ meta: DeliveryMeta; columns: DeliveryColumns }> {
     await this.ctx.ready;
@@ -266,7 +285,7 @@ export class DeliveryService {
     events: readonly MatchedEvent[],
     options: AppendOptions = {}
   ): Promise<DeliveryPlan> {
-    const { meta: base, columns } = await this.storedColumns(campaignId);
+    const { meta: base, columns } = await this.storedColumnsNow(campaignId);
     const baseIdx = this.indexesOf(columns);
     // New dictionary entries live apart until the plan is written: a plan never written
     // must leave the held indexes as they were.

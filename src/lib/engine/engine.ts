@@ -18,6 +18,7 @@ import { BackupService } from './backup-service';
 import { CampaignCache } from './campaign-cache';
 import { CampaignService } from './campaign-service';
 import { ContactService } from './contact-service';
+import { backfillSentEvents } from './sent-events-backfill';
 import { DeliveryImportService } from './delivery-import-service';
 import { DeliveryService } from './delivery-service';
 import { DemoService } from './demo-service';
@@ -111,6 +112,8 @@ export function createEngine(options: EngineOptions): Engine {
   ctx.ready = recoveryPromise;
   const imports = new ImportService(ctx);
   const delivery = new DeliveryService(ctx);
+  // Emailings sent before version 6 get their send events from the ledger, once.
+  delivery.waitAtStart(recoveryPromise.then(() => backfillSentEvents(ctx, delivery)));
   segments = new SegmentService(ctx, delivery);
   const campaigns = new CampaignService(ctx, segments);
   const demo = new DemoService(campaigns, imports, fetchFn, options.baseUrl);

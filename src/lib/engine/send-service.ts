@@ -104,12 +104,17 @@ export class SendService {
   /** The last post failed on the network: the page shows the relay as unreachable. */
   private relayDown = false;
   private stopped = false;
-  /** Sleepers to wake early (the loop's idle wait, each in-flight batch's retry wait). */
-  private readonly wakers = new Set<() => void>();
+  /**
+   * Sleepers to wake early: the loop's waits ('loop', woken by wake()) and the retry waits of
+   * the batches in flight ('retry', woken only by stop(): a backoff or a Retry-After is kept).
+   */
+  private readonly wakers = new Map<() => void, 'loop' | 'retry'>();
   /** Posts under way, by Idempotency-Key. */
   private readonly inflight = new Map<string, Promise<void>>();
   /** Per emailing, the last ledger messageId read into a batch: the next one reads on from it. */
   private readonly cursors = new Map<string, string>();
+  /** The ledger rows of each batch in flight as handed over, by Idempotency-Key. */
+  private readonly handedRows = new Map<string, LedgerRow[]>();
   /** Hand-over steps and withdrawals run one at a time (a withdrawal never races a post). */
   private exclusive: Promise<unknown> = Promise.resolve();
   private limiter: RateLimiter | null = null;
@@ -132,7 +137,7 @@ export class SendService {
   }
 
   wake(): void {
-    for (const wake of [...this.wakers]) wake();
+    for (const [wake, kind] of [...this.wakers]) if (kind === 'loop') wake();
   }
 
   /** Starts once; the loop runs while this engine holds the sender lock. */
@@ -156,12 +161,12 @@ export class SendService {
   /** Stops after the current step (tests, close). */
   async stop(): Promise<void> {
     this.stopped = true;
-    this.wake();
+    for (const wake of [...this.wakers.keys()]) wake();
     await this.loop;
     await Promise.allSettled([...this.inflight.values()]);
   }
 
-  private sleep(ms: number): Promise<void> {
+  private sleep(ms: number, kind: 'loop' | 'retry' = 'loop'): Promise<void> {
     if (this.options.sleep) return this.options.sleep(ms);
     return new Promise((resolve) => {
       const done = () => {
@@ -170,7 +175,7 @@ export class SendService {
         resolve();
       };
       const t = setTimeout(done, ms);
-      this.wakers.add(done);
+      this.wakers.set(done, kind);
     });
   }
 
@@ -532,7 +537,11 @@ export class SendService {
         await this.sleep(Math.min(wait, IDLE_MS));
         return true;
       }
-      if (wait > 0) await this.sleep(Math.min(wait, IDLE_MS * 5));
+      if (wait > 0) {
+        // The whole wait, even when woken early (a batch in flight recorded, an action).
+        const until = Date.now() + Math.min(wait, IDLE_MS * 5);
+        while (!this.stopped && Date.now() < until) await this.sleep(until - Date.now());
+      }
       batch = await this.formBatch(e, Math.max(1, room));
       if (!batch) {
         // Nothing left to form: finished once the batches in flight are recorded.
@@ -642,31 +651,35 @@ export class SendService {
     sendAt?: (batchNo: number) => string
   ): Promise<BatchRow | null> {
     const db = this.ctx.db;
-    const queued = await this.nextQueued(e, size);
-    if (queued.length === 0) return null;
     const loaded = await this.ctx.cache.get(e.campaignId);
     const compiled = compileEmailing(e);
     const table = loaded?.contacts ?? null;
-    const messages: RelayMessage[] = queued.map((r) => {
-      const m = renderFor(compiled, table, r.contactId);
-      return {
-        messageId: r.messageId,
-        to: { email: r.email },
-        from: m.fromName ? { email: e.fromEmail, name: m.fromName } : { email: e.fromEmail },
-        ...(e.replyTo ? { replyTo: e.replyTo } : {}),
-        subject: m.subject,
-        html: m.html,
-        text: m.text,
-        headers: { 'X-Slice-Emailing': e.id }
-      };
-    });
     const at = isoAt(this.ctx);
     let made: BatchRow | null = null;
+    let handed: LedgerRow[] = [];
+    // The queued rows are read, rendered (synchronously, so the transaction stays open) and
+    // marked handed over in one transaction: nothing can change them in between, so they are
+    // not read a second time to check.
     await db.transaction('rw', db.emailings, db.sendLedger, db.sendBatches, async () => {
       const fresh = await db.emailings.get(e.id);
       if (!fresh || fresh.status !== (sendAt ? 'scheduled' : 'in_progress')) return;
       // Rescheduled meanwhile: handed over again for the new time on the next step.
       if (sendAt && fresh.scheduledAt !== e.scheduledAt) return;
+      const queued = await this.nextQueued(e, size);
+      if (queued.length === 0) return;
+      const messages: RelayMessage[] = queued.map((r) => {
+        const m = renderFor(compiled, table, r.contactId);
+        return {
+          messageId: r.messageId,
+          to: { email: r.email },
+          from: m.fromName ? { email: e.fromEmail, name: m.fromName } : { email: e.fromEmail },
+          ...(e.replyTo ? { replyTo: e.replyTo } : {}),
+          subject: m.subject,
+          html: m.html,
+          text: m.text,
+          headers: { 'X-Slice-Emailing': e.id }
+        };
+      });
       const no = fresh.nextBatchNo;
       const body: RelayBatch = {
         batchId: batchId(e.id, no),
@@ -684,19 +697,18 @@ export class SendService {
         messages: messages.length
       };
       await db.sendBatches.add(made);
-      // One read and one write for the whole batch: a put per row costs a round trip each,
-      // which at 500 rows a batch was most of the time a send took.
-      const rows = await db.sendLedger.bulkGet(queued.map((r) => [r.emailingId, r.messageId]));
-      if (rows.some((r) => r?.state !== 'queued'))
-        throw new Error('The send ledger changed while a batch was formed; it is formed again.');
-      await db.sendLedger.bulkPut(
-        rows.map((r) => ({ ...r!, state: 'handed' as const, batchNo: no, handedAt: at }))
-      );
+      // One write for the whole batch: a put per row costs a round trip each, which at 500
+      // rows a batch was most of the time a send took.
+      handed = queued.map((r) => ({ ...r, state: 'handed' as const, batchNo: no, handedAt: at }));
+      await db.sendLedger.bulkPut(handed);
       await db.emailings.update(e.id, { nextBatchNo: no + 1 });
     });
     if (made) {
-      if (!sendAt) this.limiter?.record(Date.parse(at), messages.length);
-      this.cursors.set(e.id, queued[queued.length - 1].messageId);
+      const batch: BatchRow = made;
+      if (!sendAt) this.limiter?.record(Date.parse(at), batch.messages);
+      this.cursors.set(e.id, handed[handed.length - 1].messageId);
+      // Kept for recording the results without reading the rows again.
+      this.handedRows.set(idempotencyKey(e.id, batch.batchNo), handed);
     }
     return made;
   }
@@ -748,7 +760,7 @@ export class SendService {
       this.activity = this.relayDown
         ? `Batch ${batch.batchNo} of "${e.name}": the relay cannot be reached (${decision.why}); tried again in ${wait} s with the same key.`
         : `Batch ${batch.batchNo}: ${decision.why}; retrying in ${wait} s`;
-      await this.sleep(decision.delayMs);
+      await this.sleep(decision.delayMs, 'retry');
       // Paused or cancelled while waiting: the batch stays "posting" and is re-posted on resume.
       const fresh = await this.ctx.db.emailings.get(e.id);
       if (fresh?.status !== during || this.stopped) return;
@@ -758,6 +770,7 @@ export class SendService {
   /** The relay holds the batch for its `sendAt`: its messages stay handed over until then. */
   private async holdAtRelay(e: EmailingRow, batch: BatchRow): Promise<void> {
     const db = this.ctx.db;
+    this.handedRows.delete(idempotencyKey(e.id, batch.batchNo));
     await db.transaction('rw', db.sendBatches, async () => {
       const current = await db.sendBatches.get([e.id, batch.batchNo]);
       if (current?.state === 'posting')
@@ -784,7 +797,15 @@ export class SendService {
     const byId = new Map(results.map((r) => [r.messageId, r]));
     const at = isoAt(this.ctx);
     const limit = (await this.settings()).softBounceLimit ?? DEFAULT_SOFT_BOUNCE_LIMIT;
-    const before = await db.sendLedger.bulkGet(sent.map((id) => [e.id, id]));
+    // The rows as this sender handed them over (a batch posted again after a reload is read
+    // back); the batch still posting when recorded means nothing else changed them.
+    const key = idempotencyKey(e.id, batch.batchNo);
+    const kept = this.handedRows.get(key);
+    this.handedRows.delete(key);
+    const before =
+      kept && kept.length === sent.length && kept.every((r, i) => r.messageId === sent[i])
+        ? kept
+        : await db.sendLedger.bulkGet(sent.map((id) => [e.id, id]));
     const handedAt = Date.parse(batch.createdAt);
     const events: MatchedEvent[] = [];
     sent.forEach((id, i) => {
@@ -824,7 +845,8 @@ export class SendService {
             if (!posting.some(([, no]) => no === batch.batchNo)) return;
             let accepted = 0;
             let rejected = 0;
-            const rows = await db.sendLedger.bulkGet(sent.map((id) => [e.id, id]));
+            const rows =
+              kept === before ? before : await db.sendLedger.bulkGet(sent.map((id) => [e.id, id]));
             const changed: LedgerRow[] = [];
             const suppressed: SuppressionRow[] = [];
             const softBounced: { email: string; reason: string }[] = [];

@@ -15,7 +15,7 @@
  * recipients written to the ledger (segment updated, recipients selected); the rest is the
  * app's own per-batch work (ledger reads and writes, rendering).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -149,6 +149,15 @@ export const benchmark: Benchmark = {
         };
         session.context.on('requestfinished', onRequest);
         await session.resetLongTasks();
+        // SLICE_BENCH_PROFILE=<dir>: a CPU profile of the page's main thread over the send, to
+        // find what a long task there was doing.
+        const profileDir = process.env.SLICE_BENCH_PROFILE;
+        const cdp = profileDir ? await session.context.newCDPSession(page) : null;
+        if (cdp) {
+          await cdp.send('Profiler.enable');
+          await cdp.send('Profiler.setSamplingInterval', { interval: 500 });
+          await cdp.send('Profiler.start');
+        }
         const elu0 = performance.eventLoopUtilization();
         const t0 = performance.now();
         const clickedAt = Date.now();
@@ -158,6 +167,13 @@ export const benchmark: Benchmark = {
         const elu = performance.eventLoopUtilization(elu0);
         session.context.off('requestfinished', onRequest);
         const longTasks = await session.longTasks();
+        if (cdp && profileDir) {
+          const { profile } = await cdp.send('Profiler.stop');
+          const file = join(profileDir, `send-100k-main-${Date.now()}.cpuprofile`);
+          writeFileSync(file, JSON.stringify(profile));
+          ctx.log(`main-thread profile: ${file}`);
+          await cdp.detach();
+        }
 
         const emailing = await page.evaluate(
           (name) =>
@@ -202,7 +218,8 @@ export const benchmark: Benchmark = {
         const postMs = posts.reduce((a, b) => a + b, 0);
         const rate = Math.round(total / (ms / 1000));
         ctx.log(
-          `${row}: ${rate} msg/s; longest main-thread task ${longTasks.longest.toFixed(0)} ms; ` +
+          `${row}: ${rate} msg/s; longest main-thread task ${longTasks.longest.toFixed(0)} ms ` +
+            `(${(longTasks.longestAt / 1000).toFixed(1)} s after the click); ` +
             `prepare ${prepare} ms, ${posts.length} posts ${postMs.toFixed(0)} ms, relay busy ` +
             `${elu.active.toFixed(0)} ms`
         );

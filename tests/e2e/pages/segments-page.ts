@@ -56,5 +56,8 @@ export class SegmentsPage {
   async save(): Promise<void> {
     await this.page.getByRole('button', { name: /^Save (segment|changes)$/ }).click();
     await expect(this.page.getByText('Unsaved changes.')).toBeHidden();
+    // A new segment moves to its own address once saved: wait for it, or a click that follows
+    // could be undone by that navigation.
+    await expect(this.page).not.toHaveURL(/\/segments\/new$/);
   }
 }

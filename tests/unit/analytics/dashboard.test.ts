@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { DeliveryReport, toDeliveryColumns, type DeliveryEvent } from '$lib/core/analytics';
+import {
+  DeliveryReport,
+  figuresOfColumns,
+  toDeliveryColumns,
+  type DeliveryEvent
+} from '$lib/core/analytics';
 import {
   buildDashboard,
   type DashboardInput,
@@ -89,6 +94,9 @@ describe('buildDashboard figures', () => {
     for (const e of events) report.add(e);
     const d = buildDashboard(input(events));
     expect(d.figures).toEqual(report.figures());
+    // …and as the delivery store's own figures of the same columns.
+    expect(d.figures).toEqual(figuresOfColumns(toDeliveryColumns(events)));
+    expect(d.emailings[0].figures).toEqual(figuresOfColumns(toDeliveryColumns(events), 'e1'));
     // Unique vs total, humans apart from machines.
     expect(d.figures.opened_unique).toBe(1);
     expect(d.figures.opened_total).toBe(2);

@@ -171,8 +171,9 @@ describe('sending 10,000 messages through a faulty relay', () => {
     const midway = deliveredIds(fault!.relay).length;
     expect(midway).toBeGreaterThan(0);
     expect(midway).toBeLessThan(TOTAL);
-    // The batches in flight died with the tab between the relay's answer and their record:
-    // unknown outcomes, each one the relay has (and has sent, or is sending).
+    // The batches in flight died with the tab before their answer was recorded: unknown
+    // outcomes. The relay has the one whose answer was lost (sent, or still sending); another
+    // may have been recorded as posting while its request had not reached the relay yet.
     const unknown = await first.db.sendBatches
       .where('[emailingId+state]')
       .equals([emailing.id, 'posting'])
@@ -182,8 +183,8 @@ describe('sending 10,000 messages through a faulty relay', () => {
     const atRelay = unknown.map(
       (b) => fault!.relay.store.get(`${emailing.id}:${b.batchNo}`)?.state
     );
-    expect(atRelay).toContain('done');
-    for (const state of atRelay) expect(['done', 'sending']).toContain(state);
+    for (const state of atRelay) expect(['done', 'sending', undefined]).toContain(state);
+    expect(atRelay.some((state) => state !== undefined)).toBe(true);
     await first.engine.close();
     open.splice(open.indexOf(first.engine), 1);
 

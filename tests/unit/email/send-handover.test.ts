@@ -119,7 +119,11 @@ describe('scheduled emailings handed to the relay', () => {
     await first.engine.close();
     open.splice(open.indexOf(first.engine), 1);
 
-    await until(() => outboxCount(relay!, emailing.id) === PEOPLE, 15_000);
+    // Every file written and its delivery recorded (a file exists from its first byte on).
+    await until(
+      () => outboxCount(relay!, emailing.id) === PEOPLE && deliveredIds(relay!).length >= PEOPLE,
+      15_000
+    );
     expect(Date.now()).toBeGreaterThanOrEqual(Date.parse(at));
     expect(duplicates(relay!)).toEqual([]);
     const sent = await readOutbox(relay!);

@@ -183,6 +183,31 @@ describe('send ledger', () => {
     expect((await second.engine.getEmailing(emailing.id))?.accepted).toBe(25);
   });
 
+  it('keeps the rate with several batches in flight (a batch recorded does not cut the wait)', async () => {
+    const { engine } = engineOn();
+    const { emailing } = await setUp(engine, people(24));
+    await engine.saveRelaySettings({
+      url: relay!.url,
+      token: relay!.token,
+      batchSize: 4,
+      perSecond: 10,
+      perHour: null,
+      perDay: null,
+      confirmOverdue: false
+    });
+    await engine.emailingAction(emailing.id, 'send');
+    await engine.startSender();
+    await until(async () => (await engine.getEmailing(emailing.id))?.status === 'finished');
+    // Six batches of 4 at 10 a second: the last taken at least 5 × 0.4 s after the first.
+    const taken = relay!.relay.store
+      .all()
+      .map((r) => Date.parse(r.createdAt))
+      .sort((a, b) => a - b);
+    expect(taken).toHaveLength(6);
+    expect(taken[5] - taken[0]).toBeGreaterThanOrEqual(1900);
+    expect(new Set(deliveredIds(relay!.relay)).size).toBe(24);
+  });
+
   it('pauses after the batch in flight and resumes where it stopped; cancel is final', async () => {
     const { engine } = engineOn();
     const { campaign, emailing } = await setUp(engine, people(40));

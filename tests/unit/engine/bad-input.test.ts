@@ -338,6 +338,43 @@ async function runProvider(entry: CorpusEntry): Promise<string> {
   return message;
 }
 
+/**
+ * The app's own import of a provider export (Delivery tab) on the seeded campaign: refused
+ * files store nothing and say why; rows it cannot read are counted, never stored.
+ */
+async function runProviderInApp(s: Seeded, entry: CorpusEntry): Promise<void> {
+  const { engine } = s;
+  const file = blobOf(entry);
+  const before = await stored(s);
+  const preview = await engine.previewDelivery(file);
+  if (preview.problem) {
+    expect(entry.outcome, problemText(preview.problem)).toBe('refused');
+    expectClear(problemText(preview.problem), { ...entry, message: [] });
+    expectUnchanged(before, await stored(s));
+    return;
+  }
+  const outcome = await engine.importDelivery(s.target, file, {
+    encoding: preview.encoding,
+    delimiter: preview.delimiter,
+    ...(preview.preset ? { preset: preview.preset } : {})
+  });
+  if (!outcome.ok) {
+    expect(entry.outcome, outcome.message).toBe('refused');
+    expectClear(outcome.message, { ...entry, message: [] });
+    expectUnchanged(before, await stored(s));
+    return;
+  }
+  if (entry.outcome === 'rejected') {
+    expect(outcome.added).toBe(0);
+    expect(outcome.unreadable + Object.keys(outcome.unknownTypes).length).toBeGreaterThan(0);
+    expect((await stored(s)).data).toEqual(before.data);
+    return;
+  }
+  expect(entry.outcome).toBe('accepted');
+  expect(outcome.unreadable).toBe(0);
+  expect(outcome.added).toBeGreaterThan(0);
+}
+
 /** A relay answering every request with the entry's body (status 200, JSON). */
 let relay: Server;
 let relayBody: Uint8Array = new Uint8Array();
@@ -409,8 +446,10 @@ describe('the bad-input corpus', () => {
       else if (entry.kind === 'events') message = await runEvents(s, entry);
       else if (entry.kind === 'definition') message = await runDefinition(s, entry);
       else if (entry.kind === 'backup') message = await runBackup(s, entry);
-      else if (entry.kind === 'provider') message = await runProvider(entry);
-      else message = await runRelay(entry);
+      else if (entry.kind === 'provider') {
+        message = await runProvider(entry);
+        await runProviderInApp(s, entry);
+      } else message = await runRelay(entry);
       if (process.env.SLICE_SHOW_MESSAGES) console.log(`${entry.file}\n  ${message}`);
       if (entry.outcome === 'accepted') {
         expect(message).toBe('');

@@ -1,5 +1,12 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compilePattern, parsePattern } from '../../../src/lib/core/segment/text';
+import {
+  compilePattern,
+  keyMatcher,
+  matchParsed,
+  parsePattern,
+  textKey
+} from '../../../src/lib/core/segment/text';
 
 describe('compilePattern', () => {
   it('a|b matches either alternative', () => {
@@ -54,5 +61,46 @@ describe('compilePattern', () => {
     const p = compilePattern('a*a*a*a*a*a*a*a*b', false);
     expect(p(text)).toBe(false);
     expect(compilePattern('a*a*a*a*a*a*a*a*a', false)(text)).toBe(true);
+  });
+});
+
+describe('keyMatcher', () => {
+  const alphabet = ['a', 'b', '.', '*', '+', '|', '(', ')', '[', '\\', '$', '?', 'é', ' '];
+  const plain = alphabet.filter((c) => !'*+|'.includes(c));
+  const chars = (from: string[], maxLength: number) =>
+    fc.array(fc.constantFrom(...from), { maxLength }).map((c) => c.join(''));
+  const text = chars(alphabet, 12);
+  // Mostly plain alternatives (the RegExp path needs three or more), some with * and +.
+  const pattern = fc
+    .array(fc.oneof({ weight: 3, arbitrary: chars(plain, 3) }, { weight: 1, arbitrary: text }), {
+      minLength: 1,
+      maxLength: 6
+    })
+    .map((alternatives) => alternatives.join('|'));
+
+  it('means what matchParsed means, RegExp characters in the pieces included', () => {
+    fc.assert(
+      fc.property(pattern, fc.array(text, { maxLength: 8 }), (pattern, values) => {
+        const parsed = parsePattern(pattern, false);
+        const matches = keyMatcher(parsed);
+        for (const v of values) {
+          const key = textKey(v, false);
+          expect(matches(key)).toBe(matchParsed(key, parsed));
+        }
+      }),
+      { numRuns: 2000, seed: 20261204 }
+    );
+  });
+
+  it('tests many plain alternatives together, beside the ones with * and +', () => {
+    const matches = keyMatcher(parsePattern('gmail|yahoo|a.b|x*y|p+q', false));
+    expect(['me@gmail.com', 'yahoo.fr', 'a.b', 'x-y', 'q p'].map(matches)).toEqual([
+      true,
+      true,
+      true,
+      true,
+      true
+    ]);
+    expect(['axb', 'y x', 'p only', 'mail'].map(matches)).toEqual([false, false, false, false]);
   });
 });

@@ -36,7 +36,10 @@ function isBlank(row: string[]): boolean {
 // Above this many carried-over characters (a record that does not end: an unclosed quote,
 // usually), parse again only when the pending text has doubled, to stay linear.
 const LONG_CARRY = 4 << 20;
-const PIECE = 64 * 1024;
+// Parsed and imported in pieces of 16 KiB: at 1M contacts in Node, 9.4 s of CPU and 22 s wall
+// against 9.9 s and 35 s for 64 KiB pieces (medians of 5 and 3 runs on the busy 2-core machine;
+// fewer records are alive whenever the garbage collector runs).
+const PIECE = 16 * 1024;
 
 /**
  * Parses CSV text fed chunk by chunk. `push` returns the complete records of what it has so

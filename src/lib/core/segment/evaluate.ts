@@ -44,7 +44,7 @@ import {
 import { RELATIVE_DATE_RULES } from './rules';
 import { hasSampleHashes, sampleHashes } from './sample';
 import { trimText } from '../text/fold';
-import { matchParsed, textKey } from './text';
+import { keyMatcher, textKey, type KeyMatcher } from './text';
 import { InvalidDefinitionError } from './invalid-definition';
 import { validateDefinition } from './validate';
 
@@ -105,25 +105,38 @@ function nextDown(x: number): number {
 // email dictionary is only tested where the mask still needs it) and mapped to rows by code.
 
 /** Whether a non-blank text, in comparison form, matches the plan before negation. */
-function textMatch(plan: TextPlan, key: string, inSet: Set<string> | null): boolean {
+/** What a text plan needs built once per dictionary rather than once per entry. */
+interface TextPrep {
+  inSet: Set<string> | null;
+  contains: KeyMatcher | null;
+}
+
+function prepareText(plan: TextPlan): TextPrep {
+  return {
+    inSet: plan.op === 'in' && plan.keys.length > 8 ? new Set(plan.keys) : null,
+    contains: plan.op === 'contains' ? keyMatcher(plan.pattern) : null
+  };
+}
+
+function textMatch(plan: TextPlan, key: string, prep: TextPrep): boolean {
   switch (plan.op) {
     case 'equals':
       return key === plan.keys[0];
     case 'in':
-      return inSet ? inSet.has(key) : plan.keys.includes(key);
+      return prep.inSet ? prep.inSet.has(key) : plan.keys.includes(key);
     case 'starts_with':
       return key.startsWith(plan.keys[0]);
     case 'ends_with':
       return key.endsWith(plan.keys[0]);
     case 'contains':
-      return matchParsed(key, plan.pattern);
+      return prep.contains!(key);
     case 'empty':
       return false;
   }
 }
 
 /** Result of a text plan for one dictionary entry (blank entries are empty values). */
-function textEntry(plan: TextPlan, raw: string | undefined, inSet: Set<string> | null): boolean {
+function textEntry(plan: TextPlan, raw: string | undefined, prep: TextPrep): boolean {
   if (raw === undefined) return plan.op === 'empty' ? !plan.negate : plan.negate;
   // The comparison form is trimmed, so it is empty for every blank entry (and for the rare
   // entry made only of marks that folding removes, which is not blank).
@@ -131,7 +144,7 @@ function textEntry(plan: TextPlan, raw: string | undefined, inSet: Set<string> |
   const blank = key.length === 0 && trimText(raw).length === 0;
   if (plan.op === 'empty') return plan.negate ? !blank : blank;
   if (blank) return plan.negate;
-  const hit = textMatch(plan, key, inSet);
+  const hit = textMatch(plan, key, prep);
   return plan.negate ? !hit : hit;
 }
 
@@ -142,14 +155,14 @@ function textEntry(plan: TextPlan, raw: string | undefined, inSet: Set<string> |
  */
 class CodeResults {
   readonly memo: Int8Array;
-  private readonly inSet: Set<string> | null;
+  private readonly prep: TextPrep;
   private complete = false;
 
   constructor(
     private readonly plan: TextPlan,
     private readonly dict: string[]
   ) {
-    this.inSet = plan.op === 'in' && plan.keys.length > 8 ? new Set(plan.keys) : null;
+    this.prep = prepareText(plan);
     this.memo = new Int8Array(dict.length).fill(-1);
     // Code 0 is the empty value whatever the dictionary holds there.
     this.memo[0] = +(plan.op === 'empty' ? !plan.negate : plan.negate);
@@ -158,14 +171,14 @@ class CodeResults {
   /** Computes every entry not computed yet. */
   fill(): void {
     if (this.complete) return;
-    const { memo, dict, plan, inSet } = this;
+    const { memo, dict, plan, prep } = this;
     for (let c = 1; c < dict.length; c++)
-      if (memo[c] < 0) memo[c] = +textEntry(plan, dict[c], inSet);
+      if (memo[c] < 0) memo[c] = +textEntry(plan, dict[c], prep);
     this.complete = true;
   }
 
   compute(code: number): number {
-    const r = +textEntry(this.plan, this.dict[code], this.inSet);
+    const r = +textEntry(this.plan, this.dict[code], this.prep);
     this.memo[code] = r;
     return r;
   }
