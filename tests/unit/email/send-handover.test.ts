@@ -194,7 +194,8 @@ describe('scheduled emailings handed to the relay', () => {
     const later = new Date(Date.now() + 120_000).toISOString();
     const moved = await engine.emailingAction(emailing.id, 'reschedule', { scheduledAt: later });
     expect(moved?.notice).toBe('23 messages withdrawn from the relay.');
-    expect(relayStates(relay!, emailing.id)).toEqual({ cancelled: 3 });
+    // Every earlier batch withdrawn; the sender may already be handing the first new one over.
+    expect(relayStates(relay!, emailing.id).cancelled).toBe(3);
     await handedOver(engine, emailing.id);
     expect(relayStates(relay!, emailing.id)).toEqual({ cancelled: 3, scheduled: 3 });
     const held = relay!.store.all().filter((r) => r.state === 'scheduled');
