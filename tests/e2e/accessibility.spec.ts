@@ -472,7 +472,7 @@ test('from an import to a scheduled emailing with the keyboard alone', async ({
   await page.keyboard.press('ArrowRight');
   await page.keyboard.type('0930A');
   await expect(sendAt).toHaveValue('2031-01-01T09:30');
-  await tabTo(page, page.getByRole('button', { name: 'Schedule' }));
+  await tabTo(page, page.getByRole('button', { name: 'Schedule' }), 80);
   await page.keyboard.press('Enter');
   const row = page.getByRole('row').filter({ hasText: 'Keyboard hello' });
   await expect(row.getByText('Scheduled')).toBeVisible();
