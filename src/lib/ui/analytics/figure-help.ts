@@ -1,24 +1,32 @@
 /**
  * The dashboard's help on what each figure means is the README's "Delivery figures, exactly"
  * section, read at build time: one text for the README, `slice report` and the app. It is
- * turned into HTML here (bullets, paragraphs, `code`, **bold**), the text escaped first.
+ * turned into blocks of text spans here (bullets, paragraphs, `code`, **bold**) that the page
+ * renders as text: nothing of it is ever markup.
  */
 import readme from '../../../../README.md?raw';
 
 const HEADING = '### Delivery figures, exactly';
 
-function escape(s: string): string {
-  return s
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;');
+/** A run of the help's text: plain, `code` or **bold**; always text, never markup. */
+export interface HelpSpan {
+  kind: 'text' | 'code' | 'strong';
+  text: string;
 }
 
-function inline(s: string): string {
-  return escape(s)
-    .replace(/`([^`]+)`/g, '<code>$1</code>')
-    .replace(/\*\*([^*]+)\*\*/g, '<strong>$1</strong>');
+/** A paragraph, or a list whose items are each a line of spans. */
+export type HelpBlock = { kind: 'p'; spans: HelpSpan[] } | { kind: 'ul'; items: HelpSpan[][] };
+
+function inline(s: string): HelpSpan[] {
+  const spans: HelpSpan[] = [];
+  let last = 0;
+  for (const m of s.matchAll(/`([^`]+)`|\*\*([^*]+)\*\*/g)) {
+    if (m.index > last) spans.push({ kind: 'text', text: s.slice(last, m.index) });
+    spans.push(m[1] !== undefined ? { kind: 'code', text: m[1] } : { kind: 'strong', text: m[2] });
+    last = m.index + m[0].length;
+  }
+  if (last < s.length) spans.push({ kind: 'text', text: s.slice(last) });
+  return spans;
 }
 
 /** The README section as Markdown (without its heading), '' if the README lost it. */
@@ -30,18 +38,18 @@ export function figureDefinitionsMarkdown(text: string = readme): string {
   return (end === -1 ? rest : rest.slice(0, end)).trim();
 }
 
-/** The section as HTML: list items and paragraphs, joined lines unwrapped. */
-export function figureDefinitionsHtml(text: string = readme): string {
+/** The section as blocks: list items and paragraphs, joined lines unwrapped. */
+export function figureDefinitions(text: string = readme): HelpBlock[] {
   const md = figureDefinitionsMarkdown(text);
-  const blocks: string[] = [];
+  const blocks: HelpBlock[] = [];
   let items: string[] = [];
   let para: string[] = [];
   const flushPara = () => {
-    if (para.length) blocks.push(`<p>${inline(para.join(' '))}</p>`);
+    if (para.length) blocks.push({ kind: 'p', spans: inline(para.join(' ')) });
     para = [];
   };
   const flushList = () => {
-    if (items.length) blocks.push(`<ul>${items.map((i) => `<li>${inline(i)}</li>`).join('')}</ul>`);
+    if (items.length) blocks.push({ kind: 'ul', items: items.map(inline) });
     items = [];
   };
   for (const raw of md.split('\n')) {
@@ -61,5 +69,5 @@ export function figureDefinitionsHtml(text: string = readme): string {
   }
   flushPara();
   flushList();
-  return blocks.join('\n');
+  return blocks;
 }
