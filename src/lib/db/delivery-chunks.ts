@@ -39,7 +39,8 @@ export const DICT_OF = {
 } as const satisfies Partial<Record<DeliveryArray, DeliveryDict>>;
 
 type ArrayCtor = { new (length: number): NumericArray; BYTES_PER_ELEMENT: number };
-const CTOR: Record<DeliveryArray, ArrayCtor> = {
+/** The typed array of each delivery column (the DeliveryColumns types). */
+export const DELIVERY_ARRAY_CTOR: Record<DeliveryArray, ArrayCtor> = {
   kind: Uint8Array,
   at: Float64Array,
   machine: Uint8Array,
@@ -153,7 +154,7 @@ export async function readDeliveryColumns(
       DELIVERY_DICTS.map((name) => columnRows(db, campaignId, `d:${name}`))
     );
     const a = (name: DeliveryArray) =>
-      concatArrays(arrays[DELIVERY_ARRAYS.indexOf(name)], CTOR[name], meta.count);
+      concatArrays(arrays[DELIVERY_ARRAYS.indexOf(name)], DELIVERY_ARRAY_CTOR[name], meta.count);
     const d = (name: DeliveryDict) =>
       concatStrings(dicts[DELIVERY_DICTS.indexOf(name)], meta.sizes[name]);
     const columns: DeliveryColumns = {

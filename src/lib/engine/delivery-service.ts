@@ -24,6 +24,7 @@ import type { NumericArray } from '$lib/db/chunk-store';
 import {
   compactDelivery,
   DELIVERY_ARRAYS,
+  DELIVERY_ARRAY_CTOR,
   DELIVERY_DICTS,
   DeliveryStoreChanged,
   readDeliveryColumns,
@@ -69,17 +70,6 @@ export interface DeliveryPlan {
 type DictIndexes = Record<DeliveryDict, Map<string, number>>;
 
 const KIND_CODE = new Map(DELIVERY_KINDS.map((k, i) => [k, i]));
-const ARRAY_CTOR: Record<DeliveryArray, { new (n: number): NumericArray }> = {
-  kind: Uint8Array,
-  at: Float64Array,
-  machine: Uint8Array,
-  bounce: Uint8Array,
-  message: Uint32Array,
-  contact: Int32Array,
-  emailing: Uint32Array,
-  reason: Uint32Array,
-  url: Uint32Array
-};
 
 function indexOf(values: readonly string[]): Map<string, number> {
   const map = new Map<string, number>();
@@ -315,7 +305,7 @@ export class DeliveryService {
     };
     const n = events.length;
     const arrays = Object.fromEntries(
-      DELIVERY_ARRAYS.map((name) => [name, new ARRAY_CTOR[name](n)])
+      DELIVERY_ARRAYS.map((name) => [name, new DELIVERY_ARRAY_CTOR[name](n)])
     ) as Record<DeliveryArray, NumericArray>;
     const messageCodes = new Uint32Array(n);
     for (let i = 0; i < n; i++) messageCodes[i] = code('messages', messageKey(events[i]));

@@ -52,13 +52,20 @@ export interface DeliveryColumns {
   urls: string[];
 }
 
-/** A dictionary of strings to codes, '' always code 0. */
-class Codes {
-  readonly values: string[] = [''];
-  private readonly index = new Map<string, number>([['', 0]]);
+/**
+ * A dictionary of strings to codes, growing as values come: by default '' is code 0 (none);
+ * a dictionary without that entry (message keys) starts from `[]`.
+ */
+export class Codes {
+  readonly values: string[];
+  private readonly index: Map<string, number>;
 
-  code(value: string | undefined): number {
-    if (!value) return 0;
+  constructor(initial: readonly string[] = ['']) {
+    this.values = [...initial];
+    this.index = new Map(this.values.map((v, i) => [v, i]));
+  }
+
+  code(value: string | undefined = ''): number {
     let code = this.index.get(value);
     if (code === undefined) {
       code = this.values.length;
@@ -81,6 +88,26 @@ export function messageKey(event: Pick<DeliveryEvent, 'messageId' | 'recipient' 
     : `\u0000${event.recipient}\u0000${event.emailing}`;
 }
 
+/** Zeroed columns for `n` events over the given dictionaries (which the caller fills). */
+export function allocateDeliveryColumns(
+  n: number,
+  dicts: Pick<DeliveryColumns, 'messages' | 'emailings' | 'reasons' | 'urls'>
+): DeliveryColumns {
+  return {
+    count: n,
+    kind: new Uint8Array(n),
+    at: new Float64Array(n),
+    machine: new Uint8Array(n),
+    bounce: new Uint8Array(n),
+    message: new Uint32Array(n),
+    contact: new Int32Array(n),
+    emailing: new Uint32Array(n),
+    reason: new Uint32Array(n),
+    url: new Uint32Array(n),
+    ...dicts
+  };
+}
+
 /**
  * Columns of `events`; `contactOf` gives each event's contact row (-1 when none matched).
  */
@@ -93,22 +120,12 @@ export function toDeliveryColumns(
   const emailings = new Codes();
   const reasons = new Codes();
   const urls = new Codes();
-  const columns: DeliveryColumns = {
-    count: n,
-    kind: new Uint8Array(n),
-    at: new Float64Array(n),
-    machine: new Uint8Array(n),
-    bounce: new Uint8Array(n),
-    message: new Uint32Array(n),
+  const columns = allocateDeliveryColumns(n, {
     messages: messages.values,
-    contact: new Int32Array(n),
-    emailing: new Uint32Array(n),
     emailings: emailings.values,
-    reason: new Uint32Array(n),
     reasons: reasons.values,
-    url: new Uint32Array(n),
     urls: urls.values
-  };
+  });
   for (let i = 0; i < n; i++) {
     const event = events[i];
     columns.kind[i] = KIND_CODE.get(event.kind) ?? 0;
