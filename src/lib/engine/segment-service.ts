@@ -83,22 +83,23 @@ function suggestionLimit(limit: number | undefined): number {
   return Math.max(1, Math.min(200, Math.floor(limit ?? 20)));
 }
 
-/** Whether a definition has event or email conditions (which need the events read). */
-/** Whether a definition has an email condition (which reads the delivery activity too). */
-export function usesEmail(node: unknown): boolean {
-  if (Array.isArray(node)) return node.some(usesEmail);
+/** Whether a definition (or any node under it) has a condition of one of `kinds`. */
+function usesKind(node: unknown, kinds: readonly string[]): boolean {
+  if (Array.isArray(node)) return node.some((child) => usesKind(child, kinds));
   if (!node || typeof node !== 'object') return false;
   const n = node as { kind?: unknown; root?: unknown; children?: unknown };
-  if (n.kind === 'email') return true;
-  return usesEmail(n.root) || usesEmail(n.children);
+  if (kinds.includes(n.kind as string)) return true;
+  return usesKind(n.root, kinds) || usesKind(n.children, kinds);
 }
 
+/** Whether a definition has an email condition (which reads the delivery activity too). */
+export function usesEmail(node: unknown): boolean {
+  return usesKind(node, ['email']);
+}
+
+/** Whether a definition has event or email conditions (which need the events read). */
 export function usesEvents(node: unknown): boolean {
-  if (Array.isArray(node)) return node.some(usesEvents);
-  if (!node || typeof node !== 'object') return false;
-  const n = node as { kind?: unknown; root?: unknown; children?: unknown };
-  if (n.kind === 'event' || n.kind === 'email') return true;
-  return usesEvents(n.root) || usesEvents(n.children);
+  return usesKind(node, ['event', 'email']);
 }
 
 /** Problems with the evaluation options themselves (the page's clock, a zone it names). */
@@ -480,10 +481,11 @@ export class SegmentService {
     };
     const errors = validateDefinition(definition, { fields: loaded.contacts?.fields ?? [] });
     if (errors.length > 0) throw new Error(errors.map((e) => e.message).join(' '));
-    const activity = await this.deliveryActivity(loaded);
     const bits = await this.evaluate(loaded, definition, { now: filter.now });
+    // The delivery activity that evaluation read (it holds it on the campaign).
+    const version = loaded.derived.deliveryActivity?.version ?? '';
     const relative = filter.condition.window && 'last' in filter.condition.window;
-    const key = `${canonicalJson(filter.condition)}#${activity.version}#${loaded.eventGeneration}${relative ? '@' + filter.now : ''}`;
+    const key = `${canonicalJson(filter.condition)}#${version}#${loaded.eventGeneration}${relative ? '@' + filter.now : ''}`;
     return { bits, key };
   }
 
