@@ -9,6 +9,7 @@
  * in one transaction at the end: cancelled, failed or refused, the import changes nothing.
  * Importing the same file again adds nothing (the store leaves out events it already holds).
  */
+import { bomLengthOf } from './import-service';
 import {
   DELIVERY_KINDS,
   detectPreset,
@@ -72,14 +73,6 @@ const ROLE_LABELS: Record<string, string> = {
 type NamedBlob = Blob & { name?: string };
 
 class DeliveryImportFailure extends Error {}
-
-async function bomLength(file: Blob, encoding: CsvEncoding): Promise<number> {
-  const head = new Uint8Array(await file.slice(0, 3).arrayBuffer());
-  if (encoding === 'utf-8' && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) return 3;
-  if (encoding === 'utf-16le' && head[0] === 0xff && head[1] === 0xfe) return 2;
-  if (encoding === 'utf-16be' && head[0] === 0xfe && head[1] === 0xff) return 2;
-  return 0;
-}
 
 /** Contact rows by normalised email (the first row of an address wins). */
 function contactsByEmail(table: ContactTable | null): Map<string, number> {
@@ -280,7 +273,7 @@ export class DeliveryImportService {
     const chunks = readBlobText(
       file,
       options.encoding,
-      await bomLength(file, options.encoding),
+      await bomLengthOf(file, options.encoding),
       SLICE_BYTES,
       (bytes) => {
         progress.bytesRead = bytes;

@@ -4,6 +4,7 @@
  * campaign to it in one small transaction. Until the flip nothing the user sees has changed, so
  * a cancel, a failure, a full disk or a closed tab leaves the campaign exactly as before.
  */
+import { bomLengthFor } from '$lib/core/csv/detect-encoding';
 import { emptyEventTable, type EventTable } from '$lib/core/columns/types';
 import { PhaseTimes, timedChunks } from '$lib/core/csv/phase-times';
 import {
@@ -73,12 +74,8 @@ type Signal = { cancelled: boolean };
 type NamedBlob = Blob & { name?: string };
 
 /** Bytes of the byte-order mark at the start of `file` for `encoding` (0 if none). */
-async function bomLengthOf(file: Blob, encoding: CsvEncoding): Promise<number> {
-  const head = new Uint8Array(await file.slice(0, 3).arrayBuffer());
-  if (encoding === 'utf-8' && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) return 3;
-  if (encoding === 'utf-16le' && head[0] === 0xff && head[1] === 0xfe) return 2;
-  if (encoding === 'utf-16be' && head[0] === 0xfe && head[1] === 0xff) return 2;
-  return 0;
+export async function bomLengthOf(file: Blob, encoding: CsvEncoding): Promise<number> {
+  return bomLengthFor(new Uint8Array(await file.slice(0, 3).arrayBuffer()), encoding);
 }
 
 interface RowSink {

@@ -4,6 +4,14 @@
  */
 import type { CsvEncoding } from './types';
 
+/** Bytes of the byte-order mark of `encoding` at the start of `head` (0 if none). */
+export function bomLengthFor(head: Uint8Array, encoding: CsvEncoding): number {
+  if (encoding === 'utf-8' && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) return 3;
+  if (encoding === 'utf-16le' && head[0] === 0xff && head[1] === 0xfe) return 2;
+  if (encoding === 'utf-16be' && head[0] === 0xfe && head[1] === 0xff) return 2;
+  return 0;
+}
+
 export function detectEncoding(head: Uint8Array): { encoding: CsvEncoding; bomLength: number } {
   if (head.length >= 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) {
     return { encoding: 'utf-8', bomLength: 3 };

@@ -4,7 +4,13 @@
  * samples, inferred fields and suggested identity or event mapping, or the problem that stops
  * the file (empty, binary, bad header, bad quotes).
  */
-import { detectEncoding, looksBinary, strayNulAt, tooManyControls } from './detect-encoding';
+import {
+  bomLengthFor,
+  detectEncoding,
+  looksBinary,
+  strayNulAt,
+  tooManyControls
+} from './detect-encoding';
 import { inferFields, suggestEventMapping, suggestIdentity } from './infer-fields';
 import { CsvChunkParser } from './parse-csv-chunks';
 import { decodeWindows1252 } from './read-blob-text';
@@ -27,14 +33,6 @@ const MAX_ROWS = 1000;
 const SAMPLE_ROWS = 20;
 /** Sample cells are for the eye: a 10 MB cell is shown by its beginning. */
 const SAMPLE_CHARS = 1000;
-
-/** Bytes of the byte-order mark of `encoding` at the start of `head` (0 if none). */
-function bomLengthFor(head: Uint8Array, encoding: CsvEncoding): number {
-  if (encoding === 'utf-8' && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) return 3;
-  if (encoding === 'utf-16le' && head[0] === 0xff && head[1] === 0xfe) return 2;
-  if (encoding === 'utf-16be' && head[0] === 0xfe && head[1] === 0xff) return 2;
-  return 0;
-}
 
 /**
  * Control characters (other than tab, CR, LF, form feed) in decoded text: for UTF-16 chosen by
