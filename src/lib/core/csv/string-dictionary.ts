@@ -7,8 +7,10 @@
  * contacts this Map-based dictionary took 2708 ms median against 3734 ms for the hand-written
  * open-addressing table with read-ahead it replaced (the Map 1.38× faster; a second run on a
  * busier machine: 4147 against 5892 ms, 1.42×); at 100 k, 158 against 146 ms (the table 1.08×
- * faster, short of the 1.3× that would have justified keeping it). The table lives on only as
- * that benchmark's peer, in tests/bench/lib/open-addressing-dictionary.ts.
+ * faster, short of the 1.3× that would have justified keeping it). Measured again once the Map
+ * copied values on insertion (ownCopy, below; the table still copies batch by batch), on a
+ * machine loaded several times over: 10954 against 12005 ms, the Map 1.10× faster. The table
+ * lives on only as that benchmark's peer, in tests/bench/lib/open-addressing-dictionary.ts.
  */
 
 /** Values this long are slices of the parsed text in V8; shorter ones are copies already. */
