@@ -12,6 +12,7 @@ import type { Engine } from '$lib/engine/engine';
 import type { Relay } from '../../../relay/server';
 import { importText, makeEngine, freshDbName } from '../engine/engine-fixture';
 import { relayAt, tempDir, TOKEN } from '../relay/relay-harness';
+import { unlimitedRelay, until } from './sender-fixture';
 
 const open: Engine[] = [];
 let relay: Relay | null = null;
@@ -20,15 +21,6 @@ afterEach(async () => {
   await relay?.close();
   relay = null;
 });
-
-async function until(check: () => Promise<boolean>, ms = 20_000) {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error('timed out');
-}
 
 function engineOn(name: string, eventsEveryMs = 0) {
   const { engine } = makeEngine(name, {
@@ -65,15 +57,7 @@ describe('relay results and events become delivery events', () => {
     expect(
       (await importText(engine, campaign.id, people.join('\n'), { id: 'text', email: 'email' })).ok
     ).toBe(true);
-    await engine.saveRelaySettings({
-      url: relay.url,
-      token: TOKEN,
-      batchSize: 4,
-      perSecond: null,
-      perHour: null,
-      perDay: null,
-      confirmOverdue: false
-    });
+    await engine.saveRelaySettings(unlimitedRelay(relay.url, TOKEN, 4));
     const emailing = await engine.createEmailing(campaign.id, {
       name: 'June news',
       fromName: 'Shop',

@@ -15,6 +15,7 @@ import type { Engine } from '$lib/engine/engine';
 import { IN_FLIGHT } from '$lib/engine/send-service';
 import type { SliceDb } from '$lib/db/slice-db';
 import { freshDbName, importText, interceptWrites, makeEngine } from '../engine/engine-fixture';
+import { peopleCsv, unlimitedRelay, until } from './sender-fixture';
 
 const TOTAL = 10_000;
 const REFUSED = /^p\d*7@/;
@@ -46,15 +47,6 @@ function engineOn(name: string, prepare?: (db: SliceDb) => void) {
   return made;
 }
 
-async function until(check: () => Promise<boolean>, ms: number, why: () => Promise<unknown>) {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out: ${JSON.stringify(await why())}`);
-}
-
 const FAULTS: Faults = {
   // Every kind at least once, early; then by chance.
   script: [500, 500, 500, 429, 'drop'],
@@ -71,23 +63,13 @@ const FAULTS: Faults = {
 async function setUp(engine: Engine, port: number) {
   fault = await startFaultRelay({ port, faults: FAULTS });
   const campaign = await engine.createCampaign('Big');
-  const lines = ['id,email,first_name'];
-  for (let i = 0; i < TOTAL; i++) lines.push(`c${i},p${i}@example.org,N${i}`);
-  const imported = await importText(engine, campaign.id, lines.join('\n'), {
+  const imported = await importText(engine, campaign.id, peopleCsv(TOTAL), {
     id: 'text',
     email: 'email',
     first_name: 'text'
   });
   expect(imported.ok).toBe(true);
-  await engine.saveRelaySettings({
-    url: fault.url,
-    token: fault.token,
-    batchSize: 250,
-    perSecond: null,
-    perHour: null,
-    perDay: null,
-    confirmOverdue: false
-  });
+  await engine.saveRelaySettings(unlimitedRelay(fault.url, fault.token, 250));
   const emailing = await engine.createEmailing(campaign.id, {
     name: 'Everyone',
     fromName: 'Shop',

@@ -14,6 +14,7 @@ import type { SliceDb } from '$lib/db/slice-db';
 import { freshDbName, importText, makeEngine } from '../engine/engine-fixture';
 import { relayAt, tempDir, TOKEN } from '../relay/relay-harness';
 import { deliveredIds, duplicates, readOutbox } from '../../support/relay-outbox';
+import { peopleCsv, unlimitedRelay, until } from './sender-fixture';
 
 const PEOPLE = 23;
 const open: Engine[] = [];
@@ -41,15 +42,6 @@ function engineOn(name = freshDbName()): { engine: Engine; db: SliceDb } {
   return made;
 }
 
-async function until(check: () => Promise<boolean> | boolean, ms = 20_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error('timed out');
-}
-
 function outboxCount(r: Relay, emailingId: string): number {
   try {
     return readdirSync(join(r.config.outboxDir, safeName(emailingId))).length;
@@ -61,23 +53,18 @@ function outboxCount(r: Relay, emailingId: string): number {
 async function scheduled(engine: Engine, inMs: number, dataDir = tempDir('handover')) {
   relay ??= await relayAt(0, dataDir, { RELAY_ALLOWED_ORIGINS: '*' });
   const campaign = await engine.createCampaign('Later');
-  const lines = ['id,email,first_name'];
-  for (let i = 0; i < PEOPLE; i++) lines.push(`c${i},p${i}@example.org,Name${i}`);
-  const imported = await importText(engine, campaign.id, lines.join('\n'), {
-    id: 'text',
-    email: 'email',
-    first_name: 'text'
-  });
+  const imported = await importText(
+    engine,
+    campaign.id,
+    peopleCsv(PEOPLE, (i) => `Name${i}`),
+    {
+      id: 'text',
+      email: 'email',
+      first_name: 'text'
+    }
+  );
   expect(imported.ok).toBe(true);
-  await engine.saveRelaySettings({
-    url: relay.url,
-    token: TOKEN,
-    batchSize: 10,
-    perSecond: null,
-    perHour: null,
-    perDay: null,
-    confirmOverdue: false
-  });
+  await engine.saveRelaySettings(unlimitedRelay(relay.url, TOKEN, 10));
   const emailing = await engine.createEmailing(campaign.id, {
     name: 'Tomorrow',
     fromName: 'Shop',
@@ -236,15 +223,7 @@ describe('scheduled emailings handed to the relay', () => {
     expect((await engine.getEmailing(emailing.id))?.handedOverAt).toBeTruthy();
     // Back up: the cancel goes through.
     relay = await relayAt(0, dir, { RELAY_ALLOWED_ORIGINS: '*' });
-    await engine.saveRelaySettings({
-      url: relay.url,
-      token: TOKEN,
-      batchSize: 10,
-      perSecond: null,
-      perHour: null,
-      perDay: null,
-      confirmOverdue: false
-    });
+    await engine.saveRelaySettings(unlimitedRelay(relay.url, TOKEN, 10));
     expect((await engine.emailingAction(emailing.id, 'cancel'))?.status).toBe('cancelled');
     expect(relayStates(relay, emailing.id)).toEqual({ cancelled: 3 });
   }, 30_000);

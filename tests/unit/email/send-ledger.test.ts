@@ -6,13 +6,13 @@ import type { Relay } from '../../../relay/server';
 import { startFaultRelay, type Faults } from '../../support/fault-relay';
 import { deliveredIds, duplicates, readOutbox, storedKeys } from '../../support/relay-outbox';
 import { relayAt, tempDir, TOKEN } from '../relay/relay-harness';
+import { peopleCsv, unlimitedRelay, until } from './sender-fixture';
 
 const FIELDS = { id: 'text', email: 'email', first_name: 'text' } as const;
 
 function people(n: number, extra: string[] = []): string {
-  const lines = ['id,email,first_name'];
-  for (let i = 0; i < n; i++) lines.push(`c${i},p${i}@example.org,Name${i}`);
-  return [...lines, ...extra.map((line, i) => `x${i},${line}`)].join('\n');
+  const rows = extra.map((line, i) => `x${i},${line}`);
+  return [peopleCsv(n, (i) => `Name${i}`), ...rows].join('\n');
 }
 
 /** The real reference relay (outbox mode, fresh data folder), alone or behind the fault relay. */
@@ -61,29 +61,12 @@ function engineOn(name = freshDbName(), inFlight?: number) {
   return made;
 }
 
-async function until(check: () => Promise<boolean>, ms = 20_000) {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error('timed out');
-}
-
 async function setUp(engine: Engine, text: string, faults?: Faults) {
   relay = await startRelay({ maxBatch: 7, faults });
   const campaign = await engine.createCampaign('Mail');
   const imported = await importText(engine, campaign.id, text, FIELDS);
   expect(imported.ok).toBe(true);
-  await engine.saveRelaySettings({
-    url: relay.url,
-    token: relay.token,
-    batchSize: 10,
-    perSecond: null,
-    perHour: null,
-    perDay: null,
-    confirmOverdue: false
-  });
+  await engine.saveRelaySettings(unlimitedRelay(relay.url, relay.token, 10));
   const emailing = await engine.createEmailing(campaign.id, {
     name: 'Hello',
     fromName: 'Shop',

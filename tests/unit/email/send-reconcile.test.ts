@@ -11,6 +11,7 @@ import { deliveredIds, duplicates } from '../../support/relay-outbox';
 import type { Engine } from '$lib/engine/engine';
 import type { SliceDb } from '$lib/db/slice-db';
 import { freshDbName, importText, makeEngine } from '../engine/engine-fixture';
+import { peopleCsv, unlimitedRelay, until } from './sender-fixture';
 
 const PEOPLE = 30;
 const open: Engine[] = [];
@@ -37,15 +38,6 @@ function engineOn(name = freshDbName()): { engine: Engine; db: SliceDb } {
   return made;
 }
 
-async function until(check: () => Promise<boolean>, ms = 20_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error('timed out');
-}
-
 /** The first batch's post fails as `faults` says, 500s follow until the sender gives up. */
 async function failedMidway(faults: Faults) {
   fault = await startFaultRelay({
@@ -55,23 +47,13 @@ async function failedMidway(faults: Faults) {
   });
   const first = engineOn();
   const campaign = await first.engine.createCampaign('Unknown');
-  const lines = ['id,email,first_name'];
-  for (let i = 0; i < PEOPLE; i++) lines.push(`c${i},p${i}@example.org,N${i}`);
-  const imported = await importText(first.engine, campaign.id, lines.join('\n'), {
+  const imported = await importText(first.engine, campaign.id, peopleCsv(PEOPLE), {
     id: 'text',
     email: 'email',
     first_name: 'text'
   });
   expect(imported.ok).toBe(true);
-  await first.engine.saveRelaySettings({
-    url: fault.url,
-    token: fault.token,
-    batchSize: 10,
-    perSecond: null,
-    perHour: null,
-    perDay: null,
-    confirmOverdue: false
-  });
+  await first.engine.saveRelaySettings(unlimitedRelay(fault.url, fault.token, 10));
   const emailing = await first.engine.createEmailing(campaign.id, {
     name: 'Everyone',
     fromEmail: 'shop@example.org',

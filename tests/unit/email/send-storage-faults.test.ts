@@ -16,6 +16,7 @@ import type { Engine } from '$lib/engine/engine';
 import { STORAGE_FULL_MESSAGE } from '$lib/engine/send-service';
 import type { SliceDb } from '$lib/db/slice-db';
 import { freshDbName, importText, interceptWrites, makeEngine } from '../engine/engine-fixture';
+import { peopleCsv, unlimitedRelay, until } from './sender-fixture';
 
 const TOTAL = 500;
 
@@ -46,36 +47,17 @@ function engineOn(name: string, prepare?: (db: SliceDb) => void) {
   return made;
 }
 
-async function until(check: () => Promise<boolean>, ms: number, why: () => Promise<unknown>) {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`timed out: ${JSON.stringify(await why())}`);
-}
-
 async function setUp(engine: Engine, faults: Faults) {
   fault = await startFaultRelay({ port: 0, faults });
   const campaign = await engine.createCampaign('Spring');
-  const lines = ['id,email,first_name'];
-  for (let i = 0; i < TOTAL; i++) lines.push(`c${i},p${i}@example.org,N${i}`);
   expect(
-    await importText(engine, campaign.id, lines.join('\n'), {
+    await importText(engine, campaign.id, peopleCsv(TOTAL), {
       id: 'text',
       email: 'email',
       first_name: 'text'
     })
   ).toMatchObject({ ok: true });
-  await engine.saveRelaySettings({
-    url: fault.url,
-    token: fault.token,
-    batchSize: 50,
-    perSecond: null,
-    perHour: null,
-    perDay: null,
-    confirmOverdue: false
-  });
+  await engine.saveRelaySettings(unlimitedRelay(fault.url, fault.token, 50));
   const emailing = await engine.createEmailing(campaign.id, {
     name: 'Everyone',
     fromName: 'Shop',

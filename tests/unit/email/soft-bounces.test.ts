@@ -12,6 +12,7 @@ import {
 import type { Engine } from '$lib/engine/engine';
 import { startFaultRelay, type FaultRelay } from '../../support/fault-relay';
 import { importText, makeEngine } from '../engine/engine-fixture';
+import { unlimitedRelay, until } from './sender-fixture';
 
 describe('soft bounce streak', () => {
   const h = (at: string, outcome: SentOutcome['outcome']): SentOutcome => ({ at, outcome });
@@ -42,15 +43,6 @@ afterEach(async () => {
   fault = null;
 });
 
-async function until(check: () => Promise<boolean>, ms = 20_000) {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error('timed out');
-}
-
 describe('soft bounces feed the suppression list', () => {
   it('suppresses after 3 soft bounces in a row, from results and from events, not after 2', async () => {
     const { engine } = makeEngine(undefined, {
@@ -78,15 +70,7 @@ describe('soft bounces feed the suppression list', () => {
     expect(
       (await importText(engine, campaign.id, csv.join('\n'), { id: 'text', email: 'email' })).ok
     ).toBe(true);
-    await engine.saveRelaySettings({
-      url: fault.url,
-      token: fault.token,
-      batchSize: 10,
-      perSecond: null,
-      perHour: null,
-      perDay: null,
-      confirmOverdue: false
-    });
+    await engine.saveRelaySettings(unlimitedRelay(fault.url, fault.token, 10));
     expect((await engine.relaySettings()).softBounceLimit).toBe(3);
     await expect(
       engine.saveRelaySettings({ ...(await engine.relaySettings()), softBounceLimit: 0 })
