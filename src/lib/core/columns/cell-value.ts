@@ -44,6 +44,42 @@ export function isoDateTime(ms: number): string {
   return `${civilDate(days)}T${pad2(h)}:${pad2(min)}:${pad2(sec)}.${pad3(rest - sec * 1000)}Z`;
 }
 
+/** Whether isoDate and isoDateTime write ms by integer arithmetic: years 0000–9999, whole ms. */
+export function inIsoYears(ms: number): boolean {
+  return ms >= FIRST_MS && ms <= LAST_MS && Number.isInteger(ms);
+}
+
+/**
+ * isoDate (or isoDateTime) for the many cells of an export, for ms where inIsoYears holds:
+ * each day's date is formatted once (a column holds few distinct days) and the time of day is
+ * put together from tables of two- and three-digit texts. Measured over the three date columns
+ * of contacts-100k: birthdate 17 → 11 ms, participation_date 18 → 4 ms, registered_at
+ * (datetime) 58 → 42 ms.
+ */
+export function isoFormatter(withTime: boolean): (ms: number) => string {
+  const days = new Map<number, string>();
+  const two: string[] = [];
+  for (let i = 0; i < 60; i++) two.push(pad2(i));
+  const millis: string[] = [];
+  for (let i = 0; i < 1000; i++) millis.push(pad3(i) + 'Z');
+  return (ms) => {
+    const day = Math.floor(ms / DAY_MS);
+    let date = days.get(day);
+    if (date === undefined) {
+      date = civilDate(day) + (withTime ? 'T' : '');
+      days.set(day, date);
+    }
+    if (!withTime) return date;
+    let rest = ms - day * DAY_MS;
+    const h = Math.floor(rest / 3_600_000);
+    rest -= h * 3_600_000;
+    const min = Math.floor(rest / 60_000);
+    rest -= min * 60_000;
+    const sec = Math.floor(rest / 1000);
+    return date + two[h] + ':' + two[min] + ':' + two[sec] + '.' + millis[rest - sec * 1000];
+  };
+}
+
 export function readCell(
   column: Column,
   type: FieldType,
