@@ -43,7 +43,9 @@ export function spreadsheetCell(value: string | number | boolean | null): string
   if (typeof value === 'boolean') return value ? 'true' : 'false';
   if (!SPECIAL.test(value)) return value;
   const neutral = FORMULA_START.test(value) ? `'${value}` : value;
-  return NEEDS_QUOTES.test(neutral) ? `"${neutral.replace(/"/g, '""')}"` : neutral;
+  // Tested on value, the same characters as neutral: `'` needs no quotes, and the two-part
+  // string `'…` is then not copied flat for the test (800k phone numbers in an export).
+  return NEEDS_QUOTES.test(value) ? `"${neutral.replace(/"/g, '""')}"` : neutral;
 }
 
 export function toCsv(headers: string[], rows: (string | number | boolean | null)[][]): string {
