@@ -59,8 +59,9 @@ const digit = (n: number) => 48 + (n % 10);
  * Each text is made flat in one String.fromCharCode call: concatenated pieces make a tree of
  * strings (a "cons" string) that every later join has to walk again. Each day's year, month and
  * day are computed once (a column holds few distinct days), kept by day in a typed array (a Map
-
-
+ * of number keys was slower). On contacts-1m, registered_at alone: 736 ms with isoDateTime and
+ * spreadsheetCell per cell, 588 ms with digit tables and a Map; the whole export's figures, flat
+ * texts included, are in members-csv.ts.
  */
 export function isoFormatter(withTime: boolean): (ms: number) => string {
   // year·10000 + month·100 + day by day, over a window of about 360 years around the first
