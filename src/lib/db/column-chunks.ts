@@ -119,14 +119,6 @@ function decodeColumn(meta: ContactMeta, name: string, byColumn: Map<string, Chu
   };
 }
 
-export function decodeContactTable(byColumn: Map<string, ChunkRow[]>): ContactTable {
-  const meta = byColumn.get('meta')?.[0]?.meta as ContactMeta | undefined;
-  if (!meta) throw new Error('The stored contacts are incomplete (no meta row).');
-  const columns = nameRecord<Column>();
-  for (const field of meta.fields) columns[field.name] = decodeColumn(meta, field.name, byColumn);
-  return { rowCount: meta.rowCount, identity: meta.identity, fields: meta.fields, columns };
-}
-
 function columnRange(db: SliceDb, campaignId: string, generation: number, column: string) {
   return db.columnChunks
     .where('[campaignId+generation+column+chunk]')

@@ -113,10 +113,17 @@ export class SliceDb extends Dexie {
       bounceClasses: '[campaignId+reason], campaignId',
       relayCursors: 'relay'
     });
+    // v7: the ledger loses its [emailingId+batchNo] index. Every ledger row is written three
+    // times in a send (queued, handed over, result) and each write rewrites every index entry
+    // of the row; the rows of a batch are found from its stored body instead (send-service's
+    // rowsOfBatch), the only reads that used it.
+    this.version(7).stores({
+      sendLedger: '[emailingId+messageId], [emailingId+state], campaignId, [campaignId+email]'
+    });
   }
 }
 
-export const SCHEMA_VERSION = 6;
+export const SCHEMA_VERSION = 7;
 
 /**
  * Opens (creating or upgrading) a Slice database. Tests pass fake-indexeddb's `indexedDB` and

@@ -321,8 +321,9 @@ export class SendService {
       for (const key of keys) {
         const batch = await db.sendBatches.get(key);
         if (!batch || batch.state !== 'scheduled') continue;
-        const rows = await db.sendLedger.where('[emailingId+batchNo]').equals(key).toArray();
-        const sentAt = (JSON.parse(batch.body) as RelayBatch).sendAt ?? fresh.scheduledAt;
+        const body = JSON.parse(batch.body) as RelayBatch;
+        const rows = await this.rowsOfBatch(batch, body);
+        const sentAt = body.sendAt ?? fresh.scheduledAt;
         const changed = rows
           .filter((r) => r.state === 'handed')
           .map((r) => ({ ...r, state: 'accepted' as const, doneAt: sentAt ?? null }));
@@ -417,11 +418,10 @@ export class SendService {
       const batch = await db.sendBatches.get(key);
       if (!batch || batch.state !== 'scheduled') return;
       const at = isoAt(this.ctx);
-      const rows = (await db.sendLedger.where('[emailingId+batchNo]').equals(key).toArray()).filter(
-        (r) => r.state === 'handed'
-      );
+      const body = JSON.parse(batch.body) as RelayBatch;
+      const rows = (await this.rowsOfBatch(batch, body)).filter((r) => r.state === 'handed');
       count = rows.length;
-      const sentAt = (JSON.parse(batch.body) as RelayBatch).sendAt ?? at;
+      const sentAt = body.sendAt ?? at;
       await db.sendLedger.bulkPut(
         rows.map((r): LedgerRow => {
           if (as === 'sent') return { ...r, state: 'accepted', doneAt: sentAt };
@@ -436,6 +436,18 @@ export class SendService {
       }
     });
     return count;
+  }
+
+  /**
+   * The ledger rows a batch handed over, read by the message ids of its stored body (kept
+   * until the batch is done): the ledger has no index by batch, which every row's three
+   * writes of a send (queued, handed, result) would keep up to date for these rare reads.
+   */
+  private async rowsOfBatch(batch: BatchRow, body: RelayBatch): Promise<LedgerRow[]> {
+    const rows = await this.ctx.db.sendLedger.bulkGet(
+      body.messages.map((m): [string, string] => [batch.emailingId, m.messageId])
+    );
+    return rows.filter((r): r is LedgerRow => r !== undefined && r.batchNo === batch.batchNo);
   }
 
   /** For a storage refusal: says so, waits, and returns true; false for any other error. */

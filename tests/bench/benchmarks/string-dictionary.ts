@@ -58,7 +58,7 @@ async function readStringColumns(path: string): Promise<ColumnValues[]> {
   return columns;
 }
 
-/** The importer's loop with the Map-based dictionary: codeOf per value, compact per batch. */
+/** The importer's loop with the Map-based dictionary: codeOf per value (it copies new ones). */
 function buildWithMap(columns: ColumnValues[]): Uint32Array[] {
   return columns.map((c) => {
     const d = new StringDictionary();
@@ -66,7 +66,6 @@ function buildWithMap(columns: ColumnValues[]): Uint32Array[] {
     let k = 0;
     for (const values of c.batches) {
       for (let i = 0; i < values.length; i++) codes[k++] = d.codeOf(values[i]);
-      d.compact();
     }
     return codes;
   });

@@ -7,7 +7,21 @@
  * compares 32-bit hashes in a typed array and touches a string only when the hashes match
  * (the premise the measurement did not bear out: the Map is faster at 1M contacts).
  */
-import { copyOutOfText } from '../../../src/lib/core/csv/string-dictionary';
+/**
+ * Replaces `list[code]` for each of `codes` by a slice of one new string holding them all, so
+ * that they stop keeping alive the larger text they were sliced from: one join, one slice each.
+ */
+function copyOutOfText(list: string[], codes: readonly number[]): void {
+  // One value alone would come back as itself from join(): copy it by concatenation.
+  const arena =
+    codes.length === 1 ? (list[codes[0]] + ' ').slice(0, -1) : codes.map((c) => list[c]).join('');
+  let at = 0;
+  for (const code of codes) {
+    const length = list[code].length;
+    list[code] = arena.slice(at, at + length);
+    at += length;
+  }
+}
 
 /** FNV-1a over UTF-16 code units. */
 function hashOf(s: string): number {

@@ -178,7 +178,7 @@ describe('version 6', () => {
     v5.close();
     const db = openSliceDb(name);
     await db.open();
-    expect(db.verno).toBe(6);
+    expect(db.verno).toBe(SCHEMA_VERSION);
     expect((await db.campaigns.get('c1'))?.name).toBe('Kept');
     expect(db.deliveryChunks.schema.primKey.keyPath).toEqual([
       'campaignId',
@@ -187,6 +187,44 @@ describe('version 6', () => {
       'chunk'
     ]);
     expect(db.bounceClasses.schema.primKey.keyPath).toEqual(['campaignId', 'reason']);
+    db.close();
+  });
+});
+
+describe('version 7', () => {
+  it('drops the ledger index by batch, keeping its rows and the others', async () => {
+    const name = freshName();
+    const v6 = new Dexie(name);
+    v6.version(6).stores({
+      sendLedger:
+        '[emailingId+messageId], [emailingId+state], [emailingId+batchNo], campaignId, [campaignId+email]'
+    });
+    await v6.open();
+    await v6.table('sendLedger').put({
+      emailingId: 'e1',
+      messageId: 'e1:3',
+      campaignId: 'c1',
+      contactId: 3,
+      email: 'a@example.com',
+      state: 'handed',
+      reason: null,
+      batchNo: 1,
+      handedAt: '2026-01-01T00:00:00Z',
+      doneAt: null
+    });
+    v6.close();
+    const db = openSliceDb(name);
+    await db.open();
+    expect(db.verno).toBe(SCHEMA_VERSION);
+    expect(db.sendLedger.schema.indexes.map((i) => i.name).sort()).toEqual([
+      '[campaignId+email]',
+      '[emailingId+state]',
+      'campaignId'
+    ]);
+    expect(await db.sendLedger.where('[emailingId+state]').equals(['e1', 'handed']).count()).toBe(
+      1
+    );
+    expect((await db.sendLedger.get(['e1', 'e1:3']))?.batchNo).toBe(1);
     db.close();
   });
 });

@@ -74,12 +74,6 @@ export function dayLabel(day: number): string {
   return `${c.day} ${MONTHS[c.month - 1]}`;
 }
 
-/** "2026-12-04" for a local day. */
-export function isoDayLabel(day: number): string {
-  const c = civilFromDays(day);
-  return `${c.year}-${pad(c.month)}-${pad(c.day)}`;
-}
-
 /** "4 Dec 14:00" for an instant, on the zone's wall clock. */
 export function hourLabel(clock: ZoneClock, at: number): string {
   const wall = at + clock.offsetAt(at);

@@ -70,11 +70,6 @@ export class StringColumnBuilder implements ColumnBuilder {
     this.dictionary.alias(value, code);
   }
 
-  /** Stops new dictionary values from keeping the parsed text alive (see StringDictionary). */
-  compact(): void {
-    this.dictionary.compact();
-  }
-
   set(row: number, value: string): void {
     this.codes[row] = this.dictionary.codeOf(value);
   }

@@ -188,7 +188,6 @@ export function createContactImporter(opts: ContactImporterOptions): ContactImpo
 
   const n = fileFields.length;
   const allBuilders = [...builders.values()];
-  const stringBuilders = allBuilders.filter((b) => b instanceof StringColumnBuilder);
   const idIsText = idField.read === Read.Text || idField.read === Read.Email;
 
   // A batch is read column by column (one tight loop per column, specialised to its type),
@@ -451,7 +450,6 @@ export function createContactImporter(opts: ContactImporterOptions): ContactImpo
         matchRows(rows, lines, i, m);
         for (let k = 0; k < n; k++) if (k !== idK) writeField(k, rows, i, m);
       }
-      for (const b of stringBuilders) b.compact();
     },
     finish() {
       const columns = nameRecord<Column>();

@@ -6,8 +6,11 @@
 // One @, no whitespace, a non-empty local part, a domain of non-empty dot-separated labels.
 const EMAIL = /^[^\s@]+@[^\s@.]+(?:\.[^\s@.]+)+$/;
 
-/** Whether `raw` holds only characters that trimming and lower-casing leave as they are. */
-function alreadyNormal(raw: string): boolean {
+/**
+ * Whether `raw` holds only characters that trimming and lower-casing leave as they are (all
+ * printable ASCII, so in Unicode's composed form too).
+ */
+export function isNormalEmail(raw: string): boolean {
   for (let i = 0; i < raw.length; i++) {
     const c = raw.charCodeAt(i);
     // Printable ASCII except upper-case letters (space and controls are trimmed).
@@ -18,7 +21,7 @@ function alreadyNormal(raw: string): boolean {
 
 export function normaliseEmail(raw: string): string {
   // Most addresses are already lower-case and trimmed: look (no copy) before copying.
-  return alreadyNormal(raw) ? raw : raw.trim().toLowerCase();
+  return isNormalEmail(raw) ? raw : raw.trim().toLowerCase();
 }
 
 export function isValidEmail(s: string): boolean {

@@ -297,9 +297,6 @@ export function createEventImporter(opts: EventImporterOptions): EventImporter {
       let i = headerRows(rows);
       if (order === undefined) inferOrder(i === 0 ? rows : rows.slice(1));
       for (; i < rows.length; i++) addRow(rows[i], lines[i]);
-      targets.compact();
-      props.compact();
-      eventIds.compact();
     },
     finish() {
       const targetValues = targets.values;

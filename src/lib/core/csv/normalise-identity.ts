@@ -15,7 +15,7 @@
  */
 import type { FieldType } from '../columns/types';
 import { isAscii } from '../text/fold';
-import { normaliseEmail } from './email';
+import { isNormalEmail, normaliseEmail } from './email';
 import { parseNumber } from './parse-number';
 
 /** The composed form (NFC) of a text; ASCII (nearly every identity) is returned as is. */
@@ -24,7 +24,10 @@ function composed(s: string): string {
 }
 
 export function normaliseIdentity(raw: string, type: FieldType): string {
-  if (type === 'email') return composed(normaliseEmail(raw));
+  if (type === 'email') {
+    // Nearly every address: already normal, so ASCII, with nothing left to compose.
+    return isNormalEmail(raw) ? raw : composed(normaliseEmail(raw));
+  }
   const s = raw.trim();
   if (type === 'number') {
     const n = parseNumber(s, '.');

@@ -3,43 +3,39 @@
  *
  * Measured with `npm run bench -- --only string-dictionary` (the 13 string columns of the
  * contacts import, 11.6 M values, 2.8 M distinct, built batch by batch as the importer does,
- * compaction included; 2-core Intel Xeon VM, 23 GB, Node 20, shared with other jobs): at 1 M
+ * copies of the parsed text included; 2-core Intel Xeon VM, 23 GB, Node 20, shared with other jobs): at 1 M
  * contacts this Map-based dictionary took 2708 ms median against 3734 ms for the hand-written
  * open-addressing table with read-ahead it replaced (the Map 1.38× faster; a second run on a
  * busier machine: 4147 against 5892 ms, 1.42×); at 100 k, 158 against 146 ms (the table 1.08×
- * faster, short of the 1.3× that would have justified keeping it). The table lives on only as
- * that benchmark's peer, in tests/bench/lib/open-addressing-dictionary.ts.
+ * faster, short of the 1.3× that would have justified keeping it). Measured again once the Map
+ * copied values on insertion (ownCopy, below; the table still copies batch by batch), on a
+ * machine loaded several times over: 10954 against 12005 ms, the Map 1.10× faster. The table
+ * lives on only as that benchmark's peer, in tests/bench/lib/open-addressing-dictionary.ts.
  */
 
 /** Values this long are slices of the parsed text in V8; shorter ones are copies already. */
 const SLICED_LENGTH = 13;
 
 /**
- * Replaces `list[code]` for each of `codes` by a slice of one new string holding them all, so
- * that they stop keeping alive the larger text they were sliced from: one join, one slice each.
+ * `value` as a string of its own: a slice of the parsed text (what papaparse gives for a cell
+ * of 13 characters or more) would keep that whole text alive as long as the dictionary, as its
+ * value and as the Map's key (a Map keeps the key it was first given). Made at the insertion,
+ * while the Map's bucket is still in cache. At 1 M contacts (Node 20) the heap after the import
+ * is 337 MB instead of 704 MB with the batch-wise copy this replaced (one join per batch, which
+ * copied the values but left the Map's keys sliced), for no more CPU time (10.8 and 12.0 s
+ * against 11.8 and 13.6 s for the whole import, alternated runs); copying into the Map at the
+ * end of each batch instead cost about 2 s more CPU over the 13 columns (7.0 against 4.1 to 5.2
+ * s: the buckets had left the cache by then).
  */
-export function copyOutOfText(list: string[], codes: readonly number[]): void {
-  // One value alone would come back as itself from join(): copy it by concatenation.
-  const arena =
-    codes.length === 1 ? (list[codes[0]] + ' ').slice(0, -1) : codes.map((c) => list[c]).join('');
-  let at = 0;
-  for (const code of codes) {
-    const length = list[code].length;
-    list[code] = arena.slice(at, at + length);
-    at += length;
-  }
+export function ownCopy(value: string): string {
+  // The concatenation is flattened into a string one character longer; the slice keeps only it.
+  return value.length >= SLICED_LENGTH ? (value + '\0').slice(0, -1) : value;
 }
 
 export class StringDictionary {
   /** code -> value; list[0] === ''. */
   private readonly list: string[];
   private readonly codes = new Map<string, number>();
-  /**
-   * Codes whose value is still a slice of the parsed text. Kept as they are, a dictionary of a
-   * million emails would keep the whole file's text alive; compact() copies them into one
-   * string of their own.
-   */
-  private pending: number[] = [];
   /** Other spellings that find a code (e.g. the normalised form of a stored identity). */
   private aliases: Map<string, number> | undefined;
 
@@ -56,19 +52,7 @@ export class StringDictionary {
 
   /** code -> value; values[0] === ''. */
   get values(): string[] {
-    this.compact();
     return this.list;
-  }
-
-  /**
-   * Copies the values added since the last call into one new string and keeps slices of it:
-   * one join and one slice per value, instead of the parsed text staying alive. Importers call
-   * it after each batch of records.
-   */
-  compact(): void {
-    if (this.pending.length === 0) return;
-    copyOutOfText(this.list, this.pending);
-    this.pending = [];
   }
 
   /** The code of `value` (or of a value it is an alias of), or -1; nothing is added. */
@@ -84,9 +68,9 @@ export class StringDictionary {
   /** Adds `value`, known to be absent (its lookup just missed), and returns its code. */
   append(value: string): number {
     const code = this.list.length;
-    this.list.push(value);
-    this.codes.set(value, code);
-    if (value.length >= SLICED_LENGTH) this.pending.push(code);
+    const own = ownCopy(value);
+    this.list.push(own);
+    this.codes.set(own, code);
     return code;
   }
 

@@ -72,7 +72,3 @@ export function finishStatus(
   }
   return outcome;
 }
-
-export function isFinal(status: EmailingStatus): boolean {
-  return status === 'finished' || status === 'cancelled';
-}
