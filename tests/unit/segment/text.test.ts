@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  batchMatcher,
   compilePattern,
   keyMatcher,
   matchParsed,
@@ -102,5 +103,53 @@ describe('keyMatcher', () => {
       true
     ]);
     expect(['axb', 'y x', 'p only', 'mail'].map(matches)).toEqual([false, false, false, false]);
+  });
+});
+
+describe('batchMatcher', () => {
+  // Characters whose folding changes or makes ASCII letters, trimmed ones, RegExp ones.
+  const alphabet = ['a', 'B', 'k', 'S', '.', 'f', 'R', 'o', '\n', ' ', '\t', '\u00a0', '(', '$'];
+  const folding = ['é', 'É', 'ß', '\u0301', '\u212a', 'İ', 'ﬁ', 'Œ', '😀'];
+  const chars = (from: string[], maxLength: number) =>
+    fc.array(fc.constantFrom(...from), { maxLength }).map((c) => c.join(''));
+  const text = fc.oneof(chars(alphabet, 12), chars([...alphabet, ...folding], 12));
+  const literal = chars(['a', 'b', 'k', 's', '.', 'f', 'r', 'o', '(', '$', 'A', 'ss'], 3);
+  const pattern = fc
+    .array(literal, { minLength: 1, maxLength: 4 })
+    .map((alternatives) => alternatives.join('|'));
+
+  it('decides what folding then matching decides, or leaves the text undecided', () => {
+    fc.assert(
+      fc.property(pattern, fc.array(text, { maxLength: 10 }), (pattern, values) => {
+        const parsed = parsePattern(pattern, false);
+        const batch = batchMatcher(parsed);
+        if (batch === null) return;
+        // Slices of a larger string, as an imported dictionary holds them.
+        const arena = values.join('');
+        let at = 0;
+        const texts = values.map((v) => arena.slice(at, (at += v.length)));
+        const found = batch(texts);
+        expect(found.length).toBe(values.length);
+        texts.forEach((v, i) => {
+          const expected = matchParsed(textKey(v, false), parsed);
+          if (found[i] >= 0) expect(found[i] === 1).toBe(expected);
+          // Only texts with characters outside ASCII are left undecided.
+          else expect([...v].some((c) => c.charCodeAt(0) >= 128)).toBe(true);
+        });
+      }),
+      { numRuns: 3000, seed: 20261206 }
+    );
+  });
+
+  it('takes only ASCII literal alternatives without trimmed characters', () => {
+    expect(batchMatcher(parsePattern('.fr|.org', false))).not.toBeNull();
+    for (const p of ['ø', 'gold+vip', 'shoe*red', 'a b', '|'])
+      expect(batchMatcher(parsePattern(p, false))).toBeNull();
+  });
+
+  it('finds each text of a batch, a match at the end or start of one included', () => {
+    const batch = batchMatcher(parsePattern('.fr|.org', false))!;
+    const texts = ['x@a.FR', '.org', '', '  ', 'a.f\nr', 'é.fr', 'é.com', 'plain', 'x.Org.fr'];
+    expect(Array.from(batch(texts))).toEqual([1, 1, 0, 0, 0, 1, -1, 0, 1]);
   });
 });

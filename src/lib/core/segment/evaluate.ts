@@ -44,7 +44,7 @@ import {
 import { RELATIVE_DATE_RULES } from './rules';
 import { hasSampleHashes, sampleHashes } from './sample';
 import { trimText } from '../text/fold';
-import { keyMatcher, textKey, type KeyMatcher } from './text';
+import { batchMatcher, keyMatcher, textKey, type BatchMatcher, type KeyMatcher } from './text';
 import { InvalidDefinitionError } from './invalid-definition';
 import { validateDefinition } from './validate';
 
@@ -109,12 +109,15 @@ function nextDown(x: number): number {
 interface TextPrep {
   inSet: Set<string> | null;
   contains: KeyMatcher | null;
+  /** Decides `contains` for many raw texts at once, without folding them (batchMatcher). */
+  batch: BatchMatcher | null;
 }
 
 function prepareText(plan: TextPlan): TextPrep {
   return {
     inSet: plan.op === 'in' && plan.keys.length > 8 ? new Set(plan.keys) : null,
-    contains: plan.op === 'contains' ? keyMatcher(plan.pattern) : null
+    contains: plan.op === 'contains' ? keyMatcher(plan.pattern) : null,
+    batch: plan.op === 'contains' && !plan.caseSensitive ? batchMatcher(plan.pattern) : null
   };
 }
 
@@ -148,6 +151,12 @@ function textEntry(plan: TextPlan, raw: string | undefined, prep: TextPrep): boo
   return plan.negate ? !hit : hit;
 }
 
+/** Texts handed to a batch matcher at once: their joined copy stays small (cache-sized). */
+const BATCH = 8192;
+
+/** Memo mark of a code queued for computeMany (not computed yet either). */
+const QUEUED = -2;
+
 /**
  * Per-code results of a text plan: 1 match, 0 no match, -1 not computed yet. Small
  * dictionaries are computed up front; large ones (an email per contact) lazily, only for the
@@ -171,16 +180,38 @@ class CodeResults {
   /** Computes every entry not computed yet. */
   fill(): void {
     if (this.complete) return;
-    const { memo, dict, plan, prep } = this;
-    for (let c = 1; c < dict.length; c++)
-      if (memo[c] < 0) memo[c] = +textEntry(plan, dict[c], prep);
+    const { memo, dict } = this;
+    const codes = new Int32Array(dict.length);
+    let count = 0;
+    for (let c = 1; c < dict.length; c++) if (memo[c] < 0) codes[count++] = c;
+    this.computeMany(codes, count);
     this.complete = true;
   }
 
-  compute(code: number): number {
-    const r = +textEntry(this.plan, this.dict[code], this.prep);
-    this.memo[code] = r;
-    return r;
+  /** Computes the entries of codes[0..count) (distinct, none computed yet). */
+  computeMany(codes: Int32Array, count: number): void {
+    const { memo, dict, plan, prep } = this;
+    const batch = prep.batch;
+    if (batch === null) {
+      for (let i = 0; i < count; i++) memo[codes[i]] = +textEntry(plan, dict[codes[i]], prep);
+      return;
+    }
+    const texts: string[] = [];
+    for (let from = 0; from < count; from += BATCH) {
+      const to = Math.min(count, from + BATCH);
+      texts.length = 0;
+      for (let i = from; i < to; i++) texts.push(dict[codes[i]] ?? '');
+      const found = batch(texts);
+      for (let i = from; i < to; i++) {
+        const r = found[i - from];
+        const code = codes[i];
+        // Undecided (-1) or a missing entry: the general path.
+        memo[code] =
+          r < 0 || dict[code] === undefined
+            ? +textEntry(plan, dict[code], prep)
+            : +(plan.negate ? r === 0 : r === 1);
+      }
+    }
   }
 }
 
@@ -258,6 +289,34 @@ function textRows(
     }
     return out;
   }
+  // Lazy: the codes of the needed rows not computed yet are computed together first (a batch
+  // matcher tests thousands of texts in a few calls), then the rows read their results.
+  let queued = new Int32Array(1024);
+  let count = 0;
+  for (let w = 0; w < out.length; w++) {
+    let need = wordNeed(mask, w, rowCount);
+    const base = w << 5;
+    while (need !== 0) {
+      const low = need & -need;
+      need ^= low;
+      const code = codes[base + 31 - Math.clz32(low)];
+      if (memo[code] !== -1) continue;
+      memo[code] = QUEUED;
+      if (count === queued.length) {
+        const grown = new Int32Array(count * 2);
+        grown.set(queued);
+        queued = grown;
+      }
+      queued[count++] = code;
+    }
+  }
+  try {
+    results.computeMany(queued, count);
+  } catch (e) {
+    // The memo outlives this call in the cache: nothing may stay marked as queued.
+    for (let i = 0; i < count; i++) if (memo[queued[i]] === QUEUED) memo[queued[i]] = -1;
+    throw e;
+  }
   for (let w = 0; w < out.length; w++) {
     let need = wordNeed(mask, w, rowCount);
     const base = w << 5;
@@ -265,10 +324,7 @@ function textRows(
     while (need !== 0) {
       const low = need & -need;
       need ^= low;
-      const code = codes[base + 31 - Math.clz32(low)];
-      let m = memo[code];
-      if (m < 0) m = results.compute(code);
-      if (m === 1) bits |= low;
+      if (memo[codes[base + 31 - Math.clz32(low)]] === 1) bits |= low;
     }
     out[w] = bits;
   }

@@ -3,7 +3,7 @@
  * `contains` pattern language (`a|b`, `a+b`, `*`). The SQL export reproduces exactly these
  * functions (see to-sql.ts and docs/segments.md), so any change here must change the SQL too.
  */
-import { foldText, trimText } from '../text/fold';
+import { TRIM_CHARS, foldText, trimText } from '../text/fold';
 
 /** The comparison form of a value under a rule's case sensitivity. */
 export function textKey(s: string, caseSensitive: boolean): string {
@@ -104,4 +104,85 @@ export function keyMatcher(parsed: ParsedPattern): KeyMatcher {
 export function compilePattern(pattern: string, caseSensitive: boolean): (text: string) => boolean {
   const matches = keyMatcher(parsePattern(pattern, caseSensitive));
   return (text) => matches(textKey(text, caseSensitive));
+}
+
+/**
+ * Tests many raw (unfolded, untrimmed) texts at once against a pattern: for each text, 1 match,
+ * 0 no match, -1 not decided here (the caller folds that text and uses keyMatcher).
+ */
+export type BatchMatcher = (texts: readonly string[]) => Int8Array;
+
+/** Separates the texts of a batch: a trimmed character, so never part of a piece. */
+const SEPARATOR = '\n';
+
+/**
+ * A batch matcher for a pattern of literal alternatives (`.fr|.org`, `gmail`) whose pieces are
+ * ASCII without trimmed characters, or null for any other pattern. The texts are joined into
+ * one string and searched by one case-insensitive RegExp of the literals, plus one for
+ * characters outside ASCII.
+ *
+ * Why: the values of an imported dictionary are slices of larger strings, and V8 runs each
+ * string call on a slice (toLowerCase, indexOf, a RegExp, even charCodeAt) far slower than on a
+ * flat string; one join copies them into a flat string. Measured on the 31k emails the
+ * six-condition bench segment (count-attributes-1m) leaves, contacts-1m imported with the CSV
+ * core, 2-core VM, Node 20, CPU time: foldText then indexOf per text 20.9 ms, this 13.7 ms, of
+ * which 8 ms is only reaching the texts (reading one character of each); the whole count
+ * 32.4 ms → 24.9 ms (first quartile of 40 interleaved runs).
+ *
+ * Why it agrees with folding then matching (textKey, keyMatcher):
+ * - an ASCII text folds to itself trimmed and lowercased, and a piece without trimmed
+ *   characters cannot overlap what trimming removes, so a case-insensitive search of the raw
+ *   text is the same test; a blank text has no match either way (the rule's answer for an
+ *   empty value). Without the `u` flag, /i never matches a non-ASCII character to an ASCII one.
+ * - in a text with other characters, folding keeps each ASCII character (lowercased) next to
+ *   its ASCII neighbours: only marks are removed and no composition joins an ASCII character
+ *   to another once marks are gone. So an ASCII match stays a match; when there is none,
+ *   folding may still make one (`É` → `e`, `ß` → `ss`): such a text is left undecided (-1).
+ */
+export function batchMatcher(parsed: ParsedPattern): BatchMatcher | null {
+  if (parsed.length === 0) return null;
+  const literals: string[] = [];
+  for (const parts of parsed) {
+    if (parts.length !== 1 || parts[0].length !== 1) return null;
+    const literal = parts[0][0];
+    for (const ch of literal) if (ch.charCodeAt(0) >= 128 || TRIM_CHARS.includes(ch)) return null;
+    literals.push(literal.replace(REGEXP_SPECIAL, '\\$&'));
+  }
+  const pattern = literals.join('|');
+  return (texts) => {
+    const n = texts.length;
+    const out = new Int8Array(n);
+    if (n === 0) return out;
+    // ends[k]: where text k ends in the joined string (the next one starts one further).
+    const ends = new Int32Array(n);
+    let at = 0;
+    for (let k = 0; k < n; k++) {
+      at += texts[k].length;
+      ends[k] = at;
+      at++;
+    }
+    const joined = texts.join(SEPARATOR);
+    mark(joined, new RegExp(pattern, 'gi'), ends, out, 1);
+    // eslint-disable-next-line no-control-regex
+    mark(joined, /[^\x00-\x7f]/g, ends, out, -1);
+    return out;
+  };
+}
+
+/**
+ * Sets out[k] to `value` (when still 0) for each text k where `re` (global) matches, resuming
+ * the search at the next text. A match never spans two texts, so its last character tells
+ * which text it is in.
+ */
+function mark(joined: string, re: RegExp, ends: Int32Array, out: Int8Array, value: number): void {
+  const n = ends.length;
+  let k = 0;
+  re.lastIndex = 0;
+  while (re.test(joined)) {
+    const last = re.lastIndex - 1;
+    while (ends[k] <= last) k++;
+    if (out[k] === 0) out[k] = value;
+    if (++k >= n) break;
+    re.lastIndex = ends[k - 1] + 1;
+  }
 }
