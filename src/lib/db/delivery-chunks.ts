@@ -10,7 +10,11 @@
  * Rows are keyed [campaignId, 0, column, seq]: the generation slot is unused (always 0), seq
  * numbers a column's pieces in order. Columns: `meta` (seq 0), `a:<array>` and `d:<dictionary>`.
  */
-import { DELIVERY_KINDS, type DeliveryColumns } from '$lib/core/analytics/delivery-columns';
+import {
+  DELIVERY_KINDS,
+  type CountingColumns,
+  type DeliveryColumns
+} from '$lib/core/analytics/delivery-columns';
 import { STRINGS_PER_CHUNK, type ChunkRow, type NumericArray } from './chunk-store';
 import type { SliceDb } from './slice-db';
 
@@ -139,6 +143,30 @@ function concatStrings(rows: ChunkRow[], size: number): string[] {
   return out;
 }
 
+/** The arrays and dictionaries `names` of a campaign's store at `meta`, inside the caller's transaction. */
+async function readParts<A extends DeliveryArray, D extends DeliveryDict>(
+  db: SliceDb,
+  campaignId: string,
+  meta: DeliveryMeta,
+  arrayNames: readonly A[],
+  dictNames: readonly D[]
+): Promise<{ arrays: Record<A, NumericArray>; dicts: Record<D, string[]> }> {
+  // Every piece asked for at once: IndexedDB reads them in parallel.
+  const [arrayRows, dictRows] = await Promise.all([
+    Promise.all(arrayNames.map((name) => columnRows(db, campaignId, `a:${name}`))),
+    Promise.all(dictNames.map((name) => columnRows(db, campaignId, `d:${name}`)))
+  ]);
+  const arrays = {} as Record<A, NumericArray>;
+  arrayNames.forEach((name, i) => {
+    arrays[name] = concatArrays(arrayRows[i], DELIVERY_ARRAY_CTOR[name], meta.count);
+  });
+  const dicts = {} as Record<D, string[]>;
+  dictNames.forEach((name, i) => {
+    dicts[name] = concatStrings(dictRows[i], meta.sizes[name]);
+  });
+  return { arrays, dicts };
+}
+
 /** The campaign's delivery events and the meta they were read at (one read transaction). */
 export async function readDeliveryColumns(
   db: SliceDb,
@@ -147,31 +175,68 @@ export async function readDeliveryColumns(
   return db.transaction('r', db.deliveryChunks, async () => {
     const meta = await readDeliveryMeta(db, campaignId);
     if (meta.count === 0 && meta.version === 0) return { meta, columns: emptyDeliveryColumns() };
-    const arrays = await Promise.all(
-      DELIVERY_ARRAYS.map((name) => columnRows(db, campaignId, `a:${name}`))
+    const { arrays: a, dicts: d } = await readParts(
+      db,
+      campaignId,
+      meta,
+      DELIVERY_ARRAYS,
+      DELIVERY_DICTS
     );
-    const dicts = await Promise.all(
-      DELIVERY_DICTS.map((name) => columnRows(db, campaignId, `d:${name}`))
-    );
-    const a = (name: DeliveryArray) =>
-      concatArrays(arrays[DELIVERY_ARRAYS.indexOf(name)], DELIVERY_ARRAY_CTOR[name], meta.count);
-    const d = (name: DeliveryDict) =>
-      concatStrings(dicts[DELIVERY_DICTS.indexOf(name)], meta.sizes[name]);
     const columns: DeliveryColumns = {
       count: meta.count,
-      kind: a('kind') as Uint8Array,
-      at: a('at') as Float64Array,
-      machine: a('machine') as Uint8Array,
-      bounce: a('bounce') as Uint8Array,
-      message: a('message') as Uint32Array,
-      messages: d('messages'),
-      contact: a('contact') as Int32Array,
-      emailing: a('emailing') as Uint32Array,
-      emailings: d('emailings'),
-      reason: a('reason') as Uint32Array,
-      reasons: d('reasons'),
-      url: a('url') as Uint32Array,
-      urls: d('urls')
+      kind: a.kind as Uint8Array,
+      at: a.at as Float64Array,
+      machine: a.machine as Uint8Array,
+      bounce: a.bounce as Uint8Array,
+      message: a.message as Uint32Array,
+      messages: d.messages,
+      contact: a.contact as Int32Array,
+      emailing: a.emailing as Uint32Array,
+      emailings: d.emailings,
+      reason: a.reason as Uint32Array,
+      reasons: d.reasons,
+      url: a.url as Uint32Array,
+      urls: d.urls
+    };
+    return { meta, columns };
+  });
+}
+
+const COUNTING_ARRAYS = DELIVERY_ARRAYS.filter((name) => name !== 'contact');
+const COUNTING_DICTS = DELIVERY_DICTS.filter((name) => name !== 'messages');
+
+/**
+ * What counting needs of the campaign's delivery events (CountingColumns: no contact rows, no
+ * message keys, only their number), and the meta they were read at (one read transaction).
+ */
+export async function readCountingColumns(
+  db: SliceDb,
+  campaignId: string
+): Promise<{ meta: DeliveryMeta; columns: CountingColumns }> {
+  return db.transaction('r', db.deliveryChunks, async () => {
+    const meta = await readDeliveryMeta(db, campaignId);
+    if (meta.count === 0 && meta.version === 0) return { meta, columns: emptyDeliveryColumns() };
+    const { arrays: a, dicts: d } = await readParts(
+      db,
+      campaignId,
+      meta,
+      COUNTING_ARRAYS,
+      COUNTING_DICTS
+    );
+    const columns: CountingColumns = {
+      count: meta.count,
+      kind: a.kind as Uint8Array,
+      at: a.at as Float64Array,
+      machine: a.machine as Uint8Array,
+      bounce: a.bounce as Uint8Array,
+      message: a.message as Uint32Array,
+      messages: { length: meta.sizes.messages },
+      emailing: a.emailing as Uint32Array,
+      emailings: d.emailings,
+      reason: a.reason as Uint32Array,
+      reasons: d.reasons,
+      url: a.url as Uint32Array,
+      urls: d.urls
     };
     return { meta, columns };
   });

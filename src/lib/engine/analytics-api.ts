@@ -2,7 +2,7 @@
  * The analytics part of the EngineApi: the Analytics tab's figures and charts, computed in the
  * worker, and the complaint check the emailings page makes before sending.
  */
-import type { DashboardQuery, DashboardResult } from './analytics-service';
+import type { CampaignComplaints, DashboardQuery, DashboardResult } from './analytics-service';
 
 export type {
   BounceReason,
@@ -17,11 +17,14 @@ export type {
   TopLink
 } from '$lib/core/analytics/dashboard';
 export type { DeliveryFigures } from '$lib/core/analytics/delivery-report';
-export type { DashboardQuery, DashboardResult };
+export type { CampaignComplaints, DashboardQuery, DashboardResult };
 
 export interface AnalyticsApi {
   /** The campaign's dashboard (or one emailing's, over a date range); null: no such campaign. */
   campaignDashboard(campaignId: string, query?: DashboardQuery): Promise<DashboardResult | null>;
-  /** The campaign's complaint rate; `confirm` when it is over 0.3 % (ask before sending). */
-  campaignComplaints(campaignId: string): Promise<{ rate: number | null; confirm: boolean }>;
+  /**
+   * The campaign's complaint rate (`confirm` when over 0.3 %: ask before sending) and each
+   * emailing's (`flag` when over 0.1 %).
+   */
+  campaignComplaints(campaignId: string): Promise<CampaignComplaints>;
 }

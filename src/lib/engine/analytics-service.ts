@@ -15,6 +15,7 @@ import {
 import {
   DELIVERY_KINDS,
   toDeliveryColumns,
+  type CountingColumns,
   type DeliveryColumns
 } from '$lib/core/analytics/delivery-columns';
 import { ledgerEvents } from '$lib/core/analytics/ledger-events';
@@ -31,6 +32,15 @@ export type DashboardResult = Dashboard & { ms: { read: number; aggregate: numbe
 
 export type { Dashboard };
 
+/** Complaint rates (complaints / delivered; null when nothing was delivered). */
+export interface CampaignComplaints {
+  rate: number | null;
+  /** Over COMPLAINT_CONFIRM_RATE (0.3 %): sending to the campaign asks first. */
+  confirm: boolean;
+  /** Each emailing's rate; `flag` when over COMPLAINT_FLAG_RATE (0.1 %). */
+  emailings: { id: string; rate: number | null; flag: boolean }[];
+}
+
 export interface DashboardQuery {
   /** One emailing's figures; null or absent = the whole campaign. */
   emailingId?: string | null;
@@ -40,8 +50,20 @@ export interface DashboardQuery {
   toDay?: string | null;
 }
 
-/** The campaign's delivery events as the delivery store keeps them; null when it has none. */
-export type DeliveryColumnsSource = (campaignId: string) => Promise<DeliveryColumns | null>;
+/**
+ * The campaign's delivery events as the delivery store keeps them (null when it has none):
+ * `counting`, what the figures need, and `whole`, with the message keys a merge with the
+ * send ledger matches on.
+ */
+export interface DeliveryColumnsSource {
+  counting(campaignId: string): Promise<CountingColumns | null>;
+  whole(campaignId: string): Promise<DeliveryColumns | null>;
+}
+
+const NO_STORE: DeliveryColumnsSource = {
+  counting: async () => null,
+  whole: async () => null
+};
 
 /** Event types counted as participations (the campaign's own events, not email activity). */
 const PARTICIPATION = /^participations?$/i;
@@ -49,7 +71,7 @@ const PARTICIPATION = /^participations?$/i;
 const SENT = DELIVERY_KINDS.indexOf('sent');
 
 /** Emailings the store holds hand-overs of (their ledger then adds nothing). */
-function emailingsWithSends(c: DeliveryColumns): Set<string> {
+function emailingsWithSends(c: CountingColumns): Set<string> {
   const seen = new Uint8Array(c.emailings.length);
   for (let i = 0; i < c.count; i++) if (c.kind[i] === SENT) seen[c.emailing[i]] = 1;
   return new Set(c.emailings.filter((_, code) => seen[code] === 1));
@@ -71,16 +93,21 @@ function ledgerCounts(row: EmailingRow): LedgerCounts {
 export class AnalyticsService {
   constructor(
     private readonly ctx: EngineContext,
-    private readonly store: DeliveryColumnsSource = async () => null
+    private readonly store: DeliveryColumnsSource = NO_STORE
   ) {}
 
-  /** The campaign's delivery events: the store's, plus the ledger's for emailings it lacks. */
-  private async columns(campaignId: string, emailings: EmailingRow[]): Promise<DeliveryColumns> {
-    const stored = await this.store(campaignId);
-    const known = stored ? emailingsWithSends(stored) : new Set<string>();
+  /**
+   * The campaign's delivery events: the store's, plus the ledger's for emailings it lacks.
+   * Only when the ledger adds some are the store's message keys read (to match its messages).
+   */
+  private async columns(campaignId: string, emailings: EmailingRow[]): Promise<CountingColumns> {
+    const counting = await this.store.counting(campaignId);
+    const known = counting ? emailingsWithSends(counting) : new Set<string>();
+    const fromLedger = emailings.filter((e) => !known.has(e.id) && e.accepted + e.rejected > 0);
+    if (fromLedger.length === 0) return counting ?? toDeliveryColumns([]);
+    const stored = counting ? await this.store.whole(campaignId) : null;
     const parts: DeliveryColumns[] = stored ? [stored] : [];
-    for (const e of emailings) {
-      if (known.has(e.id) || e.accepted + e.rejected === 0) continue;
+    for (const e of fromLedger) {
       const rows = await this.ctx.db.sendLedger
         .where('[emailingId+state]')
         .anyOf([
@@ -153,10 +180,21 @@ export class AnalyticsService {
     return { ...dashboard, ms: { read: ms(t1 - t0), aggregate: ms(this.ctx.tick() - t1) } };
   }
 
-  /** The campaign's complaint rate, and whether sending to it should be confirmed first. */
-  async complaints(campaignId: string): Promise<{ rate: number | null; confirm: boolean }> {
+  /**
+   * The campaign's complaint rate and whether sending to it should be confirmed first, with
+   * each emailing's rate and whether it is flagged (over 0.1 %): the figures the dashboard shows.
+   */
+  async complaints(campaignId: string): Promise<CampaignComplaints> {
     const d = await this.dashboard(campaignId);
     const rate = d?.complaints.rate ?? null;
-    return { rate, confirm: rate !== null && rate > COMPLAINT_CONFIRM_RATE };
+    return {
+      rate,
+      confirm: rate !== null && rate > COMPLAINT_CONFIRM_RATE,
+      emailings: (d?.emailings ?? []).map((e) => ({
+        id: e.id,
+        rate: e.figures.complaint_rate,
+        flag: e.complaintFlag
+      }))
+    };
   }
 }

@@ -7,7 +7,7 @@
  */
 import { emptyEventTable, type ContactTable, type EventTable } from '$lib/core/columns/types';
 import type { Bitset } from '$lib/core/columns/bitset';
-import type { DeliveryColumns } from '$lib/core/analytics/delivery-columns';
+import type { CountingColumns, DeliveryColumns } from '$lib/core/analytics/delivery-columns';
 import { EvalCache } from '$lib/core/segment';
 import { getCampaignRow, type CampaignRow } from '$lib/db/campaigns';
 import { readContactTable, readFirstRows, type FirstRows } from '$lib/db/column-chunks';
@@ -93,8 +93,15 @@ export class CampaignCache {
   /**
    * The delivery events of one campaign as stored at `version` (delivery-service.ts owns
    * reading and appending them); held apart from the contacts, which the dashboard does not need.
+   * `columns` is null while only what counting needs was read (the dashboard's first read):
+   * `counting` is then all that is held, and the whole columns are read when asked for.
    */
-  private delivery: { campaignId: string; version: number; columns: DeliveryColumns } | null = null;
+  private delivery: {
+    campaignId: string;
+    version: number;
+    columns: DeliveryColumns | null;
+    counting: CountingColumns;
+  } | null = null;
   /** The first rows of the campaign being opened, until the whole of it is held. */
   private head: { campaignId: string; key: string; promise: Promise<FirstRows> } | null = null;
 
@@ -261,9 +268,21 @@ export class CampaignCache {
     return d && d.campaignId === campaignId && d.version === version ? d.columns : null;
   }
 
+  /** What counting needs of the delivery events held for `campaignId` at `version`, if held. */
+  heldCounting(campaignId: string, version: number): CountingColumns | null {
+    const d = this.delivery;
+    return d && d.campaignId === campaignId && d.version === version ? d.counting : null;
+  }
+
   /** Holds a campaign's delivery events (dropping another campaign's). */
   holdDelivery(campaignId: string, version: number, columns: DeliveryColumns): void {
-    this.delivery = { campaignId, version, columns };
+    this.delivery = { campaignId, version, columns, counting: columns };
+    if (this.current && this.current.campaign.id !== campaignId) this.current = null;
+  }
+
+  /** Holds what counting needs of a campaign's delivery events (dropping another campaign's). */
+  holdCounting(campaignId: string, version: number, counting: CountingColumns): void {
+    this.delivery = { campaignId, version, columns: null, counting };
     if (this.current && this.current.campaign.id !== campaignId) this.current = null;
   }
 

@@ -123,7 +123,10 @@ export function createEngine(options: EngineOptions): Engine {
   const templates = new TemplateService(ctx);
   const warehouse = new WarehouseService(ctx, segments);
   const suppressions = new SuppressionService(ctx);
-  const analytics = new AnalyticsService(ctx, (id) => delivery.deliveryColumns(id));
+  const analytics = new AnalyticsService(ctx, {
+    counting: (id) => delivery.countingColumns(id),
+    whole: (id) => delivery.deliveryColumns(id)
+  });
   const deliveryImports = new DeliveryImportService(ctx, delivery, suppressions);
   const relay = new RelayClient(
     fetchFn,

@@ -3,6 +3,7 @@
  * status, progress and allowed actions, polled while shown so that a tab that does not send
  * still follows the one that does.
  */
+import type { CampaignComplaints } from '$lib/engine/analytics-api';
 import type { EmailingAction, EmailingRecord, SenderStatus } from '$lib/engine/emailing-api';
 import { engine, errorMessage } from './engine';
 
@@ -16,6 +17,11 @@ export class EmailingList {
   confirmOverdue = $state(false);
   loaded = $state(false);
   error = $state<string | null>(null);
+  /**
+   * Each emailing's complaint rate (flagged over 0.1 %), as Analytics counts it. Asked when the
+   * list opens and after each action, not every poll: it counts every delivery event.
+   */
+  complaints = $state<CampaignComplaints['emailings']>([]);
   #poll: ReturnType<typeof setTimeout> | undefined;
   #disposed = false;
 
@@ -44,9 +50,23 @@ export class EmailingList {
     if (!this.#disposed) this.#poll = setTimeout(() => void this.load(), POLL_MS);
   }
 
+  async loadComplaints(): Promise<void> {
+    try {
+      const { emailings } = await engine().campaignComplaints(this.campaignId);
+      if (!this.#disposed) this.complaints = emailings;
+    } catch (err) {
+      this.error = errorMessage(err);
+    }
+  }
+
+  /** The complaint figures of emailing `id` when it is flagged, else null. */
+  complaintFlag(id: string): { rate: number | null } | null {
+    return this.complaints.find((c) => c.id === id && c.flag) ?? null;
+  }
+
   async act(id: string, action: EmailingAction, scheduledAt?: string): Promise<void> {
     await engine().emailingAction(id, action, scheduledAt ? { scheduledAt } : undefined);
-    await this.load();
+    await Promise.all([this.load(), this.loadComplaints()]);
   }
 
   dispose(): void {

@@ -190,9 +190,14 @@ export const benchmark: Benchmark = {
         const link = session.page
           .getByRole('navigation', { name: 'Campaign sections' })
           .getByRole('link', { name: 'Analytics' });
+        // Found before the clock starts: the timed window is the app's, not Playwright's
+        // search of the page's accessibility tree for the link (a large contacts table is
+        // shown, and that search alone took 0.1–0.25 s of the window).
+        const tab = await link.elementHandle();
+        if (!tab) throw new Error('no Analytics link in the campaign sections');
         await session.resetLongTasks();
         const start = performance.now();
-        await link.click();
+        await tab.click();
         await waitForDashboard(session.page, fmt(expected.sent));
         times.push(performance.now() - start);
         const long = await session.longTasks();

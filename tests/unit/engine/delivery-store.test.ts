@@ -127,6 +127,32 @@ describe('the delivery-event store', () => {
     expect((await other.delivery.deliveryColumns(c.id)).count).toBe(4);
   });
 
+  it('serves what counting needs without message keys or contacts, then the whole on demand', async () => {
+    const { engine, name, db } = setup();
+    const c = await engine.createCampaign('Spring');
+    await engine.delivery.append(c.id, [
+      ev(0, 'sent'),
+      ev(0, 'bounced', { bounce: 'hard', reason: '552 mailbox full' }),
+      ev(1, 'clicked', { url: 'https://example.org/a' })
+    ]);
+    await db.bounceClasses.put({ campaignId: c.id, reason: '552 mailbox full', bounce: 'soft' });
+    // A fresh worker (nothing held): only the counting part is read from storage.
+    const fresh = setup(name).engine;
+    const counting = await fresh.delivery.countingColumns(c.id);
+    const whole = await engine.delivery.deliveryColumns(c.id);
+    const { contact, messages, ...rest } = whole;
+    expect(contact.length).toBe(3);
+    expect(counting).not.toHaveProperty('contact');
+    expect(counting.messages).toEqual({ length: messages.length });
+    expect({ ...counting, messages: undefined }).toEqual({ ...rest, messages: undefined });
+    expect(counting.bounce[1]).toBe(BOUNCE_SOFT);
+    // Asked for afterwards, the whole columns come with their keys and contacts.
+    expect(await fresh.delivery.deliveryColumns(c.id)).toEqual(whole);
+    // Held counting columns are never served stale.
+    await engine.delivery.append(c.id, [ev(2, 'sent')]);
+    expect((await fresh.delivery.countingColumns(c.id)).count).toBe(4);
+  });
+
   it('compacts many small appends into few pieces without changing the events', async () => {
     const { engine, db } = setup();
     const c = await engine.createCampaign('Spring');

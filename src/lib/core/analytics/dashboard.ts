@@ -7,7 +7,7 @@
  */
 import { SKIP_LABELS, SKIP_REASONS, type SkipReason } from '../email/recipients';
 import { zoneClock, type ZoneClock } from '../segment/dates';
-import { BOUNCE_SOFT, DELIVERY_KINDS, type DeliveryColumns } from './delivery-columns';
+import { BOUNCE_SOFT, DELIVERY_KINDS, type CountingColumns } from './delivery-columns';
 import {
   countEvent,
   groupFigures,
@@ -63,7 +63,7 @@ export interface SegmentHistory {
 }
 
 export interface DashboardInput {
-  columns: DeliveryColumns;
+  columns: CountingColumns;
   ledger: LedgerCounts[];
   /** Only this emailing (its id); null = the whole campaign. */
   emailing: string | null;
@@ -224,7 +224,7 @@ function inRange(at: number, from: number | null, to: number | null): boolean {
 }
 
 /** One pass over the events in the range (all emailings: per-emailing figures need them). */
-function countAll(c: DeliveryColumns, from: number | null, to: number | null): Counted {
+function countAll(c: CountingColumns, from: number | null, to: number | null): Counted {
   const n = c.messages.length;
   const states = new MessageStates();
   states.ensure(n);
@@ -267,7 +267,7 @@ function countAll(c: DeliveryColumns, from: number | null, to: number | null): C
 }
 
 function timeline(
-  c: DeliveryColumns,
+  c: CountingColumns,
   counted: Counted,
   clock: ZoneClock,
   code: number | null,
@@ -357,7 +357,7 @@ function timeline(
 }
 
 function bounceReasons(
-  c: DeliveryColumns,
+  c: CountingColumns,
   counted: Counted,
   include: (m: number) => boolean
 ): BounceReason[] {
@@ -381,7 +381,7 @@ function bounceReasons(
 }
 
 function topLinks(
-  c: DeliveryColumns,
+  c: CountingColumns,
   counted: Counted,
   code: number | null,
   from: number | null,
@@ -542,7 +542,7 @@ export function buildDashboard(input: DashboardInput): Dashboard {
 }
 
 function countEvents(
-  c: DeliveryColumns,
+  c: CountingColumns,
   counted: Counted,
   code: number,
   from: number | null,

@@ -4,7 +4,7 @@
  * sentence saying what it shows. Nothing is counted here; only shaped.
  */
 import type { Dashboard } from '$lib/engine/analytics-api';
-import { formatCount } from '$lib/ui/common/format';
+import { formatCount, formatRate } from '$lib/ui/common/format';
 import { light, PALETTE, SERIES, type ChartTable, type SliceChartConfig } from './chart-setup';
 
 export interface ChartView {
@@ -15,12 +15,8 @@ export interface ChartView {
   empty: string | null;
 }
 
-const pct = new Intl.NumberFormat('en-US', { style: 'percent', maximumFractionDigits: 1 });
-
-/** A rate as a person reads it: "12.5 %"-style, or — when its denominator is zero. */
-export function formatRate(rate: number | null): string {
-  return rate === null ? '—' : pct.format(rate);
-}
+// Rates read the same on the Analytics tab and the Emailings list.
+export { formatRate } from '$lib/ui/common/format';
 
 /** A count axis: titled, from zero, whole numbers only. */
 function axis(title: string, stacked = false) {

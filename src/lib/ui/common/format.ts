@@ -11,6 +11,13 @@ export function formatCount(n: number): string {
   return integer.format(n);
 }
 
+const percent = new Intl.NumberFormat('en-US', { style: 'percent', maximumFractionDigits: 1 });
+
+/** A rate as a person reads it: "12.5 %"-style, or — when its denominator is zero. */
+export function formatRate(rate: number | null): string {
+  return rate === null ? '—' : percent.format(rate);
+}
+
 export function plural(n: number, one: string, many = `${one}s`): string {
   return `${formatCount(n)} ${n === 1 ? one : many}`;
 }
