@@ -10,6 +10,8 @@
  * worker reads the store from IndexedDB and aggregates; the main thread only draws, and its
  * longest task in that window is reported. The figures shown must equal the delivery report's
  * on the same events (computed here in Node), or the benchmark fails.
+ * A second series clicks Analytics 4 s after the contacts show (`settled_median_ms`), when the
+ * worker has finished reading the 1M contacts in the background instead of competing with it.
  * Beside it: `aggregate_ms`, the engine call alone (cold worker: store read + aggregation).
  * With --quick: 100,000 contacts and 500,000 events. Goal ≤ 1 s, no main-thread task > 50 ms.
  */
@@ -24,6 +26,8 @@ import { result, round, summarise } from '../lib/timing';
 import type { Benchmark } from '../lib/types';
 
 const RUNS = 3;
+/** The wait, after the contacts show, of the second series (the worker done reading them). */
+const SETTLE_MS = 4000;
 const EVENTS_PER_MESSAGE = 5;
 /** Messages appended per call (each call clones its events into the worker). */
 const CHUNK = 100_000;
@@ -182,7 +186,13 @@ export const benchmark: Benchmark = {
       let longestAt = 0;
       let longTasks = 0;
       const shown: Record<string, string> = {};
-      for (let i = 0; i < RUNS; i++) {
+      /**
+       * One cold start: the campaign opened, its contacts shown, then after `settleMs` the
+       * Analytics tab clicked and timed until drawn. With 0 the worker is still reading the
+       * 1M contacts in the background (the click of a user who goes straight to Analytics);
+       * with a few seconds it has finished (the click of one who looked at the contacts first).
+       */
+      const coldStart = async (settleMs: number) => {
         await session.restart();
         await openHome(session.page, baseUrl);
         await clickCampaign(session.page, campaign.name);
@@ -195,19 +205,35 @@ export const benchmark: Benchmark = {
         // shown, and that search alone took 0.1–0.25 s of the window).
         const tab = await link.elementHandle();
         if (!tab) throw new Error('no Analytics link in the campaign sections');
+        if (settleMs > 0) await session.page.waitForTimeout(settleMs);
         await session.resetLongTasks();
         const start = performance.now();
         await tab.click();
         await waitForDashboard(session.page, fmt(expected.sent));
-        times.push(performance.now() - start);
+        const ms = performance.now() - start;
         const long = await session.longTasks();
+        for (const k of ['sent', 'delivered', 'opened_unique', 'clicked_unique', 'complained'])
+          shown[k] = await tile(session.page, k);
+        return { ms, long };
+      };
+      for (let i = 0; i < RUNS; i++) {
+        const { ms, long } = await coldStart(0);
+        times.push(ms);
         if (long.longest > longest) longestAt = long.longestAt;
         longest = Math.max(longest, long.longest);
         longTasks += long.count;
-        for (const k of ['sent', 'delivered', 'opened_unique', 'clicked_unique', 'complained'])
-          shown[k] = await tile(session.page, k);
         ctx.log(
-          `run ${i + 1}: ${Math.round(times[i])} ms, longest main-thread task ${Math.round(long.longest)} ms`
+          `run ${i + 1}: ${Math.round(ms)} ms, longest main-thread task ${Math.round(long.longest)} ms`
+        );
+      }
+      const settled: number[] = [];
+      let settledLongest = 0;
+      for (let i = 0; i < RUNS; i++) {
+        const { ms, long } = await coldStart(SETTLE_MS);
+        settled.push(ms);
+        settledLongest = Math.max(settledLongest, long.longest);
+        ctx.log(
+          `settled run ${i + 1}: ${Math.round(ms)} ms, longest main-thread task ${Math.round(long.longest)} ms`
         );
       }
       for (const k of [
@@ -251,6 +277,9 @@ export const benchmark: Benchmark = {
         cold_aggregate_ms: round(call.value.ms.aggregate, 0),
         by_emailing_ms: round(warm.ms, 0),
         by_emailing_aggregate_ms: round(warm.value.ms.aggregate, 0),
+        settled_median_ms: round(summarise(settled).median, 1),
+        settled_longest_main_thread_task_ms: round(settledLongest, 0),
+        settle_ms: SETTLE_MS,
         longest_task_at_ms: round(longestAt, 0),
         longest_main_thread_task_ms: round(longest, 0),
         main_thread_tasks_over_50ms: longTasks
