@@ -160,6 +160,9 @@ async function main(): Promise<void> {
           log(error.stack ?? message);
       }
       outcomes.push(outcome);
+      // Written after each benchmark: a run that dies later (out of memory, killed) keeps what
+      // it measured.
+      await writeResults(args, outcomes, true);
       const seconds = ((performance.now() - t0) / 1000).toFixed(1);
       log(
         isSkipped(outcome)
@@ -173,11 +176,22 @@ async function main(): Promise<void> {
 
   printTable(outcomes);
 
+  await writeResults(args, outcomes, false);
+}
+
+/**
+ * Writes the results file. A partial run (--only, or a run still going) updates its own
+ * entries and keeps the others; a finished full run writes exactly its own.
+ */
+async function writeResults(
+  args: { quick: boolean; only: string[] },
+  outcomes: BenchOutcome[],
+  partial: boolean
+): Promise<void> {
   const resultsDir = fileURLToPath(new URL('./results/', import.meta.url));
   const file = `${resultsDir}${args.quick ? 'quick' : 'latest'}.json`;
   let results = outcomes;
-  if (args.only.length > 0 && existsSync(file)) {
-    // A partial run updates its own entries and keeps the others.
+  if ((partial || args.only.length > 0) && existsSync(file)) {
     const previous = JSON.parse(readFileSync(file, 'utf8')) as { results: BenchOutcome[] };
     const names = new Set(outcomes.map((o) => o.name));
     results = [...previous.results.filter((r) => !names.has(r.name)), ...outcomes];
@@ -185,7 +199,7 @@ async function main(): Promise<void> {
   const report = { date: new Date().toISOString(), machine: machine(), results };
   await mkdir(resultsDir, { recursive: true });
   await writeFile(file, JSON.stringify(report, null, 2) + '\n');
-  console.log(`wrote ${file.slice(file.indexOf('tests/bench/'))}`);
+  if (!partial) console.log(`wrote ${file.slice(file.indexOf('tests/bench/'))}`);
 }
 
 await main();
