@@ -153,3 +153,13 @@ describe('batchMatcher', () => {
     expect(Array.from(batch(texts))).toEqual([1, 1, 0, 0, 0, 1, -1, 0, 1]);
   });
 });
+
+describe('patterns too long for one RegExp', () => {
+  it('fall back to the indexOf walk instead of failing the count', () => {
+    const huge = 'x'.repeat(10_000_000);
+    expect(batchMatcher(parsePattern(huge, false))).toBeNull();
+    const three = parsePattern(`${huge}|a${huge}|b${huge}`, false);
+    expect(keyMatcher(three)('y' + huge)).toBe(true);
+    expect(keyMatcher(three)('short')).toBe(false);
+  });
+});

@@ -72,6 +72,18 @@ export type KeyMatcher = (key: string) => boolean;
 
 const REGEXP_SPECIAL = /[.*+?^${}()|[\]\\/]/g;
 
+/** Longest alternation compiled into one RegExp; longer patterns use the indexOf walk. */
+const MAX_REGEXP_SOURCE = 100_000;
+
+function compiles(source: string, flags: string): boolean {
+  try {
+    new RegExp(source, flags);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * The fastest matcher for a parsed pattern with the same meaning as matchParsed. Alternatives
  * that are one plain piece (`gmail|yahoo|orange`) are tested together by one RegExp of
@@ -91,8 +103,10 @@ export function keyMatcher(parsed: ParsedPattern): KeyMatcher {
     if (parts.length === 1 && parts[0].length === 1) literals.push(parts[0][0]);
     else rest.push(parts);
   }
-  if (literals.length < 3) return (key) => matchParsed(key, parsed);
-  const any = new RegExp(literals.map((l) => l.replace(REGEXP_SPECIAL, '\\$&')).join('|'));
+  const source = literals.map((l) => l.replace(REGEXP_SPECIAL, '\\$&')).join('|');
+  if (literals.length < 3 || source.length > MAX_REGEXP_SOURCE || !compiles(source, ''))
+    return (key) => matchParsed(key, parsed);
+  const any = new RegExp(source);
   if (rest.length === 0) return (key) => any.test(key);
   return (key) => any.test(key) || matchParsed(key, rest);
 }
@@ -149,6 +163,9 @@ export function batchMatcher(parsed: ParsedPattern): BatchMatcher | null {
     literals.push(literal.replace(REGEXP_SPECIAL, '\\$&'));
   }
   const pattern = literals.join('|');
+  // A RegExp has a size limit (a 10 MB value to look for is "too large"): past a length no
+  // batch is worth it, and the general path (indexOf) has no such limit.
+  if (pattern.length > MAX_REGEXP_SOURCE || !compiles(pattern, 'gi')) return null;
   return (texts) => {
     const n = texts.length;
     const out = new Int8Array(n);
