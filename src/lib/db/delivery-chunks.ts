@@ -144,13 +144,19 @@ function concatStrings(rows: ChunkRow[], size: number): string[] {
 }
 
 /** The arrays and dictionaries `names` of a campaign's store at `meta`, inside the caller's transaction. */
+/** Named arrays and dictionaries of the delivery store, each whole. */
+interface Parts<A extends DeliveryArray, D extends DeliveryDict> {
+  arrays: Record<A, NumericArray>;
+  dicts: Record<D, string[]>;
+}
+
 async function readParts<A extends DeliveryArray, D extends DeliveryDict>(
   db: SliceDb,
   campaignId: string,
   meta: DeliveryMeta,
   arrayNames: readonly A[],
   dictNames: readonly D[]
-): Promise<{ arrays: Record<A, NumericArray>; dicts: Record<D, string[]> }> {
+): Promise<Parts<A, D>> {
   // Every piece asked for at once: IndexedDB reads them in parallel.
   const [arrayRows, dictRows] = await Promise.all([
     Promise.all(arrayNames.map((name) => columnRows(db, campaignId, `a:${name}`))),
@@ -167,79 +173,88 @@ async function readParts<A extends DeliveryArray, D extends DeliveryDict>(
   return { arrays, dicts };
 }
 
-/** The campaign's delivery events and the meta they were read at (one read transaction). */
-export async function readDeliveryColumns(
+type CountingArray = Exclude<DeliveryArray, 'contact'>;
+type CountingDict = Exclude<DeliveryDict, 'messages'>;
+const COUNTING_ARRAYS = DELIVERY_ARRAYS.filter((name): name is CountingArray => name !== 'contact');
+const COUNTING_DICTS = DELIVERY_DICTS.filter((name): name is CountingDict => name !== 'messages');
+
+/**
+ * Reads the campaign's delivery meta and the named parts in one read transaction, and shapes
+ * them with `shape` (none are read for a campaign that never stored any).
+ */
+function readShaped<A extends DeliveryArray, D extends DeliveryDict, T>(
   db: SliceDb,
-  campaignId: string
-): Promise<{ meta: DeliveryMeta; columns: DeliveryColumns }> {
+  campaignId: string,
+  arrayNames: readonly A[],
+  dictNames: readonly D[],
+  shape: (meta: DeliveryMeta, parts: Parts<A, D>) => T,
+  empty: () => T
+): Promise<{ meta: DeliveryMeta; columns: T }> {
   return db.transaction('r', db.deliveryChunks, async () => {
     const meta = await readDeliveryMeta(db, campaignId);
-    if (meta.count === 0 && meta.version === 0) return { meta, columns: emptyDeliveryColumns() };
-    const { arrays: a, dicts: d } = await readParts(
-      db,
-      campaignId,
-      meta,
-      DELIVERY_ARRAYS,
-      DELIVERY_DICTS
-    );
-    const columns: DeliveryColumns = {
-      count: meta.count,
-      kind: a.kind as Uint8Array,
-      at: a.at as Float64Array,
-      machine: a.machine as Uint8Array,
-      bounce: a.bounce as Uint8Array,
-      message: a.message as Uint32Array,
-      messages: d.messages,
-      contact: a.contact as Int32Array,
-      emailing: a.emailing as Uint32Array,
-      emailings: d.emailings,
-      reason: a.reason as Uint32Array,
-      reasons: d.reasons,
-      url: a.url as Uint32Array,
-      urls: d.urls
-    };
-    return { meta, columns };
+    if (meta.count === 0 && meta.version === 0) return { meta, columns: empty() };
+    const parts = await readParts(db, campaignId, meta, arrayNames, dictNames);
+    return { meta, columns: shape(meta, parts) };
   });
 }
 
-const COUNTING_ARRAYS = DELIVERY_ARRAYS.filter((name) => name !== 'contact');
-const COUNTING_DICTS = DELIVERY_DICTS.filter((name) => name !== 'messages');
+/** The columns counting reads, from parts holding at least COUNTING_ARRAYS and COUNTING_DICTS. */
+function countingOf(
+  meta: DeliveryMeta,
+  { arrays: a, dicts: d }: Parts<CountingArray, CountingDict>
+): CountingColumns {
+  return {
+    count: meta.count,
+    kind: a.kind as Uint8Array,
+    at: a.at as Float64Array,
+    machine: a.machine as Uint8Array,
+    bounce: a.bounce as Uint8Array,
+    message: a.message as Uint32Array,
+    messages: { length: meta.sizes.messages },
+    emailing: a.emailing as Uint32Array,
+    emailings: d.emailings,
+    reason: a.reason as Uint32Array,
+    reasons: d.reasons,
+    url: a.url as Uint32Array,
+    urls: d.urls
+  };
+}
+
+/** The campaign's delivery events and the meta they were read at (one read transaction). */
+export function readDeliveryColumns(
+  db: SliceDb,
+  campaignId: string
+): Promise<{ meta: DeliveryMeta; columns: DeliveryColumns }> {
+  return readShaped(
+    db,
+    campaignId,
+    DELIVERY_ARRAYS,
+    DELIVERY_DICTS,
+    (meta, parts): DeliveryColumns => ({
+      ...countingOf(meta, parts),
+      messages: parts.dicts.messages,
+      contact: parts.arrays.contact as Int32Array
+    }),
+    emptyDeliveryColumns
+  );
+}
 
 /**
  * What counting needs of the campaign's delivery events (CountingColumns: no contact rows, no
  * message keys, only their number), and the meta they were read at (one read transaction).
  */
-export async function readCountingColumns(
+export function readCountingColumns(
   db: SliceDb,
   campaignId: string
 ): Promise<{ meta: DeliveryMeta; columns: CountingColumns }> {
-  return db.transaction('r', db.deliveryChunks, async () => {
-    const meta = await readDeliveryMeta(db, campaignId);
-    if (meta.count === 0 && meta.version === 0) return { meta, columns: emptyDeliveryColumns() };
-    const { arrays: a, dicts: d } = await readParts(
-      db,
-      campaignId,
-      meta,
-      COUNTING_ARRAYS,
-      COUNTING_DICTS
-    );
-    const columns: CountingColumns = {
-      count: meta.count,
-      kind: a.kind as Uint8Array,
-      at: a.at as Float64Array,
-      machine: a.machine as Uint8Array,
-      bounce: a.bounce as Uint8Array,
-      message: a.message as Uint32Array,
-      messages: { length: meta.sizes.messages },
-      emailing: a.emailing as Uint32Array,
-      emailings: d.emailings,
-      reason: a.reason as Uint32Array,
-      reasons: d.reasons,
-      url: a.url as Uint32Array,
-      urls: d.urls
-    };
-    return { meta, columns };
-  });
+  return readShaped(
+    db,
+    campaignId,
+    COUNTING_ARRAYS,
+    COUNTING_DICTS,
+    countingOf,
+    emptyDeliveryColumns
+  );
 }
 
 function packStrings(strings: readonly string[]): { text: string; offsets: Uint32Array } {
