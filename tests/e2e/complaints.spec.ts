@@ -7,11 +7,11 @@
  * schedules, and Send now confirmed from the list sends (to everyone but the complainer, now
  * suppressed).
  */
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Dialog, type Page } from '@playwright/test';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { seriousViolations } from './pages/axe';
 import { campaignWithContacts } from './pages/flows';
 import { ImportPage } from './pages/import-page';
 import {
@@ -32,12 +32,7 @@ const PEOPLE = 20;
 async function shoot(page: Page, name: string): Promise<void> {
   await page.waitForTimeout(300);
   await page.screenshot({ path: `test-results/screens/${name}.png`, fullPage: true });
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(
-    bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
-    name
-  ).toEqual([]);
+  expect(await seriousViolations(page), name).toEqual([]);
 }
 
 /**

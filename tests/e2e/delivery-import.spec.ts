@@ -5,9 +5,9 @@
  * those of the file. Importing it again adds nothing. The participant's Emailing tab then shows
  * each message with its history, people and machines apart; Settings lists the bounce reasons.
  */
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { fileURLToPath } from 'node:url';
+import { seriousViolations } from './pages/axe';
 import { CampaignPage } from './pages/campaign-page';
 import { ContactsPage } from './pages/contacts-page';
 import { campaignWithContacts } from './pages/flows';
@@ -20,12 +20,7 @@ const delivery = (name: string) =>
 async function shoot(page: Page, name: string): Promise<void> {
   await page.waitForTimeout(300);
   await page.screenshot({ path: `test-results/screens/${name}.png`, fullPage: true });
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(
-    bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
-    name
-  ).toEqual([]);
+  expect(await seriousViolations(page), name).toEqual([]);
 }
 
 /** From the result of the contacts import: the next file, a delivery export. */

@@ -2,8 +2,8 @@
  * The segments page and the builder: no serious axe violation, and screenshots of both
  * (docs/screenshot-builder.png is the README's) to look at.
  */
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
+import { seriousViolations } from './pages/axe';
 import { CampaignPage } from './pages/campaign-page';
 import { ContactsPage } from './pages/contacts-page';
 import { HomePage } from './pages/home-page';
@@ -15,11 +15,7 @@ test.use({ viewport: { width: 1360, height: 1000 }, timezoneId: 'UTC' });
 
 async function expectAccessible(page: Page, screen: string): Promise<void> {
   await page.waitForTimeout(250);
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  const bad = violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  expect.soft(bad, `axe violations on ${screen}`).toEqual([]);
+  expect.soft(await seriousViolations(page), `axe violations on ${screen}`).toEqual([]);
 }
 
 test('the segments page and the builder are accessible', async ({ page }) => {
